@@ -1,0 +1,45 @@
+import Bridge
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Builds the running agent from a configuration: store, recovery, watchers, dispatcher, all in one
+/// ServiceGroup that SIGTERM and SIGINT stop gracefully.
+struct AgentRuntime {
+    let configuration: AgentConfiguration
+    let logger: Logger
+    let store: SQLiteJobStore
+
+    init(configuration: AgentConfiguration, logger: Logger) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        try FileOperations.createDirectory(configuration.jobsDirectory)
+        store = try SQLiteJobStore(path: configuration.databasePath)
+    }
+
+    func run() async throws {
+        try await Recovery(configuration: configuration, store: store, logger: logger).run()
+        let inotify = InotifyThread(logger: logger)
+        defer { inotify.stop() }
+        let slots = WorkerSlots(total: configuration.workers,
+                                limits: Dictionary(uniqueKeysWithValues: configuration.hotfolders.map { ($0.name, $0.maxConcurrent) }))
+        let runner = JobRunner(configuration: configuration, store: store, slots: slots,
+                               worker: WorkerProcess(executable: WorkerProcess.currentExecutable, limits: configuration.limits),
+                               logger: logger)
+        let dispatcher = JobDispatcher(store: store, runner: runner, logger: logger)
+        let watchers = configuration.hotfolders.map { folder in
+            HotFolderWatcher(folder: folder, inotify: inotify, store: store, logger: logger) { id in dispatcher.enqueue(id) }
+        }
+        logger.info("agent started", metadata: [
+            "config": "\(configuration.file)", "state_dir": "\(configuration.stateDirectory)",
+            "workers": "\(configuration.workers)", "hotfolders": "\(configuration.hotfolders.map(\.name).joined(separator: ","))",
+        ])
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: dispatcher)] + watchers.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+        logger.info("agent stopped")
+    }
+}

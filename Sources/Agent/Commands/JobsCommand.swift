@@ -1,0 +1,111 @@
+import ArgumentParser
+import Bridge
+import Foundation
+
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs", abstract: "List, inspect and retry jobs in the store.",
+        subcommands: [List.self, Show.self, Retry.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List jobs, oldest first.")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "Only jobs in this state (e.g. failed, print_ready).") var status: String?
+        @Option(help: "Only jobs of this hot folder.") var hotfolder: String?
+        @Flag(help: "Print a JSON array.") var json = false
+
+        func run() async throws {
+            let store = try openStore(options)
+            var statuses: Set<JobState>?
+            if let status {
+                guard let state = JobState(rawValue: status) else {
+                    throw ValidationError("unknown status '\(status)'; one of: \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                statuses = [state]
+            }
+            let jobs = try await store.jobs(matching: JobFilter(statuses: statuses, hotfolder: hotfolder))
+            if json {
+                print(try JobJSON.text(of: jobs.map(JobJSON.init)))
+            } else {
+                for job in jobs {
+                    print([job.id.rawValue, job.status.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0),
+                           job.hotfolder ?? "-", job.fileName].joined(separator: "  "))
+                }
+                if jobs.isEmpty { print("no jobs") }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one job with its history and outputs.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "The job id (job_...).") var id: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let store = try openStore(options)
+            let jobID = try parseJobID(id)
+            guard let job = try await store.job(jobID) else { throw notFound(jobID) }
+            let events = try await store.events(of: jobID)
+            let outputs = try await store.outputs(of: jobID)
+            if json {
+                var value = JobJSON(job)
+                value.events = events.map(EventJSON.init)
+                value.outputs = outputs
+                print(try JobJSON.text(of: value))
+                return
+            }
+            print("\(job.id)  \(job.status.rawValue)")
+            print("  file:      \(job.fileName) (\(job.sizeBytes ?? 0) bytes, \(job.kind?.rawValue ?? "unknown type"))")
+            print("  hotfolder: \(job.hotfolder ?? "-")")
+            print("  sha256:    \(job.sha256 ?? "-")")
+            if let externalId = job.externalId { print("  external:  \(externalId)") }
+            print("  original:  \(job.originalPath ?? "-")")
+            if let reason = job.failureReason { print("  reason:    \(reason.replacingOccurrences(of: "\n", with: "\n             "))") }
+            for (name, path) in outputs.sorted(by: { $0.key < $1.key }) { print("  output:    \(name) -> \(path)") }
+            print("  history:")
+            for event in events {
+                print("    \(JobJSON.timestamp(event.at))  \(event.from?.rawValue ?? "-") -> \(event.to.rawValue)\(event.detail.map { "  (\($0))" } ?? "")")
+            }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start a failed job over; the running agent picks it up.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "The job id (job_...).") var id: String
+
+        func run() async throws {
+            let store = try openStore(options)
+            let jobID = try parseJobID(id)
+            do {
+                try await store.transition(jobID, to: .received, detail: "retry requested from the command line",
+                                           update: JobUpdate(clearsFailureReason: true))
+                print("\(jobID): queued for retry")
+            } catch let error as JobStoreError {
+                StandardError.print(error.description)
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+private func openStore(_ options: ConfigOption) throws -> any JobStore {
+    let configuration = try options.load(checksFilesystem: false)
+    guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+        StandardError.print("no job store at \(configuration.databasePath) yet; start the agent first")
+        throw ExitCode(1)
+    }
+    return try SQLiteJobStore(path: configuration.databasePath)
+}
+
+private func parseJobID(_ text: String) throws -> JobID {
+    guard let id = JobID(text) else { throw ValidationError("'\(text)' is not a job id (job_ followed by 26 characters)") }
+    return id
+}
+
+private func notFound(_ id: JobID) -> Error {
+    StandardError.print(JobStoreError.notFound(id).description)
+    return ExitCode(1)
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// The worker side of `WorkerProcess`: one stage for one file, in a process the agent can afford to lose.
+/// Not for people; hidden from help.
+struct WorkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "work", abstract: "Run one pipeline stage in a worker process (used by the agent).",
+        shouldDisplay: false, subcommands: [Preflight.self, Proof.self, PrintReady.self]
+    )
+
+    struct Limits: ParsableArguments {
+        @Option(help: "Address-space limit in bytes.") var memoryLimit: UInt64 = 2 << 30
+        @OptionGroup var options: ConfigOption
+
+        /// Caps this process's address space and ties its life to the agent's.
+        func apply() {
+            var limit = rlimit(rlim_cur: rlim_t(memoryLimit), rlim_max: rlim_t(memoryLimit))
+            setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
+            ParentWatch.start()
+        }
+    }
+
+    struct Preflight: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "preflight")
+        @OptionGroup var limits: Limits
+        @Option var input: String
+        @Option var fileName: String
+        @Option var product: String = "{}"
+        @Option var output: String
+
+        func run() throws {
+            limits.apply()
+            let spec = try JSONDecoder().decode(ProductSpec.self, from: Data(product.utf8))
+            let report = Pipeline.Preflight(product: spec).run(fileAt: input, fileName: fileName)
+            try writeAtomically(report.jsonData(), to: output)
+        }
+    }
+
+    struct Proof: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "proof")
+        @OptionGroup var limits: Limits
+        @Option var input: String
+        @Option var output: String
+        @Option var ppi: Double = 150
+
+        func run() throws {
+            limits.apply()
+            // Render into a fresh folder, then swap it in: a re-run after a crash never mixes old and new pages.
+            let staging = output + ".partial"
+            try? FileManager.default.removeItem(atPath: staging)
+            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+            _ = try ProofRenderer(pixelsPerInch: ppi).renderPages(ofPDFAt: input, into: URL(fileURLWithPath: staging))
+            try? FileManager.default.removeItem(atPath: output)
+            try FileManager.default.moveItem(atPath: staging, toPath: output)
+        }
+    }
+
+    struct PrintReady: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "print-ready")
+        @OptionGroup var limits: Limits
+        @Option var input: String
+        @Option var output: String
+
+        func run() throws {
+            limits.apply()
+            let partial = output + ".partial"
+            try QPDFRewriter().rewrite(pdfAt: input, to: partial)
+            guard rename(partial, output) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        }
+    }
+}
+
+private func writeAtomically(_ data: Data, to path: String) throws {
+    let partial = path + ".partial"
+    try data.write(to: URL(fileURLWithPath: partial))
+    guard rename(partial, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+}
+
+/// Exits the worker when the agent that started it is gone (killed with -9, say), so an orphan never keeps
+/// writing into a job the restarted agent is running again.
+enum ParentWatch {
+    static func start() {
+        let parent = getppid()
+        let thread = Thread {
+            while true {
+                if getppid() != parent { exit(70) }
+                usleep(200_000)
+            }
+        }
+        thread.start()
+    }
+}

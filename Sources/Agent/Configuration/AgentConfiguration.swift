@@ -1,0 +1,96 @@
+import Foundation
+import Pipeline
+
+/// The agent's whole configuration, resolved: absolute paths, parsed lengths and durations, defaults applied.
+struct AgentConfiguration: Sendable, Equatable {
+    /// The config file it came from; relative paths in it were resolved against its folder.
+    var file: String
+    /// Holds the SQLite store and each job's working files.
+    var stateDirectory: String
+    /// How many worker processes may run at once, over all folders.
+    var workers: Int
+    var limits: WorkerLimits
+    var bridge: BridgeSettings
+    var callbacks: CallbackSettings
+    var hotfolders: [HotFolderConfiguration]
+
+    var databasePath: String { stateDirectory + "/jobs.sqlite" }
+    var jobsDirectory: String { stateDirectory + "/jobs" }
+
+    func hotfolder(named name: String) -> HotFolderConfiguration? { hotfolders.first { $0.name == name } }
+}
+
+/// What a single worker process may use before it is stopped.
+struct WorkerLimits: Sendable, Equatable {
+    var stageTimeout: Duration = .seconds(120)
+    var addressSpaceBytes: UInt64 = 2 << 30
+}
+
+struct BridgeSettings: Sendable, Equatable {
+    var host = "127.0.0.1"
+    var port = 8181
+    /// The base URL put into links handed to integrators (defaults to http://host:port).
+    var publicURL: String?
+
+    var effectivePublicURL: String { publicURL ?? "http://\(host):\(port)" }
+}
+
+struct CallbackSettings: Sendable, Equatable {
+    var secret: String?
+    var retrySchedule: [Duration] = [0, 300, 300, 300, 300, 300, 900, 3600, 7200, 14400, 86400].map { .seconds($0) }
+}
+
+/// One hot folder: where files arrive, where results go, and what product files there are checked against.
+struct HotFolderConfiguration: Sendable, Equatable {
+    enum Approval: String, Sendable, Equatable, CaseIterable { case auto, required }
+
+    var name: String
+    var root: String
+    var layout: FolderLayout
+    var product: ProductSpec
+    var preflightProfile: String?
+    var preflightThresholds: [String: String]
+    var approval: Approval
+    /// How long a file written in place must stay unchanged before it counts as complete.
+    var stability: Duration
+    var pollInterval: Duration
+    /// Extra ignore patterns (shell globs on the file name), added to the built-in ones.
+    var ignore: [String]
+    /// A regular expression with named groups (orderReference, externalId, ...) matched against file names.
+    var filenamePattern: String?
+    var callbackURL: String?
+    var maxConcurrent: Int
+}
+
+/// The folders of one hot folder. All absolute.
+struct FolderLayout: Sendable, Equatable {
+    var inbox: String
+    var printReady: String
+    var proofs: String
+    var reports: String
+    var error: String
+    var originals: String
+    var unsupported: String
+    /// Private claim area on the inbox's filesystem, so claiming is an atomic rename.
+    var work: String
+
+    /// The default layout below `root`.
+    init(root: String) {
+        inbox = root + "/in"
+        printReady = root + "/out/print-ready"
+        proofs = root + "/out/proofs"
+        reports = root + "/out/reports"
+        error = root + "/error"
+        originals = root + "/originals"
+        unsupported = root + "/unsupported"
+        work = root + "/.work"
+    }
+
+    /// The folders the agent writes into, by config key.
+    var outputs: [(key: String, path: String)] {
+        [("print_ready", printReady), ("proofs", proofs), ("reports", reports), ("error", error),
+         ("originals", originals), ("unsupported", unsupported), ("work", work)]
+    }
+
+    var all: [String] { [inbox] + outputs.map(\.path) }
+}

@@ -1,0 +1,353 @@
+import Foundation
+import Pipeline
+import Yams
+
+/// Walks the YAML node tree, recording problems at each node's position. Every `read...` method returns a
+/// usable value (the default) even after a problem, so later checks still run and report.
+struct ConfigReader {
+    let baseDirectory: String
+    let checksFilesystem: Bool
+    private(set) var problems: [ConfigProblem] = []
+
+    init(baseDirectory: String, checksFilesystem: Bool) {
+        self.baseDirectory = baseDirectory
+        self.checksFilesystem = checksFilesystem
+    }
+
+    static let topLevelKeys = ["state_dir", "workers", "limits", "bridge", "callbacks", "hotfolders"]
+    static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "poll_interval",
+                                "ignore", "filename_pattern", "callback_url", "max_concurrent"]
+    static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
+    static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "finishing"]
+
+    mutating func read(_ root: Node, file: String) -> AgentConfiguration {
+        let top = fields(of: root, allowed: Self.topLevelKeys, context: "the config")
+        let stateDirectory = top["state_dir"].flatMap { path($0, key: "state_dir") } ?? resolve("state")
+        let workers = top["workers"].flatMap { positiveInt($0, key: "workers") } ?? ProcessInfo.processInfo.activeProcessorCount
+        var limits = WorkerLimits()
+        if let node = top["limits"] {
+            let fields = fields(of: node, allowed: ["stage_timeout", "worker_memory"], context: "limits")
+            if let value = fields["stage_timeout"].flatMap({ duration($0, key: "stage_timeout") }) { limits.stageTimeout = value }
+            if let node = fields["worker_memory"], let text = scalar(node, key: "worker_memory") {
+                if let bytes = ByteSizeParsing.parse(text), bytes >= 64 << 20 {
+                    limits.addressSpaceBytes = bytes
+                } else {
+                    report(node, "'worker_memory' must be a size of at least 64MiB, such as \"2GiB\", not \"\(text)\"")
+                }
+            }
+        }
+        let bridge = top["bridge"].map { readBridge($0) } ?? BridgeSettings()
+        let callbacks = top["callbacks"].map { readCallbacks($0) } ?? CallbackSettings()
+        var hotfolders: [(HotFolderConfiguration, Node)] = []
+        if let node = top["hotfolders"] {
+            if case .sequence(let sequence) = node {
+                for item in sequence {
+                    if let folder = readHotfolder(item, workers: workers) { hotfolders.append((folder, item)) }
+                }
+            } else {
+                report(node, "'hotfolders' must be a list of hot folders, each starting with '- name:'")
+            }
+        }
+        if hotfolders.isEmpty && top["hotfolders"] == nil {
+            report(root, "the config has no 'hotfolders'; add at least one hot folder")
+        }
+        checkOverlaps(hotfolders)
+        return AgentConfiguration(file: file, stateDirectory: stateDirectory, workers: workers, limits: limits,
+                                  bridge: bridge, callbacks: callbacks, hotfolders: hotfolders.map(\.0))
+    }
+
+    // MARK: Sections
+
+    private mutating func readBridge(_ node: Node) -> BridgeSettings {
+        var settings = BridgeSettings()
+        let fields = fields(of: node, allowed: ["listen", "public_url"], context: "bridge")
+        if let listen = fields["listen"], let text = scalar(listen, key: "listen") {
+            if let separator = text.lastIndex(of: ":"), let port = Int(text[text.index(after: separator)...]),
+               (0...65535).contains(port), separator != text.startIndex {
+                settings.host = String(text[..<separator]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                settings.port = port
+            } else {
+                report(listen, "'listen' must be HOST:PORT, such as \"127.0.0.1:8181\", not \"\(text)\"")
+            }
+        }
+        if let node = fields["public_url"], let text = scalar(node, key: "public_url") {
+            if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+                settings.publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+            } else {
+                report(node, "'public_url' must be an http or https URL, not \"\(text)\"")
+            }
+        }
+        return settings
+    }
+
+    private mutating func readCallbacks(_ node: Node) -> CallbackSettings {
+        var settings = CallbackSettings()
+        let fields = fields(of: node, allowed: ["secret", "retry_schedule"], context: "callbacks")
+        if let node = fields["secret"] { settings.secret = scalar(node, key: "secret") }
+        if let node = fields["retry_schedule"] {
+            if case .sequence(let items) = node, !items.isEmpty {
+                settings.retrySchedule = items.compactMap { duration($0, key: "retry_schedule") }
+            } else {
+                report(node, "'retry_schedule' must be a list of durations, such as [0s, 5m, 1h]")
+            }
+        }
+        return settings
+    }
+
+    private mutating func readHotfolder(_ node: Node, workers: Int) -> HotFolderConfiguration? {
+        let fields = fields(of: node, allowed: Self.hotfolderKeys, context: "a hot folder")
+        guard case .mapping = node else { return nil }
+        guard let nameNode = fields["name"] else {
+            report(node, "a hot folder needs a 'name'")
+            return nil
+        }
+        guard let name = scalar(nameNode, key: "name") else { return nil }
+        if name.isEmpty || name.contains("/") || name.hasPrefix(".") {
+            report(nameNode, "hot folder name \"\(name)\" must be non-empty, without '/' and not start with '.'")
+        }
+        guard let rootNode = fields["root"] else {
+            report(node, "hot folder '\(name)' needs a 'root' folder")
+            return nil
+        }
+        guard let root = path(rootNode, key: "root") else { return nil }
+        if checksFilesystem && !isDirectory(root) {
+            report(rootNode, "hot folder '\(name)': the root folder \(root) does not exist; create it or fix the path")
+        }
+        var layout = FolderLayout(root: root)
+        if let pathsNode = fields["paths"] {
+            let paths = self.fields(of: pathsNode, allowed: Self.pathKeys, context: "paths")
+            for (key, node) in paths {
+                guard let value = path(node, key: key, relativeTo: root) else { continue }
+                switch key {
+                case "inbox": layout.inbox = value
+                case "print_ready": layout.printReady = value
+                case "proofs": layout.proofs = value
+                case "reports": layout.reports = value
+                case "error": layout.error = value
+                case "originals": layout.originals = value
+                case "unsupported": layout.unsupported = value
+                default: layout.work = value
+                }
+            }
+        }
+        let product = fields["product"].map { readProduct($0) } ?? ProductSpec()
+        var profile: String?
+        var thresholds: [String: String] = [:]
+        if let node = fields["preflight"] {
+            if case .scalar = node {
+                profile = scalar(node, key: "preflight")
+            } else {
+                let preflight = self.fields(of: node, allowed: ["profile", "thresholds"], context: "preflight")
+                profile = preflight["profile"].flatMap { scalar($0, key: "profile") }
+                if let node = preflight["thresholds"], case .mapping(let mapping) = node {
+                    for (key, value) in mapping {
+                        if let key = key.string, let value = scalar(value, key: key) { thresholds[key] = value }
+                    }
+                } else if let node = preflight["thresholds"] {
+                    report(node, "'thresholds' must be a mapping of threshold names to values")
+                }
+            }
+        }
+        var approval = HotFolderConfiguration.Approval.auto
+        if let node = fields["approval"], let text = scalar(node, key: "approval") {
+            if let value = HotFolderConfiguration.Approval(rawValue: text) { approval = value } else {
+                report(node, "'approval' must be auto or required, not \"\(text)\"")
+            }
+        }
+        var ignore: [String] = []
+        if let node = fields["ignore"] {
+            if case .sequence(let items) = node {
+                ignore = items.compactMap { scalar($0, key: "ignore") }
+            } else {
+                report(node, "'ignore' must be a list of file name patterns, such as [\"*.log\", \"proof_*\"]")
+            }
+        }
+        var pattern: String?
+        if let node = fields["filename_pattern"], let text = scalar(node, key: "filename_pattern") {
+            do {
+                _ = try NSRegularExpression(pattern: text)
+                pattern = text
+            } catch {
+                report(node, "'filename_pattern' is not a valid regular expression: \"\(text)\"")
+            }
+        }
+        var callbackURL: String?
+        if let node = fields["callback_url"], let text = scalar(node, key: "callback_url") {
+            if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+                callbackURL = text
+            } else {
+                report(node, "'callback_url' must be an http or https URL, not \"\(text)\"")
+            }
+        }
+        return HotFolderConfiguration(
+            name: name, root: root, layout: layout, product: product, preflightProfile: profile,
+            preflightThresholds: thresholds, approval: approval,
+            stability: fields["stability"].flatMap { duration($0, key: "stability") } ?? .seconds(2),
+            pollInterval: fields["poll_interval"].flatMap { duration($0, key: "poll_interval", minimum: .milliseconds(100)) } ?? .seconds(10),
+            ignore: ignore, filenamePattern: pattern, callbackURL: callbackURL,
+            maxConcurrent: fields["max_concurrent"].flatMap { positiveInt($0, key: "max_concurrent") } ?? workers)
+    }
+
+    private mutating func readProduct(_ node: Node) -> ProductSpec {
+        let fields = fields(of: node, allowed: Self.productKeys, context: "product")
+        var product = ProductSpec()
+        if let node = fields["trim"], let text = scalar(node, key: "trim") {
+            do { product.trim = try TrimSize(parsing: text) } catch {
+                report(node, "'trim' must be WIDTHxHEIGHT with a unit, such as \"85x55mm\" or \"3.5x2in\": \(error.description)")
+            }
+        }
+        product.bleed = fields["bleed"].flatMap { length($0, key: "bleed") }
+        product.safety = fields["safety"].flatMap { length($0, key: "safety") }
+        if let node = fields["pages"] {
+            switch node {
+            case .sequence(let items):
+                let numbers = items.compactMap { positiveInt($0, key: "pages") }
+                if numbers.count == items.count, !numbers.isEmpty { product.pages = .oneOf(numbers) }
+            default:
+                if let text = scalar(node, key: "pages") {
+                    do { product.pages = try PageCountRule(parsing: text) } catch { report(node, error.description) }
+                }
+            }
+        }
+        if let node = fields["shape"], let text = scalar(node, key: "shape") {
+            if let shape = ProductSpec.Shape(rawValue: text) { product.shape = shape } else {
+                let choices = ProductSpec.Shape.allCases.map(\.rawValue).joined(separator: ", ")
+                report(node, "'shape' must be one of \(choices), not \"\(text)\"")
+            }
+        }
+        if let node = fields["finishing"] {
+            if case .sequence(let items) = node { product.finishing = items.compactMap { scalar($0, key: "finishing") } } else {
+                report(node, "'finishing' must be a list, such as [lamination-matt, rounded-corners]")
+            }
+        }
+        return product
+    }
+
+    /// Two hot folders must never watch the same inbox, and no folder may write into any inbox: the agent
+    /// would pick up its own outputs as new jobs.
+    private mutating func checkOverlaps(_ folders: [(HotFolderConfiguration, Node)]) {
+        var names: [String: Node] = [:]
+        for (folder, node) in folders {
+            if names[folder.name] != nil {
+                report(node["name"] ?? node, "two hot folders are named '\(folder.name)'; names must be unique")
+            }
+            names[folder.name] = node
+        }
+        for (index, (folder, node)) in folders.enumerated() {
+            let inboxNode = node["paths"]?["inbox"] ?? node["root"] ?? node
+            for (other, _) in folders[..<index] where other.layout.inbox == folder.layout.inbox {
+                report(inboxNode, "hot folders '\(other.name)' and '\(folder.name)' share the inbox \(folder.layout.inbox); each needs its own")
+            }
+            for (other, otherNode) in folders {
+                for output in other.layout.outputs where Self.isInside(output.path, folder.layout.inbox) {
+                    let at = otherNode["paths"]?[output.key] ?? otherNode["root"] ?? otherNode
+                    report(at, "hot folder '\(other.name)': the \(output.key) folder \(output.path) is inside the inbox of '\(folder.name)'; outputs would be picked up as new files")
+                }
+                if other.layout.inbox != folder.layout.inbox && Self.isInside(other.layout.inbox, folder.layout.inbox) {
+                    report(otherNode["paths"]?["inbox"] ?? otherNode["root"] ?? otherNode,
+                           "hot folder '\(other.name)': its inbox \(other.layout.inbox) is inside the inbox of '\(folder.name)'")
+                }
+            }
+        }
+    }
+
+    static func isInside(_ path: String, _ folder: String) -> Bool {
+        path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+    }
+
+    // MARK: Scalars
+
+    /// The mapping's entries by key; reports a non-mapping node, unknown keys and duplicate keys.
+    private mutating func fields(of node: Node, allowed: [String], context: String) -> [String: Node] {
+        guard case .mapping(let mapping) = node else {
+            report(node, "\(context) must be a mapping of keys to values")
+            return [:]
+        }
+        var result: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.string else { continue }
+            if !allowed.contains(key) {
+                let suggestion = allowed.first { Self.isNear(key, $0) }.map { "; did you mean '\($0)'?" }
+                    ?? "; expected one of \(allowed.joined(separator: ", "))"
+                report(keyNode, "unknown key '\(key)' in \(context)\(suggestion)")
+            } else if result[key] != nil {
+                report(keyNode, "'\(key)' is given twice in \(context)")
+            } else {
+                result[key] = value
+            }
+        }
+        return result
+    }
+
+    private mutating func scalar(_ node: Node, key: String) -> String? {
+        guard case .scalar(let scalar) = node else {
+            report(node, "'\(key)' must be a single value, not a list or mapping")
+            return nil
+        }
+        return scalar.string
+    }
+
+    private mutating func positiveInt(_ node: Node, key: String) -> Int? {
+        guard let text = scalar(node, key: key) else { return nil }
+        guard let value = Int(text), value > 0 else {
+            report(node, "'\(key)' must be a whole number of 1 or more, not \"\(text)\"")
+            return nil
+        }
+        return value
+    }
+
+    private mutating func length(_ node: Node, key: String) -> Length? {
+        guard let text = scalar(node, key: key) else { return nil }
+        do { return try Length(parsing: text) } catch {
+            report(node, "'\(key)': \(error.description)")
+            return nil
+        }
+    }
+
+    private mutating func duration(_ node: Node, key: String, minimum: Duration = .zero) -> Duration? {
+        guard let text = scalar(node, key: key) else { return nil }
+        guard let value = DurationParsing.parse(text), value >= minimum else {
+            report(node, "'\(key)' must be a duration such as \"500ms\", \"2s\", \"5m\" or \"1h\", not \"\(text)\"")
+            return nil
+        }
+        return value
+    }
+
+    private mutating func path(_ node: Node, key: String, relativeTo base: String? = nil) -> String? {
+        guard let text = scalar(node, key: key) else { return nil }
+        guard !text.isEmpty else {
+            report(node, "'\(key)' must not be empty")
+            return nil
+        }
+        return resolve(text, relativeTo: base)
+    }
+
+    private func resolve(_ text: String, relativeTo base: String? = nil) -> String {
+        URL(fileURLWithPath: text, relativeTo: URL(fileURLWithPath: base ?? baseDirectory, isDirectory: true))
+            .standardizedFileURL.path
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    private mutating func report(_ node: Node, _ message: String) {
+        problems.append(ConfigProblem(line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message: message))
+    }
+
+    /// One edit apart (a typo), for "did you mean" hints.
+    private static func isNear(_ a: String, _ b: String) -> Bool {
+        let x = Array(a), y = Array(b)
+        if abs(x.count - y.count) > 1 { return false }
+        var previous = Array(0...y.count)
+        for i in 1...max(1, x.count) where !x.isEmpty {
+            var current = [i] + Array(repeating: 0, count: y.count)
+            for j in 1...max(1, y.count) where !y.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[y.count] <= 1 || a.replacingOccurrences(of: "-", with: "_") == b
+    }
+}

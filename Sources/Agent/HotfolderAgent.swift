@@ -1,0 +1,37 @@
+import ArgumentParser
+
+@main
+struct HotfolderAgent: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "hotfolder-agent",
+        abstract: "Watches print-shop hot folders and takes every dropped file through preflight, proof and print-ready.",
+        version: version,
+        subcommands: [RunCommand.self, CheckConfigCommand.self, JobsCommand.self, VersionCommand.self, WorkCommand.self]
+    )
+}
+
+/// `--config F`, which every subcommand takes.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "The YAML config file.")
+    var config: String = "/etc/hotfolder-agent/hotfolders.yaml"
+
+    /// Loads the config, printing every problem as FILE:LINE:COLUMN: message and exiting 1 when invalid.
+    func load(checksFilesystem: Bool = true) throws -> AgentConfiguration {
+        do {
+            return try ConfigLoader(checksFilesystem: checksFilesystem).load(path: config)
+        } catch {
+            StandardError.print(error.description)
+            throw ExitCode(1)
+        }
+    }
+}
+
+enum StandardError {
+    static func print(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+import Foundation

@@ -1,0 +1,13 @@
+import Bridge
+
+/// What happened to a complete file the watcher handed to intake.
+enum IntakeOutcome: Sendable, Equatable {
+    /// Claimed and recorded as a job.
+    case claimed(JobID)
+    /// Moved to unsupported/ with a reason file beside it.
+    case setAside(path: String, reason: String)
+    /// Cannot be opened for reading yet (locked by its writer); look again later.
+    case notReadableYet
+    /// Gone before it could be claimed (the sender removed or renamed it).
+    case vanished
+}

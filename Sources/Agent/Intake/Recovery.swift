@@ -1,0 +1,48 @@
+import Bridge
+import Foundation
+import Logging
+import Pipeline
+
+/// Makes the claim areas and the store agree after a crash, before any watcher starts.
+///
+/// A `.work/<job id>/` folder with a file but no job row is a claim whose commit never happened: it is
+/// adopted as that job. An empty one, or one left by a finished job, is removed. Non-terminal jobs need
+/// nothing here: the dispatcher's first sweep resumes them from their last completed stage.
+struct Recovery: Sendable {
+    let configuration: AgentConfiguration
+    let store: any JobStore
+    let logger: Logger
+
+    @discardableResult
+    func run() async throws -> (adopted: Int, resumable: Int) {
+        var adopted = 0
+        for folder in configuration.hotfolders {
+            for directory in folder.layout.all { try FileOperations.createDirectory(directory) }
+            let entries = try FileManager.default.contentsOfDirectory(atPath: folder.layout.work).sorted()
+            for entry in entries {
+                guard let id = JobID(entry) else {
+                    logger.warning("unexpected item in the claim area left alone", metadata: ["hotfolder": "\(folder.name)", "item": "\(entry)"])
+                    continue
+                }
+                let directory = folder.layout.work + "/" + entry
+                let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
+                let job = try await store.job(id)
+                if job == nil, let file = files.first {
+                    let path = directory + "/" + file
+                    try await Intake.record(id: id, claimedPath: path, kind: try? ArtworkKind.sniff(fileAt: path), folder: folder,
+                                            store: store, detail: "adopted \(file) from the claim area after a restart")
+                    logger.info("adopted claimed file after a restart", metadata: ["job": "\(id)", "hotfolder": "\(folder.name)", "file": "\(file)"])
+                    adopted += 1
+                } else if files.isEmpty, job == nil || job?.status.isTerminal == true {
+                    rmdir(directory)
+                }
+            }
+        }
+        let runnable = Set(JobState.allCases.filter(\.isRunnable))
+        let resumable = try await store.jobs(matching: JobFilter(statuses: runnable)).count
+        if adopted > 0 || resumable > 0 {
+            logger.info("recovered jobs", metadata: ["adopted": "\(adopted)", "resuming": "\(resumable)"])
+        }
+        return (adopted, resumable)
+    }
+}

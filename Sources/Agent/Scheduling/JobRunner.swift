@@ -1,0 +1,197 @@
+import Bridge
+import Foundation
+import Logging
+import Pipeline
+
+/// Drives one job from its current state to the next state that needs nobody (terminal, or waiting for an
+/// approval or a file). Every stage's result is durable in the job's workspace before the state advances,
+/// so a job interrupted anywhere resumes from its last completed stage.
+struct JobRunner: Sendable {
+    let configuration: AgentConfiguration
+    let store: any JobStore
+    let slots: WorkerSlots
+    let worker: WorkerProcess
+    let logger: Logger
+
+    func drive(_ id: JobID) async {
+        var logger = logger
+        logger[metadataKey: "job"] = "\(id)"
+        do {
+            while let job = try await store.job(id), job.status.isRunnable {
+                guard let name = job.hotfolder, let folder = configuration.hotfolder(named: name) else {
+                    logger.warning("job's hot folder is no longer configured; leaving it as it is",
+                                   metadata: ["hotfolder": "\(job.hotfolder ?? "-")", "status": "\(job.status.rawValue)"])
+                    return
+                }
+                logger[metadataKey: "hotfolder"] = "\(folder.name)"
+                if Task.isCancelled { return }
+                try await step(job, folder: folder, logger: logger)
+            }
+        } catch let failure as WorkerFailure {
+            if case .interrupted = failure { return }
+            await fail(id, reason: failure.description, logger: logger)
+        } catch {
+            logger.error("job stopped by an internal error; it resumes at the next start", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Advances the job by one transition.
+    private func step(_ job: Job, folder: HotFolderConfiguration, logger: Logger) async throws {
+        let workspace = JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: job.id)
+        let publisher = OutputPublisher(store: store, job: job, folder: folder)
+        switch job.status {
+        case .received:
+            try await restoreOriginal(job)
+            try FileOperations.createDirectory(workspace.directory)
+            try await advance(job, to: .preflighting, logger: logger)
+        case .preflighting:
+            let input = try claimedFile(of: job)
+            try await runStage(.preflight, job: job, folder: folder, arguments: [
+                "--input", input, "--file-name", job.fileName, "--product", try Self.json(job.product),
+                "--output", workspace.report,
+            ], workspace: workspace)
+            let report = try JSONDecoder().decode(PreflightReport.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.report)))
+            if report.result == .pass {
+                try await advance(job, to: .preflightPassed, detail: "\(report.warningCount) warning(s)", logger: logger)
+            } else {
+                try await publisher.publish(workspace.report, as: "report", into: folder.layout.reports,
+                                            name: Self.stem(job.fileName) + ".report.json")
+                let reasons = report.findings.filter { $0.severity == .error }.map(\.message)
+                try await finish(job, as: .preflightFailed, reason: reasons.joined(separator: "\n"), folder: folder, logger: logger)
+            }
+        case .preflightPassed:
+            try await advance(job, to: .proofing, logger: logger)
+        case .proofing:
+            if job.kind == .pdf {
+                try await runStage(.proof, job: job, folder: folder, arguments: [
+                    "--input", try claimedFile(of: job), "--output", workspace.proofs, "--ppi", "150",
+                ], workspace: workspace)
+                let pages = (try? FileManager.default.contentsOfDirectory(atPath: workspace.proofs)) ?? []
+                for page in pages.sorted() where page.hasSuffix(".png") {
+                    try await publisher.publish(workspace.proofs + "/" + page, as: "proof:" + page, into: folder.layout.proofs,
+                                                name: Self.stem(job.fileName) + "-" + page)
+                }
+            }
+            try await advance(job, to: .proofGenerated, logger: logger)
+        case .proofGenerated:
+            try await advance(job, to: folder.approval == .required ? .awaitingApproval : .producing, logger: logger)
+        case .approved:
+            try await advance(job, to: .producing, logger: logger)
+        case .producing:
+            if job.kind == .pdf {
+                try await runStage(.printReady, job: job, folder: folder, arguments: [
+                    "--input", try claimedFile(of: job), "--output", workspace.printReady,
+                ], workspace: workspace)
+                try await publisher.publish(workspace.printReady, as: "print-ready", into: folder.layout.printReady,
+                                            name: Self.stem(job.fileName) + ".pdf")
+            }
+            try await publisher.publish(workspace.report, as: "report", into: folder.layout.reports,
+                                        name: Self.stem(job.fileName) + ".report.json")
+            try await finish(job, as: .printReady, reason: nil, folder: folder, logger: logger)
+        default:
+            return
+        }
+    }
+
+    private func runStage(_ stage: WorkerStage, job: Job, folder: HotFolderConfiguration, arguments: [String],
+                          workspace: JobWorkspace) async throws {
+        try await slots.withSlot(for: folder.name) {
+            try await worker.run(stage, arguments: arguments, logFile: workspace.log(stage))
+        }
+    }
+
+    private func advance(_ job: Job, to state: JobState, detail: String? = nil, logger: Logger) async throws {
+        try await store.transition(job.id, to: state, detail: detail)
+        logger.info("job \(state.rawValue)", metadata: ["status": "\(state.rawValue)", "from": "\(job.status.rawValue)"])
+    }
+
+    /// Ends the job: outputs are already durable; the original moves to originals/ (success) or error/ with
+    /// a reason file (failure), and only then is the terminal state committed.
+    private func finish(_ job: Job, as state: JobState, reason: String?, folder: HotFolderConfiguration,
+                        logger: Logger) async throws {
+        let destination = state == .printReady ? folder.layout.originals : folder.layout.error
+        let finalPath = try await moveOriginal(job, into: destination)
+        if let reason {
+            let reasonFile = finalPath + ".reason.txt"
+            if !FileOperations.exists(reasonFile) {
+                try FileOperations.writeDurably(Data("\(reason)\n".utf8), to: reasonFile)
+            }
+        }
+        try await store.transition(job.id, to: state, detail: reason,
+                                   update: JobUpdate(originalPath: finalPath, failureReason: reason))
+        removeClaimDirectory(of: job)
+        if let reason {
+            logger.warning("job \(state.rawValue)", metadata: ["status": "\(state.rawValue)", "reason": "\(reason)",
+                                                             "original": "\(finalPath)"])
+        } else {
+            logger.info("job \(state.rawValue)", metadata: ["status": "\(state.rawValue)", "original": "\(finalPath)"])
+        }
+    }
+
+    /// Marks the job failed with `reason`, moving its original to error/.
+    func fail(_ id: JobID, reason: String, logger: Logger) async {
+        do {
+            guard let job = try await store.job(id), job.status.canMove(to: .failed) else { return }
+            guard let name = job.hotfolder, let folder = configuration.hotfolder(named: name) else {
+                try await store.transition(id, to: .failed, detail: reason, update: JobUpdate(failureReason: reason))
+                return
+            }
+            try await finish(job, as: .failed, reason: reason, folder: folder, logger: logger)
+        } catch {
+            logger.error("cannot mark job failed; it resumes at the next start", metadata: ["error": "\(error)", "reason": "\(reason)"])
+        }
+    }
+
+    /// Moves the claimed original into `directory` unless an earlier, interrupted run already did.
+    private func moveOriginal(_ job: Job, into directory: String) async throws -> String {
+        guard let claimed = job.claimedPath else { return job.originalPath ?? "" }
+        if let recorded = job.originalPath, recorded != claimed, FileOperations.exists(recorded) {
+            // A crash between link and unlink leaves both names; drop the claim name only.
+            if FileOperations.isSameFile(recorded, claimed) { unlink(claimed) }
+            if !FileOperations.exists(claimed) { return recorded }
+        }
+        guard FileOperations.exists(claimed) else { return job.originalPath ?? claimed }
+        let finalPath = try await Blocking.run {
+            try FileOperations.move(claimed, into: directory, preferredName: job.fileName)
+        }
+        try await store.recordOriginalPath(job.id, path: finalPath)
+        return finalPath
+    }
+
+    /// A retried job's original sits in error/; bring it back to the claim area first.
+    private func restoreOriginal(_ job: Job) async throws {
+        guard let claimed = job.claimedPath, !FileOperations.exists(claimed) else { return }
+        guard let current = job.originalPath, current != claimed, FileOperations.exists(current) else {
+            throw WorkerFailure.failed(exitCode: 1, message: "the original file is missing from \(job.claimedPath ?? "the claim area")",
+                                       stage: .preflight)
+        }
+        try await Blocking.run {
+            try FileOperations.createDirectory(FileOperations.parent(of: claimed))
+            guard rename(current, claimed) == 0 else { throw FileOperationError.failed("move back", path: current, errno: errno) }
+            try FileOperations.sync(FileOperations.parent(of: claimed))
+        }
+        try await store.recordOriginalPath(job.id, path: claimed)
+    }
+
+    private func claimedFile(of job: Job) throws -> String {
+        guard let claimed = job.claimedPath, FileOperations.exists(claimed) else {
+            throw WorkerFailure.failed(exitCode: 1, message: "the claimed file \(job.claimedPath ?? "") is missing", stage: .preflight)
+        }
+        return claimed
+    }
+
+    private func removeClaimDirectory(of job: Job) {
+        guard let claimed = job.claimedPath else { return }
+        let directory = FileOperations.parent(of: claimed)
+        if rmdir(directory) == 0 { try? FileOperations.sync(FileOperations.parent(of: directory)) }
+    }
+
+    static func stem(_ fileName: String) -> String {
+        let ext = URL(fileURLWithPath: fileName).pathExtension
+        return ext.isEmpty ? fileName : String(fileName.dropLast(ext.count + 1))
+    }
+
+    static func json(_ product: ProductSpec) throws -> String {
+        String(decoding: try JSONEncoder().encode(product), as: UTF8.self)
+    }
+}

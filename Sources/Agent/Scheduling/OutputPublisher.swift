@@ -1,0 +1,31 @@
+import Bridge
+import Foundation
+
+/// Copies a durable stage result from the job's workspace into a hot folder's output folder, once.
+///
+/// The chosen name is recorded in the store before the file appears, so a job resumed after a crash finds
+/// its own output instead of publishing a second `_0001` copy.
+struct OutputPublisher: Sendable {
+    let store: any JobStore
+    let job: Job
+    let folder: HotFolderConfiguration
+
+    func publish(_ source: String, as output: String, into directory: String, name: String) async throws {
+        let recorded = try await store.outputs(of: job.id)[output]
+        if let recorded, FileOperations.exists(recorded) { return }
+        try FileOperations.createDirectory(directory)
+        var candidates = FileOperations.candidateNames(for: name).makeIterator()
+        while let candidate = candidates.next() {
+            let destination = directory + "/" + candidate
+            if destination != recorded && FileOperations.exists(destination) { continue }
+            try await store.recordOutput(job.id, name: output, path: destination)
+            do {
+                try await Blocking.run { try FileOperations.copyDurably(source, to: destination) }
+                return
+            } catch FileOperationError.failed(_, _, let code) where code == EEXIST {
+                continue
+            }
+        }
+        throw FileOperationError.noFreeName(directory: directory, name: name)
+    }
+}

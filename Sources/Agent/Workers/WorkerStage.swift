@@ -1,0 +1,15 @@
+/// The pipeline stages that run in a worker process. Raw values are the `hotfolder-agent work` subcommands.
+enum WorkerStage: String, Sendable, CaseIterable {
+    case preflight
+    case proof
+    case printReady = "print-ready"
+
+    /// How the stage is named in an operator's message: "during preflight".
+    var displayName: String {
+        switch self {
+        case .preflight: "preflight"
+        case .proof: "proof rendering"
+        case .printReady: "print-ready production"
+        }
+    }
+}

@@ -1,0 +1,9 @@
+#ifndef CPOPPLER_SHIM_H
+#define CPOPPLER_SHIM_H
+#include <poppler.h>
+#include <glib-object.h>
+
+/// g_object_unref takes a gpointer; Poppler handles import as OpaquePointer, so unref through a typed helper.
+static inline void cpoppler_document_unref(PopplerDocument *document) { g_object_unref(document); }
+static inline void cpoppler_page_unref(PopplerPage *page) { g_object_unref(page); }
+#endif

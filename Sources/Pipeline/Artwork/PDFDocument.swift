@@ -1,0 +1,70 @@
+import CPoppler
+import Foundation
+
+/// A PDF opened with Poppler. Owns the `PopplerDocument` handle; raw pointers never leave this file.
+///
+/// Not thread-safe (Poppler documents are not): use one instance from one thread. Worker processes are the
+/// only users, one document each.
+public final class PDFDocument {
+    private let handle: OpaquePointer
+
+    /// Opens the PDF at `path` (made absolute first: g_filename_to_uri refuses relative paths).
+    public init(path: String) throws(ArtworkError) {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        var error: UnsafeMutablePointer<GError>?
+        guard let uri = g_filename_to_uri(absolute, nil, &error) else {
+            let message = error.map { String(cString: $0.pointee.message) } ?? "bad path"
+            if let error { g_error_free(error) }
+            throw .unreadable(path: path, reason: message)
+        }
+        defer { g_free(uri) }
+        guard let document = poppler_document_new_from_file(uri, nil, &error) else {
+            throw ArtworkError(popplerError: error, path: path)
+        }
+        handle = document
+    }
+
+    deinit { cpoppler_document_unref(handle) }
+
+    public var pageCount: Int { Int(poppler_document_get_n_pages(handle)) }
+
+    /// Page `index` (0-based), or nil when Poppler cannot load it.
+    public func page(at index: Int) -> PDFPage? {
+        guard let page = poppler_document_get_page(handle, Int32(index)) else { return nil }
+        return PDFPage(handle: page)
+    }
+}
+
+/// One page of a `PDFDocument`; keeps its own reference to the Poppler page.
+public final class PDFPage {
+    let handle: OpaquePointer
+
+    init(handle: OpaquePointer) { self.handle = handle }
+    deinit { cpoppler_page_unref(handle) }
+
+    /// The page size Poppler reports (the CropBox, rotated by /Rotate), in points.
+    public var size: (width: Double, height: Double) {
+        var width = 0.0, height = 0.0
+        poppler_page_get_size(handle, &width, &height)
+        return (width, height)
+    }
+}
+
+extension ArtworkError {
+    /// Maps a Poppler GError to an operator-facing error and frees it.
+    init(popplerError error: UnsafeMutablePointer<GError>?, path: String) {
+        guard let error else {
+            self = .unreadable(path: path, reason: "Poppler could not open it")
+            return
+        }
+        defer { g_error_free(error) }
+        let message = String(cString: error.pointee.message)
+        if error.pointee.domain == poppler_error_quark() && error.pointee.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) {
+            self = .encrypted(path: path)
+        } else if error.pointee.domain == g_file_error_quark() {
+            self = .missing(path: path)
+        } else {
+            self = .unreadable(path: path, reason: message)
+        }
+    }
+}
