@@ -49,9 +49,11 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Pipeline"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Bridge", "Pipeline"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Bridge", "Pipeline"]),
+        // Fixtures the test targets share: generated PDFs and the path of the shared corpus.
+        .target(name: "TestFixtures", path: "Tests/Fixtures"),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures"]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Bridge", "Pipeline", "TestFixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestFixtures"]),
     ]
 )

@@ -41,6 +41,11 @@ public struct ULID: Sendable, Hashable, CustomStringConvertible {
 
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
+    public init(milliseconds: UInt64, randomness: (high: UInt16, low: UInt64)) {
+        self.milliseconds = milliseconds
+        self.randomness = randomness
+    }
+
     public static func == (lhs: ULID, rhs: ULID) -> Bool {
         lhs.milliseconds == rhs.milliseconds && lhs.randomness == rhs.randomness
     }

@@ -1,0 +1,224 @@
+@testable import Agent
+import Foundation
+import Pipeline
+import TestFixtures
+import Testing
+
+@Suite struct ConfigTests {
+    let base: URL
+
+    init() throws {
+        base = try makeTemporaryDirectory("config")
+        for folder in ["cards", "posters"] {
+            try FileManager.default.createDirectory(at: base.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+    }
+
+    private func parse(_ yaml: String) throws(ConfigError) -> AgentConfiguration {
+        try ConfigLoader().parse(yaml, file: "t.yaml", baseDirectory: base.path)
+    }
+
+    /// The `LINE:COLUMN: message` lines of an invalid config.
+    private func problems(_ yaml: String) -> [String] {
+        do {
+            _ = try parse(yaml)
+            return []
+        } catch {
+            guard case .invalid(let file, let problems) = error else { return ["unreadable"] }
+            #expect(file == "t.yaml")
+            return problems.map(\.description)
+        }
+    }
+
+    @Test func exampleConfigIsValid() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("hotfolders.example")
+        let text = try String(contentsOf: example, encoding: .utf8)
+        for folder in ["demo/business-cards", "demo/posters"] {
+            try FileManager.default.createDirectory(at: base.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        let configuration = try parse(text)
+        #expect(configuration.hotfolders.map(\.name) == ["business-cards", "posters"])
+        #expect(configuration.stateDirectory == base.path + "/demo/state")
+        #expect(configuration.bridge.port == 8181)
+        #expect(configuration.hotfolders[0].product.trim?.description == "85x55mm")
+    }
+
+    @Test func defaultsAndRelativePaths() throws {
+        let configuration = try parse("""
+            hotfolders:
+              - name: cards
+                root: cards
+            """)
+        let folder = configuration.hotfolders[0]
+        #expect(folder.root == base.path + "/cards")
+        #expect(folder.layout.inbox == base.path + "/cards/in")
+        #expect(folder.layout.printReady == base.path + "/cards/out/print-ready")
+        #expect(folder.layout.work == base.path + "/cards/.work")
+        #expect(folder.stability == .seconds(2))
+        #expect(folder.pollInterval == .seconds(10))
+        #expect(folder.approval == .auto)
+        #expect(configuration.workers == ProcessInfo.processInfo.activeProcessorCount)
+        #expect(folder.maxConcurrent == configuration.workers)
+        #expect(configuration.limits.stageTimeout == .seconds(120))
+        #expect(configuration.limits.addressSpaceBytes == 2 << 30)
+        #expect(configuration.bridge.effectivePublicURL == "http://127.0.0.1:8181")
+    }
+
+    @Test func pathOverridesAreRelativeToTheRoot() throws {
+        let configuration = try parse("""
+            hotfolders:
+              - name: cards
+                root: cards
+                paths: {inbox: drop, error: /tmp/errors}
+            """)
+        #expect(configuration.hotfolders[0].layout.inbox == base.path + "/cards/drop")
+        #expect(configuration.hotfolders[0].layout.error == "/tmp/errors")
+    }
+
+    @Test func productLengthsAndUnits() throws {
+        let configuration = try parse("""
+            hotfolders:
+              - name: cards
+                root: cards
+                product: {trim: 3.5x2in, bleed: 0.125in, safety: 9pt, pages: [1, 2], shape: rounded-rectangle}
+                stability: 500ms
+                poll_interval: 1m
+            """)
+        let product = configuration.hotfolders[0].product
+        #expect(abs(product.trim!.width.inches - 3.5) < 1e-9)
+        #expect(product.bleed == .inches(0.125))
+        #expect(product.safety == .points(9))
+        #expect(product.pages == .oneOf([1, 2]))
+        #expect(product.shape == .roundedRectangle)
+        #expect(configuration.hotfolders[0].stability == .milliseconds(500))
+        #expect(configuration.hotfolders[0].pollInterval == .seconds(60))
+    }
+
+    @Test func unknownKeyWithSuggestion() {
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                stabilty: 2s
+            """) == ["4:5: unknown key 'stabilty' in a hot folder; did you mean 'stability'?"])
+        #expect(problems("""
+            colour: cmyk
+            hotfolders:
+              - {name: cards, root: cards}
+            """) == ["1:1: unknown key 'colour' in the config; expected one of state_dir, workers, limits, bridge, callbacks, hotfolders"])
+    }
+
+    @Test func wrongTypes() {
+        #expect(problems("""
+            workers: two
+            hotfolders:
+              - {name: cards, root: cards}
+            """) == ["1:10: 'workers' must be a whole number of 1 or more, not \"two\""])
+        #expect(problems("""
+            hotfolders:
+              name: cards
+            """) == ["2:3: 'hotfolders' must be a list of hot folders, each starting with '- name:'"])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                ignore: "*.log"
+            """) == ["4:13: 'ignore' must be a list of file name patterns, such as [\"*.log\", \"proof_*\"]"])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: [cards]
+            """) == ["3:11: 'root' must be a single value, not a list or mapping"])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                approval: maybe
+            """) == ["4:15: 'approval' must be auto or required, not \"maybe\""])
+    }
+
+    @Test func missingFolderAndMissingKeys() {
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: nowhere
+            """) == ["3:11: hot folder 'cards': the root folder \(base.path)/nowhere does not exist; create it or fix the path"])
+        #expect(problems("""
+            hotfolders:
+              - root: cards
+            """) == ["2:5: a hot folder needs a 'name'"])
+        #expect(problems("state_dir: x\n") == ["1:1: the config has no 'hotfolders'; add at least one hot folder"])
+    }
+
+    @Test func twoFoldersSharingAnInbox() {
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+              - name: posters
+                root: posters
+                paths: {inbox: ../cards/in}
+            """) == ["6:20: hot folders 'cards' and 'posters' share the inbox \(base.path)/cards/in; each needs its own"])
+    }
+
+    @Test func outputFolderInsideAnInbox() {
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                paths: {print_ready: in/done}
+            """) == ["4:26: hot folder 'cards': the print_ready folder \(base.path)/cards/in/done is inside the inbox of 'cards'; outputs would be picked up as new files"])
+    }
+
+    @Test func badLengthsDurationsAndPatterns() {
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                product: {trim: 85x55, bleed: 3, safety: -2mm, pages: "9-3"}
+                stability: soon
+                filename_pattern: "(?<id"
+            """) == [
+                "4:21: 'trim' must be WIDTHxHEIGHT with a unit, such as \"85x55mm\" or \"3.5x2in\": \"55\" is not a length: add a unit, for example \"3mm\", \"0.125in\" or \"9pt\"",
+                "4:35: 'bleed': \"3\" is not a length: add a unit, for example \"3mm\", \"0.125in\" or \"9pt\"",
+                "4:46: 'safety': \"-2mm\" is negative; lengths must be zero or more",
+                "4:59: \"9-3\" is not a page count: write 2, a list like [1, 2, 4] or a range like \"4-64\"",
+                "5:16: 'stability' must be a duration such as \"500ms\", \"2s\", \"5m\" or \"1h\", not \"soon\"",
+                "6:23: 'filename_pattern' is not a valid regular expression: \"(?<id\"",
+            ])
+    }
+
+    @Test func bridgeAndLimits() {
+        #expect(problems("""
+            bridge: {listen: nope, public_url: "ftp://x"}
+            limits: {worker_memory: 1MiB, stage_timeout: 2s}
+            hotfolders:
+              - {name: cards, root: cards}
+            """) == [
+                "1:18: 'listen' must be HOST:PORT, such as \"127.0.0.1:8181\", not \"nope\"",
+                "1:36: 'public_url' must be an http or https URL, not \"ftp://x\"",
+                "2:25: 'worker_memory' must be a size of at least 64MiB, such as \"2GiB\", not \"1MiB\"",
+            ])
+    }
+
+    @Test func duplicateNamesAndBrokenYAML() {
+        #expect(problems("""
+            hotfolders:
+              - {name: cards, root: cards}
+              - {name: cards, root: posters}
+            """) == ["3:12: two hot folders are named 'cards'; names must be unique"])
+        let broken = problems("hotfolders:\n  - name: [cards\n")
+        #expect(broken.count == 1)
+        #expect(broken.first?.contains("not valid YAML") == true)
+    }
+
+    @Test func fileErrorsNameTheFile() {
+        do {
+            _ = try ConfigLoader().load(path: base.path + "/missing.yaml")
+            Issue.record("a missing file must be an error")
+        } catch {
+            #expect(error.description.hasPrefix(base.path + "/missing.yaml:1:1: cannot read the config"))
+        }
+    }
+}

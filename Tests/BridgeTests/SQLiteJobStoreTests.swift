@@ -1,0 +1,94 @@
+import Bridge
+import Foundation
+import GRDB
+import Pipeline
+import TestFixtures
+import Testing
+
+@Suite struct SQLiteJobStoreTests {
+    private func makeJob(_ status: JobState = .received, folder: String = "cards") -> Job {
+        Job(id: .generate(), status: status, hotfolder: folder, fileName: "a.pdf", claimedPath: "/w/a.pdf",
+            originalPath: "/w/a.pdf", sha256: String(repeating: "0", count: 64), sizeBytes: 10, kind: .pdf,
+            externalId: "ORD-1", product: ProductSpec(bleed: .millimetres(3), pages: .exactly(2)),
+            createdAt: Date(), updatedAt: Date())
+    }
+
+    private func makeStore() throws -> SQLiteJobStore { try SQLiteJobStore(writer: DatabaseQueue()) }
+
+    @Test func createdJobReadsBackWithItsFirstEvent() async throws {
+        let store = try makeStore()
+        let job = makeJob()
+        try await store.create(job, detail: "claimed")
+        let read = try #require(try await store.job(job.id))
+        #expect(read.fileName == "a.pdf" && read.status == .received && read.product == job.product)
+        let events = try await store.events(of: job.id)
+        #expect(events.count == 1)
+        #expect(events[0].from == nil && events[0].to == .received && events[0].sequence == 1 && events[0].detail == "claimed")
+    }
+
+    @Test func transitionsWriteNumberedEvents() async throws {
+        let store = try makeStore()
+        let job = makeJob()
+        try await store.create(job, detail: nil)
+        try await store.transition(job.id, to: .preflighting)
+        try await store.transition(job.id, to: .preflightFailed, detail: "wrong size",
+                                   update: JobUpdate(originalPath: "/e/a.pdf", failureReason: "wrong size"))
+        let read = try #require(try await store.job(job.id))
+        #expect(read.status == .preflightFailed && read.originalPath == "/e/a.pdf" && read.failureReason == "wrong size")
+        let events = try await store.events(of: job.id)
+        #expect(events.map(\.sequence) == [1, 2, 3])
+        #expect(events.map(\.to) == [.received, .preflighting, .preflightFailed])
+        #expect(events[2].from == .preflighting)
+    }
+
+    @Test func illegalTransitionIsRefusedAndChangesNothing() async throws {
+        let store = try makeStore()
+        let job = makeJob()
+        try await store.create(job, detail: nil)
+        await #expect(throws: JobStoreError.illegalTransition(job.id, from: .received, to: .printReady)) {
+            try await store.transition(job.id, to: .printReady)
+        }
+        #expect(try await store.job(job.id)?.status == .received)
+        #expect(try await store.events(of: job.id).count == 1)
+    }
+
+    @Test func duplicateAndMissingJobsAreErrors() async throws {
+        let store = try makeStore()
+        let job = makeJob()
+        try await store.create(job, detail: nil)
+        await #expect(throws: JobStoreError.duplicate(job.id)) { try await store.create(job, detail: nil) }
+        let missing = JobID.generate()
+        await #expect(throws: JobStoreError.notFound(missing)) { try await store.transition(missing, to: .failed) }
+    }
+
+    @Test func filtersByStatusAndFolder() async throws {
+        let store = try makeStore()
+        let a = makeJob(folder: "cards"), b = makeJob(folder: "posters"), c = makeJob(.awaitingFile, folder: "cards")
+        for job in [a, b, c] { try await store.create(job, detail: nil) }
+        #expect(try await store.jobs(matching: JobFilter()).map(\.id) == [a.id, b.id, c.id])
+        #expect(try await store.jobs(matching: JobFilter(hotfolder: "cards")).map(\.id) == [a.id, c.id])
+        #expect(try await store.jobs(matching: JobFilter(statuses: [.received])).map(\.id) == [a.id, b.id])
+        #expect(try await store.jobs(matching: JobFilter(externalId: "ORD-1", limit: 1)).count == 1)
+    }
+
+    @Test func outputsAreRecordedByName() async throws {
+        let store = try makeStore()
+        let job = makeJob()
+        try await store.create(job, detail: nil)
+        try await store.recordOutput(job.id, name: "report", path: "/out/a.report.json")
+        try await store.recordOutput(job.id, name: "report", path: "/out/a_0001.report.json")
+        #expect(try await store.outputs(of: job.id) == ["report": "/out/a_0001.report.json"])
+    }
+
+    @Test func fileStoreSurvivesReopening() async throws {
+        let path = try makeTemporaryDirectory("store").appendingPathComponent("jobs.sqlite").path
+        let job = makeJob()
+        do {
+            let store = try SQLiteJobStore(path: path)
+            try await store.create(job, detail: nil)
+            try await store.transition(job.id, to: .preflighting)
+        }
+        let reopened = try SQLiteJobStore(path: path)
+        #expect(try await reopened.job(job.id)?.status == .preflighting)
+    }
+}
