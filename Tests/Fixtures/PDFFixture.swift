@@ -4,7 +4,8 @@ import Foundation
 /// rectangle, optionally with TrimBox and BleedBox, and a correct cross-reference table.
 public enum PDFFixture {
     public static func make(pages: Int = 1, widthPt: Double = 612, heightPt: Double = 792,
-                            trimBox: [Double]? = nil, bleedBox: [Double]? = nil, marker: String = "") -> Data {
+                            trimBox: [Double]? = nil, bleedBox: [Double]? = nil, marker: String = "",
+                            content: String? = nil) -> Data {
         var objects: [String] = []
         let pageIDs = (0..<pages).map { 4 + $0 * 2 }
         objects.append("<< /Type /Catalog /Pages 2 0 R >>")
@@ -17,7 +18,7 @@ public enum PDFFixture {
             objects.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(format(widthPt)) \(format(heightPt))]\(boxes) "
                            + "/Resources << /Font << /F1 3 0 R >> >> /Contents \(5 + index * 2) 0 R >>")
             let text = "Page \(index + 1) \(marker)".replacingOccurrences(of: "(", with: "").replacingOccurrences(of: ")", with: "")
-            let content = "0 0.5 1 0 k 0 0 \(format(widthPt)) \(format(heightPt / 4)) re f BT /F1 9 Tf 12 \(format(heightPt / 2)) Td (\(text)) Tj ET"
+            let content = content ?? "0 0.5 1 0 k 0 0 \(format(widthPt)) \(format(heightPt / 4)) re f BT /F1 9 Tf 12 \(format(heightPt / 2)) Td (\(text)) Tj ET"
             objects.append("<< /Length \(content.utf8.count) >>\nstream\n\(content)\nendstream")
         }
         var output = "%PDF-1.4\n%\u{E2}\u{E3}\u{CF}\u{D3}\n"
@@ -41,6 +42,17 @@ public enum PDFFixture {
         let width = 91 * mm, height = 61 * mm
         return make(pages: pages, widthPt: width, heightPt: height,
                     trimBox: [3 * mm, 3 * mm, 88 * mm, 58 * mm], bleedBox: [0, 0, width, height], marker: marker)
+    }
+
+    /// A 30 x 30 inch page with `shapes` overlapping curves: slow to render, harmless to parse.
+    public static func slowToRender(shapes: Int = 300_000) -> Data {
+        var content = "0.2 w\n"
+        content.reserveCapacity(shapes * 40)
+        for index in 0..<shapes {
+            let x = Double(index % 2000), y = Double((index * 7) % 2100)
+            content += "\(x) \(y) m \(x + 90) \(y + 400) \(x + 200) \(y - 50) \(x + 300) \(y + 60) c S\n"
+        }
+        return make(pages: 1, widthPt: 2160, heightPt: 2160, content: content)
     }
 
     private static func format(_ value: Double) -> String { String(format: "%.3f", value) }

@@ -169,6 +169,8 @@ struct JobRunner: Sendable {
             try FileOperations.createDirectory(FileOperations.parent(of: claimed))
             guard rename(current, claimed) == 0 else { throw FileOperationError.failed("move back", path: current, errno: errno) }
             try FileOperations.sync(FileOperations.parent(of: claimed))
+            // The old reason file is ours and now stale; the reason itself stays in the job's history.
+            unlink(current + ".reason.txt")
         }
         try await store.recordOriginalPath(job.id, path: claimed)
     }

@@ -15,7 +15,7 @@ enum WorkerFailure: Error, Sendable, Equatable, CustomStringConvertible {
                 ? "; the file may be damaged or need more than the \(limit >> 20) MiB memory limit" : ""
             return "processing crashed with signal \(signal)\(name) during \(stage.displayName)\(hint)"
         case .timedOut(let seconds, let stage):
-            return "processing took longer than \(Int(seconds)) s during \(stage.displayName) and was stopped; the file may be too complex or damaged"
+            return "processing took longer than \(String(format: "%g", seconds)) s during \(stage.displayName) and was stopped; the file may be too complex or damaged"
         case .failed(_, let message, let stage):
             return "\(stage.displayName) failed: \(message)"
         case .couldNotStart(let reason, let stage):
@@ -31,4 +31,4 @@ enum WorkerFailure: Error, Sendable, Equatable, CustomStringConvertible {
     ]
 }
 
-import Glibc
+import Foundation

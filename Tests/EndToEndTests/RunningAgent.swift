@@ -1,0 +1,176 @@
+import Foundation
+import TestFixtures
+import Testing
+
+/// The real `hotfolder-agent` binary running on a temporary config with real folders, driven as a shop
+/// would drive it: files dropped into inboxes, the CLI asked about jobs.
+final class RunningAgent: @unchecked Sendable {
+    let directory: URL
+    let configPath: String
+    let logPath: String
+    let folderNames: [String]
+    private var process: Process?
+
+    /// The binary under test: $HFA_BINARY, else the debug build of this package.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["HFA_BINARY"] { return path }
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent(".build/debug/hotfolder-agent")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+        }
+        return "hotfolder-agent"
+    }
+
+    /// Writes a config with one hot folder per name; `folderSettings` and `topLevel` are extra YAML lines.
+    init(folders: [String] = ["cards"], folderSettings: String = "", topLevel: String = "") throws {
+        folderNames = folders
+        directory = try makeTemporaryDirectory("e2e")
+        configPath = directory.appendingPathComponent("hotfolders.yaml").path
+        logPath = directory.appendingPathComponent("agent.log").path
+        var yaml = "state_dir: state\nworkers: 2\n\(topLevel)\nhotfolders:\n"
+        for name in folders {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(name), withIntermediateDirectories: true)
+            yaml += """
+              - name: \(name)
+                root: \(name)
+                product: {trim: 85x55mm, bleed: 3mm, pages: 2}
+                stability: 2s
+                poll_interval: 1s
+            \(folderSettings.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+
+            """
+        }
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    func folder(_ name: String = "cards") -> URL { directory.appendingPathComponent(name) }
+    func inbox(_ name: String = "cards") -> URL { folder(name).appendingPathComponent("in") }
+
+    /// A folder on the same filesystem as the inboxes, for writing files that are then renamed in.
+    var staging: URL {
+        let url = directory.appendingPathComponent("staging")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Starts the agent and returns once every folder is being watched.
+    func start() async throws {
+        let linesBefore = log.components(separatedBy: "watching hot folder").count
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["run", "--config", configPath]
+        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        logHandle.seekToEndOfFile()
+        process.standardOutput = logHandle
+        process.standardError = logHandle
+        try process.run()
+        self.process = process
+        _ = try await waitUntil("the agent to watch its folders") { () -> Bool? in
+            guard process.isRunning else {
+                Issue.record("the agent exited at start:\n\(log.suffix(2000))")
+                throw CancellationError()
+            }
+            return log.components(separatedBy: "watching hot folder").count - linesBefore >= folderNames.count ? true : nil
+        }
+    }
+
+    var isRunning: Bool { process?.isRunning ?? false }
+
+    /// Kills the agent the hard way, as a power cut or the OOM killer would.
+    func killHard() {
+        guard let process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// Runs the CLI against this agent's config and returns its standard output.
+    @discardableResult
+    func cli(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments + ["--config", configPath]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `jobs list --json`, decoded.
+    func jobs() throws -> [[String: Any]] {
+        let text = try cli(["jobs", "list", "--json"])
+        guard let data = text.data(using: .utf8), !text.isEmpty,
+              let array = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+        return array
+    }
+
+    static let terminal: Set<String> = ["print_ready", "preflight_failed", "rejected", "failed", "cancelled"]
+
+    /// Jobs once `count` of them are terminal. Waiting is bounded only so a broken build cannot hang CI.
+    func waitForTerminalJobs(_ count: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [[String: Any]] {
+        try await waitUntil("\(count) terminal jobs", sourceLocation: sourceLocation) {
+            let jobs = try self.jobs()
+            return jobs.filter { Self.terminal.contains($0["status"] as? String ?? "") }.count >= count ? jobs : nil
+        }
+    }
+
+    func waitUntil<T>(_ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+                      _ condition: () throws -> T?) async throws -> T {
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline {
+            if let value = try condition() { return value }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        Issue.record("gave up waiting for \(what); agent log:\n\(log.suffix(4000))", sourceLocation: sourceLocation)
+        throw CancellationError()
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    func files(in relativePath: String, folder name: String = "cards") -> [String] {
+        let path = folder(name).appendingPathComponent(relativePath).path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+    }
+
+    /// Writes `data` in the staging folder and renames it into the inbox, as `mv` on one filesystem does.
+    func drop(_ data: Data, as name: String, into folderName: String = "cards") throws {
+        let staged = staging.appendingPathComponent(UUID().uuidString)
+        try data.write(to: staged)
+        guard rename(staged.path, inbox(folderName).appendingPathComponent(name).path) == 0 else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+    }
+
+    deinit {
+        if let process, process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+        }
+    }
+}
+
+func sha256Hex(_ data: Data) throws -> String {
+    let file = try makeTemporaryDirectory("sha").appendingPathComponent("f")
+    try data.write(to: file)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+    process.arguments = [file.path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(String(decoding: output, as: UTF8.self).prefix(64))
+}
