@@ -129,7 +129,7 @@ final class RunningAgent: @unchecked Sendable {
 
     func waitUntil<T>(_ what: String, sourceLocation: SourceLocation = #_sourceLocation,
                       _ condition: () throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(300)
+        let deadline = Date().addingTimeInterval(180)
         while Date() < deadline {
             if let value = try condition() { return value }
             try await Task.sleep(for: .milliseconds(300))

@@ -44,15 +44,15 @@ public enum PDFFixture {
                     trimBox: [3 * mm, 3 * mm, 88 * mm, 58 * mm], bleedBox: [0, 0, width, height], marker: marker)
     }
 
-    /// A 30 x 30 inch page with `shapes` overlapping curves: slow to render, harmless to parse.
-    public static func slowToRender(shapes: Int = 300_000) -> Data {
+    /// Two 30 x 30 inch pages with `shapes` overlapping curves each: slow to render, harmless to parse.
+    public static func slowToRender(shapes: Int = 20_000) -> Data {
         var content = "0.2 w\n"
         content.reserveCapacity(shapes * 40)
         for index in 0..<shapes {
             let x = Double(index % 2000), y = Double((index * 7) % 2100)
             content += "\(x) \(y) m \(x + 90) \(y + 400) \(x + 200) \(y - 50) \(x + 300) \(y + 60) c S\n"
         }
-        return make(pages: 1, widthPt: 2160, heightPt: 2160, content: content)
+        return make(pages: 2, widthPt: 2160, heightPt: 2160, content: content)
     }
 
     private static func format(_ value: Double) -> String { String(format: "%.3f", value) }
