@@ -1,0 +1,33 @@
+# hotfolder-agent: `make run` starts the agent on hotfolders.example with demo folders under ./demo;
+# `make test` runs every test. Both install missing Debian packages first (as root).
+
+SWIFT      ?= swift
+CONFIG     ?= hotfolders.example
+DEMO_ROOTS  = demo/business-cards demo/posters
+
+.PHONY: all deps build run test bench clean
+
+all: build
+
+deps:
+	@./scripts/ensure-packages.sh
+
+build: deps
+	$(SWIFT) build --product hotfolder-agent
+
+run: build
+	@mkdir -p $(DEMO_ROOTS)
+	@./scripts/demo-banner.sh "$(CONFIG)"
+	exec "$$($(SWIFT) build --show-bin-path)/hotfolder-agent" run --config $(CONFIG)
+
+test: deps
+	$(SWIFT) build --build-tests
+	HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" $(SWIFT) test --skip-build --no-parallel
+
+# Speed figures, each beside a reference tool measured in the same run; writes docs/benchmarks.md.
+bench: deps
+	$(SWIFT) build -c release --product hotfolder-agent
+	python3 scripts/bench.py --binary "$$($(SWIFT) build -c release --show-bin-path)/hotfolder-agent" --output docs/benchmarks.md
+
+clean:
+	rm -rf .build demo
