@@ -136,6 +136,12 @@ import Testing
                 root: cards
                 approval: maybe
             """) == ["4:15: 'approval' must be auto or required, not \"maybe\""])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                watch: fanotify
+            """) == ["4:12: 'watch' must be auto or poll, not \"fanotify\""])
     }
 
     @Test func missingFolderAndMissingKeys() {

@@ -38,3 +38,20 @@ import Testing
         #expect(Intake.externalId(from: "card.pdf", pattern: nil) == nil)
     }
 }
+
+@Suite struct InterruptedMoveTests {
+    @Test func aMoveInterruptedBetweenLinkAndUnlinkIsFinishedNotRepeated() throws {
+        let directory = try makeTemporaryDirectory("relink")
+        let target = directory.appendingPathComponent("originals").path
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        try Data("other".utf8).write(to: URL(fileURLWithPath: target + "/card.pdf"))
+        let source = directory.appendingPathComponent("card.pdf").path
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: source))
+        // The crash: linked as card_0001.pdf, source name not yet removed.
+        #expect(link(source, target + "/card_0001.pdf") == 0)
+        let moved = try FileOperations.move(source, into: target, preferredName: "card.pdf")
+        #expect(moved == target + "/card_0001.pdf")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target).sorted() == ["card.pdf", "card_0001.pdf"])
+        #expect(!FileManager.default.fileExists(atPath: source))
+    }
+}

@@ -73,6 +73,19 @@ import Testing
         #expect(jobs.first?["sha256"] as? String == (try sha256Hex(content)))
     }
 
+    @Test func pollingOnlyFolderFindsFilesWithoutInotify() async throws {
+        // What a network share gets: no inotify, the rescan alone finds and judges the files.
+        let agent = try RunningAgent(folderSettings: "watch: poll")
+        try await agent.start()
+        defer { agent.stop() }
+        #expect(agent.log.contains("polling only"))
+        try agent.drop(PDFFixture.businessCard(pages: 2), as: "moved.pdf")
+        try PDFFixture.businessCard(pages: 2, marker: "copied").write(to: agent.inbox().appendingPathComponent("copied.pdf"))
+        let jobs = try await agent.waitForTerminalJobs(2)
+        #expect(Set(jobs.compactMap { $0["fileName"] as? String }) == ["moved.pdf", "copied.pdf"])
+        #expect(Set(jobs.compactMap { $0["status"] as? String }) == ["print_ready"])
+    }
+
     @Test func filePresentBeforeStartIsPickedUp() async throws {
         let agent = try RunningAgent()
         try FileManager.default.createDirectory(at: agent.inbox(), withIntermediateDirectories: true)

@@ -58,9 +58,11 @@ public enum PDFFixture {
     private static func format(_ value: Double) -> String { String(format: "%.3f", value) }
 }
 
-/// Files in ../shared/corpus, measured facts in its MANIFEST.tsv.
+/// Files in ../shared/corpus (beside the checkout, as in CI), measured facts in its MANIFEST.tsv.
+/// $HFA_CORPUS names another copy of the files folder.
 public enum Corpus {
     public static var directory: URL {
+        if let path = ProcessInfo.processInfo.environment["HFA_CORPUS"] { return URL(fileURLWithPath: path) }
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
             url.deleteLastPathComponent()

@@ -43,6 +43,9 @@ struct CallbackSettings: Sendable, Equatable {
 /// One hot folder: where files arrive, where results go, and what product files there are checked against.
 struct HotFolderConfiguration: Sendable, Equatable {
     enum Approval: String, Sendable, Equatable, CaseIterable { case auto, required }
+    /// auto: inotify on local filesystems plus rescans, rescans only on network filesystems. poll: rescans
+    /// only, for mounts that look local but are written elsewhere (a bind mount of a share, say).
+    enum WatchMode: String, Sendable, Equatable, CaseIterable { case auto, poll }
 
     var name: String
     var root: String
@@ -53,6 +56,7 @@ struct HotFolderConfiguration: Sendable, Equatable {
     var approval: Approval
     /// How long a file written in place must stay unchanged before it counts as complete.
     var stability: Duration
+    var watch: WatchMode
     var pollInterval: Duration
     /// Extra ignore patterns (shell globs on the file name), added to the built-in ones.
     var ignore: [String]

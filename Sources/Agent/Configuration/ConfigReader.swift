@@ -15,7 +15,7 @@ struct ConfigReader {
     }
 
     static let topLevelKeys = ["state_dir", "workers", "limits", "bridge", "callbacks", "hotfolders"]
-    static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "poll_interval",
+    static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
                                 "ignore", "filename_pattern", "callback_url", "max_concurrent"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
     static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "finishing"]
@@ -154,6 +154,12 @@ struct ConfigReader {
                 report(node, "'approval' must be auto or required, not \"\(text)\"")
             }
         }
+        var watch = HotFolderConfiguration.WatchMode.auto
+        if let node = fields["watch"], let text = scalar(node, key: "watch") {
+            if let value = HotFolderConfiguration.WatchMode(rawValue: text) { watch = value } else {
+                report(node, "'watch' must be auto or poll, not \"\(text)\"")
+            }
+        }
         var ignore: [String] = []
         if let node = fields["ignore"] {
             if case .sequence(let items) = node {
@@ -182,7 +188,7 @@ struct ConfigReader {
         return HotFolderConfiguration(
             name: name, root: root, layout: layout, product: product, preflightProfile: profile,
             preflightThresholds: thresholds, approval: approval,
-            stability: fields["stability"].flatMap { duration($0, key: "stability") } ?? .seconds(2),
+            stability: fields["stability"].flatMap { duration($0, key: "stability") } ?? .seconds(2), watch: watch,
             pollInterval: fields["poll_interval"].flatMap { duration($0, key: "poll_interval", minimum: .milliseconds(100)) } ?? .seconds(10),
             ignore: ignore, filenamePattern: pattern, callbackURL: callbackURL,
             maxConcurrent: fields["max_concurrent"].flatMap { positiveInt($0, key: "max_concurrent") } ?? workers)

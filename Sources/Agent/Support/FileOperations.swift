@@ -32,6 +32,12 @@ enum FileOperations {
     @discardableResult
     static func move(_ source: String, into directory: String, preferredName: String) throws(FileOperationError) -> String {
         try createDirectory(directory)
+        if let earlier = earlierLink(of: source, in: directory, preferredName: preferredName) {
+            // An interrupted move left the file under both names: finish it instead of moving again.
+            guard unlink(source) == 0 else { throw .failed("unlink", path: source, errno: errno) }
+            try sync(parent(of: source))
+            return earlier
+        }
         for name in candidateNames(for: preferredName) {
             let destination = directory + "/" + name
             if link(source, destination) == 0 {
@@ -55,6 +61,19 @@ enum FileOperations {
             }
         }
         throw .noFreeName(directory: directory, name: preferredName)
+    }
+
+    /// The name in `directory` under which `source` is already linked, when an earlier move stopped between
+    /// link and unlink. Only looked for when the file has more than one link.
+    private static func earlierLink(of source: String, in directory: String, preferredName: String) -> String? {
+        var info = stat()
+        guard stat(source, &info) == 0, info.st_nlink > 1 else { return nil }
+        for name in candidateNames(for: preferredName) {
+            let candidate = directory + "/" + name
+            guard exists(candidate) else { return nil }
+            if isSameFile(candidate, source) { return candidate }
+        }
+        return nil
     }
 
     /// Copies `source` to `destination` through a hidden temporary file, flushed, then renamed into place.

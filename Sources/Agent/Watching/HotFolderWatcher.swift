@@ -39,7 +39,9 @@ final class HotFolderWatcher: Service {
         for directory in folder.layout.all { try FileOperations.createDirectory(directory) }
         let filesystem = FilesystemKind.of(path: folder.layout.inbox)
         var events: AsyncStream<InotifyEvent>?
-        if filesystem.usesInotify {
+        if folder.watch == .poll {
+            logger.info("polling only, as configured")
+        } else if filesystem.usesInotify {
             do {
                 events = try await inotify.watch(folder.layout.inbox)
             } catch {

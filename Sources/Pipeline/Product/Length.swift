@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Configs, tickets and the API write lengths with a unit ("3mm", "0.125in", "12pt"); a bare number is
 /// refused on purpose, since "3" means millimetres to a European shop and inches to nobody.
-public struct Length: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct Length: Sendable, Hashable, Comparable, TextCodable {
     public var points: Double
 
     public init(points: Double) { self.points = points }
@@ -33,21 +33,6 @@ public struct Length: Sendable, Hashable, Comparable, Codable, CustomStringConve
         guard let value = Double(number), value.isFinite else { throw .notANumber(text) }
         guard value >= 0 else { throw .negative(text) }
         self.points = unit.points(value)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            self = try Length(parsing: text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 }
 

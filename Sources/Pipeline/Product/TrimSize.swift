@@ -1,7 +1,7 @@
 import Foundation
 
 /// The finished size of a product: width by height, as ordered.
-public struct TrimSize: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct TrimSize: Sendable, Hashable, TextCodable {
     public var width: Length
     public var height: Length
 
@@ -31,20 +31,5 @@ public struct TrimSize: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var description: String {
         "\(LengthUnit.millimetre.format(width.points))x\(LengthUnit.millimetre.format(height.points))mm"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            self = try TrimSize(parsing: text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 }
