@@ -146,6 +146,34 @@ import Testing
         #expect(agent.files(in: "out/print-ready").isEmpty)
     }
 
+    @Test func approvalRequiredWaitsForAnOperator() async throws {
+        let agent = try RunningAgent(folderSettings: "approval: required")
+        try await agent.start()
+        defer { agent.stop() }
+        try agent.drop(PDFFixture.businessCard(pages: 2, marker: "yes"), as: "approve-me.pdf")
+        try agent.drop(PDFFixture.businessCard(pages: 2, marker: "no"), as: "reject-me.pdf")
+        let waiting = try await agent.waitUntil("two jobs awaiting approval") { () -> [[String: Any]]? in
+            let jobs = try agent.jobs()
+            return jobs.filter { $0["status"] as? String == "awaiting_approval" }.count == 2 ? jobs : nil
+        }
+        #expect(agent.files(in: "out/proofs").count == 4, "proofs are there to look at before approving")
+        #expect(agent.files(in: "out/print-ready").isEmpty)
+        let id = { (name: String) in waiting.first { $0["fileName"] as? String == name }?["id"] as? String ?? "" }
+        #expect(try agent.cli(["jobs", "approve", id("approve-me.pdf")]).contains("approved"))
+        #expect(try agent.cli(["jobs", "reject", id("reject-me.pdf"), "--reason", "colours too dark"]).contains("rejected"))
+        let jobs = try await agent.waitForTerminalJobs(2)
+        let status = { (name: String) in jobs.first { $0["fileName"] as? String == name }?["status"] as? String }
+        #expect(status("approve-me.pdf") == "print_ready")
+        #expect(status("reject-me.pdf") == "rejected")
+        #expect(agent.files(in: "out/print-ready") == ["approve-me.pdf"])
+        #expect(agent.files(in: "error") == ["reject-me.pdf", "reject-me.pdf.reason.txt"])
+        let reason = try String(contentsOf: agent.folder().appendingPathComponent("error/reject-me.pdf.reason.txt"), encoding: .utf8)
+        #expect(reason.contains("colours too dark"))
+        #expect(agent.files(in: ".work").isEmpty)
+        // A finished job cannot be approved again.
+        #expect(try agent.cli(["jobs", "approve", id("approve-me.pdf")]).isEmpty)
+    }
+
     @Test func sameNameTwiceGetsTwoJobsAndNoOverwrite() async throws {
         let agent = try RunningAgent()
         try await agent.start()

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Bridge
 import Foundation
+import Logging
 
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs", abstract: "List, inspect and retry jobs in the store.",
-        subcommands: [List.self, Show.self, Retry.self]
+        subcommands: [List.self, Show.self, Retry.self, Approve.self, Reject.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -87,6 +88,48 @@ struct JobsCommand: AsyncParsableCommand {
                 StandardError.print(error.description)
                 throw ExitCode(1)
             }
+        }
+    }
+}
+
+extension JobsCommand {
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve a job's proof; the running agent makes it print-ready.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "The job id (job_...).") var id: String
+
+        func run() async throws {
+            let store = try openStore(options)
+            let jobID = try parseJobID(id)
+            do {
+                try await store.transition(jobID, to: .approved, detail: "approved from the command line")
+                print("\(jobID): approved")
+            } catch let error as JobStoreError {
+                StandardError.print(error.description)
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Reject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reject a job's proof; its original moves to error/ with the reason.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "The job id (job_...).") var id: String
+        @Option(help: "Why the proof was rejected; kept with the job and written beside the original.") var reason: String
+
+        func run() async throws {
+            let configuration = try options.load(checksFilesystem: false)
+            let store = try openStore(options)
+            let jobID = try parseJobID(id)
+            guard let job = try await store.job(jobID) else { throw notFound(jobID) }
+            guard job.status.canMove(to: .rejected),
+                  let folder = job.hotfolder.flatMap(configuration.hotfolder(named:)) else {
+                StandardError.print(JobStoreError.illegalTransition(jobID, from: job.status, to: .rejected).description)
+                throw ExitCode(1)
+            }
+            try await JobFinisher(store: store).finish(job, as: .rejected, reason: "rejected: \(reason)", folder: folder,
+                                                       logger: Logger(label: "hotfolder.cli"))
+            print("\(jobID): rejected")
         }
     }
 }

@@ -13,6 +13,8 @@ struct JobRunner: Sendable {
     let worker: WorkerProcess
     let logger: Logger
 
+    private var finisher: JobFinisher { JobFinisher(store: store) }
+
     func drive(_ id: JobID) async {
         var logger = logger
         logger[metadataKey: "job"] = "\(id)"
@@ -57,7 +59,7 @@ struct JobRunner: Sendable {
                 try await publisher.publish(workspace.report, as: "report", into: folder.layout.reports,
                                             name: Self.stem(job.fileName) + ".report.json")
                 let reasons = report.findings.filter { $0.severity == .error }.map(\.message)
-                try await finish(job, as: .preflightFailed, reason: reasons.joined(separator: "\n"), folder: folder, logger: logger)
+                try await finisher.finish(job, as: .preflightFailed, reason: reasons.joined(separator: "\n"), folder: folder, logger: logger)
             }
         case .preflightPassed:
             try await advance(job, to: .proofing, logger: logger)
@@ -87,7 +89,7 @@ struct JobRunner: Sendable {
             }
             try await publisher.publish(workspace.report, as: "report", into: folder.layout.reports,
                                         name: Self.stem(job.fileName) + ".report.json")
-            try await finish(job, as: .printReady, reason: nil, folder: folder, logger: logger)
+            try await finisher.finish(job, as: .printReady, reason: nil, folder: folder, logger: logger)
         default:
             return
         }
@@ -105,29 +107,6 @@ struct JobRunner: Sendable {
         logger.info("job \(state.rawValue)", metadata: ["status": "\(state.rawValue)", "from": "\(job.status.rawValue)"])
     }
 
-    /// Ends the job: outputs are already durable; the original moves to originals/ (success) or error/ with
-    /// a reason file (failure), and only then is the terminal state committed.
-    private func finish(_ job: Job, as state: JobState, reason: String?, folder: HotFolderConfiguration,
-                        logger: Logger) async throws {
-        let destination = state == .printReady ? folder.layout.originals : folder.layout.error
-        let finalPath = try await moveOriginal(job, into: destination)
-        if let reason {
-            let reasonFile = finalPath + ".reason.txt"
-            if !FileOperations.exists(reasonFile) {
-                try FileOperations.writeDurably(Data("\(reason)\n".utf8), to: reasonFile)
-            }
-        }
-        try await store.transition(job.id, to: state, detail: reason,
-                                   update: JobUpdate(originalPath: finalPath, failureReason: reason))
-        removeClaimDirectory(of: job)
-        if let reason {
-            logger.warning("job \(state.rawValue)", metadata: ["status": "\(state.rawValue)", "reason": "\(reason)",
-                                                             "original": "\(finalPath)"])
-        } else {
-            logger.info("job \(state.rawValue)", metadata: ["status": "\(state.rawValue)", "original": "\(finalPath)"])
-        }
-    }
-
     /// Marks the job failed with `reason`, moving its original to error/.
     func fail(_ id: JobID, reason: String, logger: Logger) async {
         do {
@@ -136,26 +115,10 @@ struct JobRunner: Sendable {
                 try await store.transition(id, to: .failed, detail: reason, update: JobUpdate(failureReason: reason))
                 return
             }
-            try await finish(job, as: .failed, reason: reason, folder: folder, logger: logger)
+            try await finisher.finish(job, as: .failed, reason: reason, folder: folder, logger: logger)
         } catch {
             logger.error("cannot mark job failed; it resumes at the next start", metadata: ["error": "\(error)", "reason": "\(reason)"])
         }
-    }
-
-    /// Moves the claimed original into `directory` unless an earlier, interrupted run already did.
-    private func moveOriginal(_ job: Job, into directory: String) async throws -> String {
-        guard let claimed = job.claimedPath else { return job.originalPath ?? "" }
-        if let recorded = job.originalPath, recorded != claimed, FileOperations.exists(recorded) {
-            // A crash between link and unlink leaves both names; drop the claim name only.
-            if FileOperations.isSameFile(recorded, claimed) { unlink(claimed) }
-            if !FileOperations.exists(claimed) { return recorded }
-        }
-        guard FileOperations.exists(claimed) else { return job.originalPath ?? claimed }
-        let finalPath = try await Blocking.run {
-            try FileOperations.move(claimed, into: directory, preferredName: job.fileName)
-        }
-        try await store.recordOriginalPath(job.id, path: finalPath)
-        return finalPath
     }
 
     /// A retried job's original sits in error/; bring it back to the claim area first.
@@ -180,12 +143,6 @@ struct JobRunner: Sendable {
             throw WorkerFailure.failed(exitCode: 1, message: "the claimed file \(job.claimedPath ?? "") is missing", stage: .preflight)
         }
         return claimed
-    }
-
-    private func removeClaimDirectory(of job: Job) {
-        guard let claimed = job.claimedPath else { return }
-        let directory = FileOperations.parent(of: claimed)
-        if rmdir(directory) == 0 { try? FileOperations.sync(FileOperations.parent(of: directory)) }
     }
 
     static func stem(_ fileName: String) -> String {

@@ -1,0 +1,52 @@
+import Bridge
+import Foundation
+import Logging
+
+/// Ends a job: its outputs are already durable; the original moves to originals/ (print_ready) or error/
+/// with `NAME.reason.txt` beside it (every other end), and only then is the terminal state committed.
+///
+/// Each step checks what is already done, so a job interrupted halfway through finishing is finished, not
+/// finished twice, when it resumes.
+struct JobFinisher: Sendable {
+    let store: any JobStore
+
+    func finish(_ job: Job, as state: JobState, reason: String?, folder: HotFolderConfiguration,
+                logger: Logger) async throws {
+        let destination = state == .printReady ? folder.layout.originals : folder.layout.error
+        let finalPath = try await moveOriginal(job, into: destination)
+        if let reason {
+            let reasonFile = finalPath + ".reason.txt"
+            if !FileOperations.exists(reasonFile) {
+                try FileOperations.writeDurably(Data("\(reason)\n".utf8), to: reasonFile)
+            }
+        }
+        try await store.transition(job.id, to: state, detail: reason,
+                                   update: JobUpdate(originalPath: finalPath, failureReason: reason))
+        removeClaimDirectory(of: job)
+        let metadata: Logger.Metadata = ["job": "\(job.id)", "hotfolder": "\(folder.name)", "status": "\(state.rawValue)",
+                                         "original": "\(finalPath)"]
+        if let reason {
+            logger.warning("job \(state.rawValue)", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+        } else {
+            logger.info("job \(state.rawValue)", metadata: metadata)
+        }
+    }
+
+    /// Moves the claimed original into `directory`, or returns where an earlier run already moved it.
+    private func moveOriginal(_ job: Job, into directory: String) async throws -> String {
+        guard let claimed = job.claimedPath, FileOperations.exists(claimed) else {
+            return job.originalPath ?? job.claimedPath ?? ""
+        }
+        let finalPath = try await Blocking.run {
+            try FileOperations.move(claimed, into: directory, preferredName: job.fileName)
+        }
+        try await store.recordOriginalPath(job.id, path: finalPath)
+        return finalPath
+    }
+
+    private func removeClaimDirectory(of job: Job) {
+        guard let claimed = job.claimedPath else { return }
+        let directory = FileOperations.parent(of: claimed)
+        if rmdir(directory) == 0 { try? FileOperations.sync(FileOperations.parent(of: directory)) }
+    }
+}
