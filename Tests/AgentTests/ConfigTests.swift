@@ -168,6 +168,17 @@ import Testing
             """) == ["6:20: hot folders 'cards' and 'posters' share the inbox \(base.path)/cards/in; each needs its own"])
     }
 
+    @Test func workFolderOnAnotherFilesystemThanTheInbox() throws {
+        try #require(FileManager.default.fileExists(atPath: "/dev/shm"), "needs a tmpfs at /dev/shm")
+        try #require(ConfigReader.device(of: "/dev/shm") != ConfigReader.device(of: base.path), "/dev/shm is on the same filesystem")
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                paths: {work: /dev/shm/hfa-work}
+            """) == ["4:19: hot folder 'cards': the work folder /dev/shm/hfa-work must be on the same filesystem as the inbox \(base.path)/cards/in, because files are claimed by an atomic rename"])
+    }
+
     @Test func outputFolderInsideAnInbox() {
         #expect(problems("""
             hotfolders:

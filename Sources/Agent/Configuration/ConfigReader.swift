@@ -130,6 +130,11 @@ struct ConfigReader {
                 }
             }
         }
+        if checksFilesystem, let device = Self.device(of: layout.inbox), let workDevice = Self.device(of: layout.work),
+           device != workDevice {
+            report(fields["paths"]?["work"] ?? fields["paths"]?["inbox"] ?? rootNode,
+                   "hot folder '\(name)': the work folder \(layout.work) must be on the same filesystem as the inbox \(layout.inbox), because files are claimed by an atomic rename")
+        }
         let product = fields["product"].map { readProduct($0) } ?? ProductSpec()
         var profile: String?
         var thresholds: [String: String] = [:]
@@ -254,6 +259,18 @@ struct ConfigReader {
                            "hot folder '\(other.name)': its inbox \(other.layout.inbox) is inside the inbox of '\(folder.name)'")
                 }
             }
+        }
+    }
+
+    /// The device of `path`, or of its nearest existing ancestor when it does not exist yet.
+    static func device(of path: String) -> UInt64? {
+        var current = path
+        while true {
+            var info = stat()
+            if stat(current, &info) == 0 { return UInt64(info.st_dev) }
+            let parent = (current as NSString).deletingLastPathComponent
+            if parent == current || parent.isEmpty { return nil }
+            current = parent
         }
     }
 
