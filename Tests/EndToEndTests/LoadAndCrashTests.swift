@@ -55,6 +55,26 @@ import Testing
         try expectEveryFileExactlyOnce(agent, names: names)
     }
 
+    @Test func claimWithoutAJobRowIsAdoptedAtStart() async throws {
+        // The state a crash between the claim's rename and the store commit leaves behind.
+        let agent = try RunningAgent()
+        let id = "job_01ARZ3NDEKTSV4RRFFQ69G5FAV"
+        let claim = agent.folder().appendingPathComponent(".work/\(id)")
+        try FileManager.default.createDirectory(at: claim, withIntermediateDirectories: true)
+        try PDFFixture.businessCard(pages: 2).write(to: claim.appendingPathComponent("orphan.pdf"))
+        let empty = agent.folder().appendingPathComponent(".work/job_01ARZ3NDEKTSV4RRFFQ69G5FAW")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        try await agent.start()
+        defer { agent.stop() }
+        let jobs = try await agent.waitForTerminalJobs(1)
+        #expect(jobs.map { $0["id"] as? String } == [id])
+        #expect(jobs.first?["status"] as? String == "print_ready")
+        #expect(agent.files(in: ".work").isEmpty)
+        #expect(agent.files(in: "originals") == ["orphan.pdf"])
+        let show = try agent.cli(["jobs", "show", id])
+        #expect(show.contains("adopted orphan.pdf from the claim area after a restart"))
+    }
+
     @Test func crashingWorkerFailsOnlyItsJob() async throws {
         let agent = try RunningAgent()
         try await agent.start()
