@@ -78,16 +78,8 @@ struct JobsCommand: AsyncParsableCommand {
         @Argument(help: "The job id (job_...).") var id: String
 
         func run() async throws {
-            let store = try openStore(options)
-            let jobID = try parseJobID(id)
-            do {
-                try await store.transition(jobID, to: .received, detail: "retry requested from the command line",
-                                           update: JobUpdate(clearsFailureReason: true))
-                print("\(jobID): queued for retry")
-            } catch let error as JobStoreError {
-                StandardError.print(error.description)
-                throw ExitCode(1)
-            }
+            try await requestTransition(of: id, to: .received, detail: "retry requested from the command line",
+                                        update: JobUpdate(clearsFailureReason: true), options: options, done: "queued for retry")
         }
     }
 }
@@ -99,15 +91,8 @@ extension JobsCommand {
         @Argument(help: "The job id (job_...).") var id: String
 
         func run() async throws {
-            let store = try openStore(options)
-            let jobID = try parseJobID(id)
-            do {
-                try await store.transition(jobID, to: .approved, detail: "approved from the command line")
-                print("\(jobID): approved")
-            } catch let error as JobStoreError {
-                StandardError.print(error.description)
-                throw ExitCode(1)
-            }
+            try await requestTransition(of: id, to: .approved, detail: "approved from the command line",
+                                        options: options, done: "approved")
         }
     }
 
@@ -131,6 +116,21 @@ extension JobsCommand {
                                                        logger: Logger(label: "hotfolder.cli"))
             print("\(jobID): rejected")
         }
+    }
+}
+
+/// Moves a job to a state the running agent acts on (it sweeps the store every second); prints the store's
+/// refusal and exits 1 when the job cannot make that move now.
+private func requestTransition(of id: String, to state: JobState, detail: String, update: JobUpdate = JobUpdate(),
+                               options: ConfigOption, done: String) async throws {
+    let store = try openStore(options)
+    let jobID = try parseJobID(id)
+    do {
+        try await store.transition(jobID, to: state, detail: detail, update: update)
+        print("\(jobID): \(done)")
+    } catch let error as JobStoreError {
+        StandardError.print(error.description)
+        throw ExitCode(1)
     }
 }
 
