@@ -24,6 +24,7 @@ public struct QPDFRewriter: Sendable {
     }
 
     private func lastError(_ handle: qpdf_data?) -> String {
+        // qpdf_get_error hands the error over once.
         guard qpdf_has_error(handle) != 0, let error = qpdf_get_error(handle),
               let text = qpdf_get_error_full_text(handle, error) else { return "unknown qpdf error" }
         return String(cString: text)

@@ -1,0 +1,59 @@
+/// Reads a `PDFStructure` with qpdf.
+public struct PDFStructureReader: Sendable {
+    public init() {}
+
+    public func read(fileAt path: String) throws(ArtworkError) -> PDFStructure {
+        let file = try QPDFFile(path: path)
+        let count = file.pageCount
+        guard count >= 0 else { throw .unreadable(path: path, reason: "its page tree is broken") }
+        let root = file.root
+        let trailer = file.trailer
+        var info: [String: String] = [:]
+        if let dictionary = trailer["Info"] {
+            for key in dictionary.keys {
+                if let value = dictionary[key] { info[key] = value.text ?? value.name }
+            }
+        }
+        let intents = (root["OutputIntents"]?.items ?? []).map { intent in
+            PDFStructure.OutputIntent(subtype: intent["S"]?.name ?? "",
+                                      outputConditionIdentifier: intent["OutputConditionIdentifier"]?.text,
+                                      hasProfile: intent["DestOutputProfile"]?.isStream ?? false)
+        }
+        let pages = (0..<count).map { index in readPage(file.page(at: index), number: index + 1) }
+        let hasJavaScript = root["Names"]?["JavaScript"] != nil
+            || (root["OpenAction"]?["S"]?.name == "JavaScript")
+        return PDFStructure(version: file.version, isEncrypted: file.isEncrypted,
+                            hasDocumentID: (trailer["ID"]?.items.count ?? 0) >= 1,
+                            info: info, outputIntents: intents, pages: pages,
+                            hasAcroForm: !(root["AcroForm"]?["Fields"]?.items.isEmpty ?? true),
+                            hasJavaScript: hasJavaScript)
+    }
+
+    private func readPage(_ page: QPDFObject, number: Int) -> PageStructure {
+        let rotate = Int(inherited(page, "Rotate")?.number ?? 0)
+        let annotations = (page["Annots"]?.items ?? []).map { annotation in
+            PageStructure.Annotation(subtype: annotation["Subtype"]?.name ?? "", rect: PDFRect(annotation["Rect"]?.numbers))
+        }
+        return PageStructure(number: number,
+                             mediaBox: box(page, "MediaBox"), cropBox: box(page, "CropBox"),
+                             bleedBox: box(page, "BleedBox"), trimBox: box(page, "TrimBox"), artBox: box(page, "ArtBox"),
+                             rotation: ((rotate % 360) + 360) % 360, annotations: annotations)
+    }
+
+    private func box(_ page: QPDFObject, _ key: String) -> PDFRect? {
+        PDFRect(inherited(page, key)?.numbers)
+    }
+
+    /// The value of `key` on the page or its nearest /Pages ancestor. PDF inherits MediaBox, CropBox, Rotate
+    /// and Resources; some producers put TrimBox and BleedBox on the /Pages node too, and printers honour them.
+    private func inherited(_ page: QPDFObject, _ key: String) -> QPDFObject? {
+        var node: QPDFObject? = page
+        var depth = 0
+        while let current = node, depth < 64 {
+            if let value = current[key] { return value }
+            node = current["Parent"]
+            depth += 1
+        }
+        return nil
+    }
+}

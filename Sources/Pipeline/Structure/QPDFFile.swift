@@ -1,0 +1,123 @@
+import CQPDF
+import Foundation
+
+/// A PDF opened with qpdf for reading its object structure: boxes, resources, Info, output intents.
+/// Owns the `qpdf_data` handle; object handles never leave the Pipeline module.
+///
+/// Not thread-safe (qpdf is not): one instance per thread, in practice one per worker process.
+final class QPDFFile {
+    fileprivate let data: qpdf_data?
+
+    /// Opens `path`. An encrypted file opens when it has no user password (permissions only).
+    init(path: String) throws(ArtworkError) {
+        data = qpdf_init()
+        qpdf_silence_errors(data)
+        qpdf_set_suppress_warnings(data, QPDF_TRUE)
+        if qpdf_read(data, path, nil) & QPDF_ERRORS != 0 {
+            // qpdf_get_error hands the error over once; read code and message from that one handle.
+            let error = qpdf_has_error(data) != 0 ? qpdf_get_error(data) : nil
+            let code = error.map { qpdf_get_error_code(data, $0) } ?? qpdf_e_damaged_pdf
+            let message = error.flatMap { qpdf_get_error_message_detail(data, $0) }.map { String(cString: $0) } ?? "damaged"
+            // All stored properties are set, so deinit runs after this throw and frees the handle.
+            if code == qpdf_e_password { throw .encrypted(path: path) }
+            if code == qpdf_e_system && !FileManager.default.fileExists(atPath: path) { throw .missing(path: path) }
+            throw .unreadable(path: path, reason: message)
+        }
+    }
+
+    deinit {
+        var handle = data
+        qpdf_cleanup(&handle)
+    }
+
+    /// "1.4", "1.7", with the extension level as qpdf reads it from the header.
+    var version: String { qpdf_get_pdf_version(data).map { String(cString: $0) } ?? "" }
+    var isEncrypted: Bool { qpdf_is_encrypted(data) != 0 }
+    /// -1 when the page tree is broken (loops, missing kids).
+    var pageCount: Int { Int(qpdf_get_num_pages(data)) }
+
+    var root: QPDFObject { QPDFObject(file: self, handle: qpdf_get_root(data)) }
+    var trailer: QPDFObject { QPDFObject(file: self, handle: qpdf_get_trailer(data)) }
+
+    func page(at index: Int) -> QPDFObject { QPDFObject(file: self, handle: qpdf_get_page_n(data, Int(index))) }
+}
+
+/// One object of a `QPDFFile`, read-only. Valid while its file is alive (it keeps the file alive).
+struct QPDFObject {
+    let file: QPDFFile
+    fileprivate let handle: qpdf_oh
+
+    private var data: qpdf_data? { file.data }
+
+    var isNull: Bool { qpdf_oh_is_null(data, handle) != 0 || qpdf_oh_is_initialized(data, handle) == 0 }
+    var isDictionary: Bool { qpdf_oh_is_dictionary(data, handle) != 0 }
+    var isArray: Bool { qpdf_oh_is_array(data, handle) != 0 }
+    var isStream: Bool { qpdf_oh_is_stream(data, handle) != 0 }
+    var isName: Bool { qpdf_oh_is_name(data, handle) != 0 }
+    var isNumber: Bool { qpdf_oh_is_number(data, handle) != 0 }
+    var isString: Bool { qpdf_oh_is_string(data, handle) != 0 }
+    var isBool: Bool { qpdf_oh_is_bool(data, handle) != 0 }
+    /// The object number, 0 for direct objects; identifies shared resources during a walk.
+    var objectID: Int { Int(qpdf_oh_get_object_id(data, handle)) }
+
+    /// The value of `key` ("/MediaBox" or "MediaBox") in a dictionary or a stream's dictionary; nil when absent.
+    subscript(key: String) -> QPDFObject? {
+        let name = key.hasPrefix("/") ? key : "/" + key
+        guard isDictionary || isStream, qpdf_oh_has_key(data, handle, name) != 0 else { return nil }
+        let value = QPDFObject(file: file, handle: qpdf_oh_get_key(data, handle, name))
+        return value.isNull ? nil : value
+    }
+
+    var keys: [String] {
+        let dictionary = isStream ? QPDFObject(file: file, handle: qpdf_oh_get_dict(data, handle)) : self
+        guard dictionary.isDictionary else { return [] }
+        var keys: [String] = []
+        qpdf_oh_begin_dict_key_iter(data, dictionary.handle)
+        while qpdf_oh_dict_more_keys(data) != 0 {
+            if let key = qpdf_oh_dict_next_key(data) { keys.append(String(String(cString: key).dropFirst())) }
+        }
+        return keys
+    }
+
+    var items: [QPDFObject] {
+        guard isArray else { return [] }
+        return (0..<Int(qpdf_oh_get_array_n_items(data, handle))).map {
+            QPDFObject(file: file, handle: qpdf_oh_get_array_item(data, handle, Int32($0)))
+        }
+    }
+
+    var number: Double? { isNumber ? qpdf_oh_get_numeric_value(data, handle) : nil }
+    /// A name without its slash: "DeviceRGB".
+    var name: String? { isName ? qpdf_oh_get_name(data, handle).map { String(String(cString: $0).dropFirst()) } : nil }
+    /// A text string decoded as PDF text (PDFDocEncoding or UTF-16) to UTF-8.
+    var text: String? { isString ? qpdf_oh_get_utf8_value(data, handle).map { String(cString: $0) } : nil }
+    var bool: Bool? { isBool ? qpdf_oh_get_bool_value(data, handle) != 0 : nil }
+
+    /// The numbers of an array of numbers, nil when it is not one.
+    var numbers: [Double]? {
+        guard isArray else { return nil }
+        let values = items.map(\.number)
+        return values.contains(where: { $0 == nil }) ? nil : values.compactMap { $0 }
+    }
+
+    /// The decoded stream data (general-purpose filters undone), nil when it cannot be decoded.
+    func streamData() -> Data? {
+        guard isStream else { return nil }
+        var filtered: QPDF_BOOL = QPDF_FALSE
+        var buffer: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        guard qpdf_oh_get_stream_data(data, handle, qpdf_dl_generalized, &filtered, &buffer, &length) == 0,
+              let buffer else { return nil }
+        defer { free(buffer) }
+        return Data(bytes: buffer, count: length)
+    }
+
+    /// A page's content streams, concatenated and decoded.
+    func pageContent() -> Data? {
+        var buffer: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        guard qpdf_oh_get_page_content_data(data, handle, &buffer, &length) == 0, let buffer else { return nil }
+        defer { free(buffer) }
+        return Data(bytes: buffer, count: length)
+    }
+}
