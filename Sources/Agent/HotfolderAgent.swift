@@ -8,8 +8,26 @@ struct HotfolderAgent: AsyncParsableCommand {
         commandName: "hotfolder-agent",
         abstract: "Watches print-shop hot folders and takes every dropped file through preflight, proof and print-ready.",
         version: version,
-        subcommands: [RunCommand.self, CheckConfigCommand.self, JobsCommand.self, VersionCommand.self, WorkCommand.self]
+        subcommands: [RunCommand.self, CheckConfigCommand.self, JobsCommand.self, PreflightCommand.self, VersionCommand.self, WorkCommand.self]
     )
+
+    /// As ArgumentParser's, except that usage errors exit 2 (the Unix convention scripts test for), not 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                StandardError.print(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// `--config F`, which every subcommand takes.

@@ -206,6 +206,38 @@ import Testing
             ])
     }
 
+    @Test func preflightProfileThresholdsAndSeverities() throws {
+        let configuration = try parse("""
+            hotfolders:
+              - name: cards
+                root: cards
+                preflight: {profile: pdfx-1a, thresholds: {min_image_ppi: 250}, severities: {fonts.type3: info}}
+            """)
+        #expect(configuration.hotfolders[0].preflightProfile == "pdfx-1a")
+        #expect(configuration.hotfolders[0].preflightThresholds == ["min_image_ppi": "250"])
+        #expect(configuration.hotfolders[0].preflightSeverities == ["fonts.type3": "info"])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                preflight: {profile: strict}
+            """) == ["4:26: unknown preflight profile 'strict'; one of basic, pdfx-1a, pdfx-4"])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                preflight:
+                  thresholds: {min_ppi: 250}
+            """) == ["5:19: hot folder 'cards': unknown preflight threshold 'min_ppi'; one of size_tolerance_mm, allow_rotated, min_image_ppi, warn_image_ppi, max_image_ppi, bleed_tolerance_mm"])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                preflight:
+                  severities: {color.rgb: fatal}
+            """) == ["5:19: hot folder 'cards': the severity of 'color.rgb' must be error, warning or info, not \"fatal\""])
+    }
+
     @Test func bridgeAndLimits() {
         #expect(problems("""
             bridge: {listen: nope, public_url: "ftp://x"}

@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func crashingWorkerFailsOnlyItsJob() async throws {
-        let agent = try RunningAgent()
+        let agent = try RunningAgent(product: "{pages: 2}")
         try await agent.start()
         defer { agent.stop() }
         try agent.drop(PDFFixture.slowToRender(), as: "heavy.pdf")
@@ -97,7 +97,7 @@ import Testing
     }
 
     @Test func hangingWorkerIsStoppedAtTheStageLimit() async throws {
-        let agent = try RunningAgent(topLevel: "limits: {stage_timeout: 300ms}")
+        let agent = try RunningAgent(product: "{pages: 2}", topLevel: "limits: {stage_timeout: 300ms}")
         try await agent.start()
         defer { agent.stop() }
         try agent.drop(PDFFixture.slowToRender(), as: "heavy.pdf")
@@ -111,7 +111,7 @@ import Testing
     }
 
     @Test func failedJobCanBeRetried() async throws {
-        let agent = try RunningAgent(topLevel: "limits: {stage_timeout: 300ms}")
+        let agent = try RunningAgent(product: "{pages: 2}", topLevel: "limits: {stage_timeout: 300ms}")
         try await agent.start()
         try agent.drop(PDFFixture.slowToRender(), as: "heavy.pdf")
         let jobs = try await agent.waitForTerminalJobs(1)

@@ -24,7 +24,8 @@ final class RunningAgent: @unchecked Sendable {
     }
 
     /// Writes a config with one hot folder per name; `folderSettings` and `topLevel` are extra YAML lines.
-    init(folders: [String] = ["cards"], folderSettings: String = "", topLevel: String = "") throws {
+    init(folders: [String] = ["cards"], product: String = "{trim: 85x55mm, bleed: 3mm, pages: 2}",
+         folderSettings: String = "", topLevel: String = "") throws {
         folderNames = folders
         directory = try makeTemporaryDirectory("e2e")
         configPath = directory.appendingPathComponent("hotfolders.yaml").path
@@ -35,7 +36,7 @@ final class RunningAgent: @unchecked Sendable {
             yaml += """
               - name: \(name)
                 root: \(name)
-                product: {trim: 85x55mm, bleed: 3mm, pages: 2}
+                product: \(product)
                 stability: 2s
                 poll_interval: 1s
             \(folderSettings.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))

@@ -1,47 +1,149 @@
 import Foundation
 
-/// Writes small, valid PDFs for tests: n pages of a given size, each with a line of text and a filled
-/// rectangle, optionally with TrimBox and BleedBox, and a correct cross-reference table.
-public enum PDFFixture {
-    public static func make(pages: Int = 1, widthPt: Double = 612, heightPt: Double = 792,
-                            trimBox: [Double]? = nil, bleedBox: [Double]? = nil, marker: String = "",
-                            content: String? = nil) -> Data {
+/// Writes small, valid PDFs for tests, with exactly the features a test asks for: boxes, rotation, fonts,
+/// Info keys, output intent, document id, annotations, forms, JavaScript. Cross-reference offsets are exact.
+public struct PDFFixture: Sendable {
+    public enum Font: Sendable { case none, helvetica, type3 }
+
+    public var version = "1.4"
+    public var pages = 1
+    public var mediaBox: [Double] = [0, 0, 612, 792]
+    public var cropBox: [Double]?
+    public var bleedBox: [Double]?
+    public var trimBox: [Double]?
+    public var artBox: [Double]?
+    /// Put the boxes on the /Pages node instead of each page, to test inheritance.
+    public var boxesOnPagesNode = false
+    public var rotate: Int?
+    /// Page content; by default a cyan band across the page (no text, so no font findings).
+    public var content: String?
+    public var font = Font.none
+    /// Text entries of the Info dictionary; "Trapped" is written as a name.
+    public var info: [String: String] = [:]
+    /// The OutputConditionIdentifier of a GTS_PDFX output intent, when set.
+    public var outputIntent: String?
+    public var hasDocumentID = true
+    /// The Rect of a Square annotation on page 1, when set.
+    public var annotation: [Double]?
+    public var hasFormField = false
+    public var hasJavaScript = false
+    /// Distinguishes otherwise equal files (a comment in the content).
+    public var marker = ""
+
+    public init() {}
+
+    public func data() -> Data {
         var objects: [String] = []
-        let pageIDs = (0..<pages).map { 4 + $0 * 2 }
-        objects.append("<< /Type /Catalog /Pages 2 0 R >>")
-        objects.append("<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pages) >>")
-        objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-        for index in 0..<pages {
-            var boxes = ""
-            if let trimBox { boxes += " /TrimBox [\(trimBox.map { format($0) }.joined(separator: " "))]" }
-            if let bleedBox { boxes += " /BleedBox [\(bleedBox.map { format($0) }.joined(separator: " "))]" }
-            objects.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(format(widthPt)) \(format(heightPt))]\(boxes) "
-                           + "/Resources << /Font << /F1 3 0 R >> >> /Contents \(5 + index * 2) 0 R >>")
-            let text = "Page \(index + 1) \(marker)".replacingOccurrences(of: "(", with: "").replacingOccurrences(of: ")", with: "")
-            let content = content ?? "0 0.5 1 0 k 0 0 \(format(widthPt)) \(format(heightPt / 4)) re f BT /F1 9 Tf 12 \(format(heightPt / 2)) Td (\(text)) Tj ET"
-            objects.append("<< /Length \(content.utf8.count) >>\nstream\n\(content)\nendstream")
+        func add(_ object: String) -> Int {
+            objects.append(object)
+            return objects.count
         }
-        var output = "%PDF-1.4\n%\u{E2}\u{E3}\u{CF}\u{D3}\n"
-        var data = Data(output.utf8)
+        let catalogID = add("")
+        let pagesID = add("")
+        var fontResource = ""
+        switch font {
+        case .none: break
+        case .helvetica:
+            fontResource = "/Font << /F1 \(add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")) 0 R >>"
+        case .type3:
+            let glyph = add(stream("1000 0 0 0 750 750 d1 0 0 750 750 re f"))
+            fontResource = "/Font << /F1 \(add("<< /Type /Font /Subtype /Type3 /FontBBox [0 0 750 750] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /square \(glyph) 0 R >> /Encoding << /Type /Encoding /Differences [65 /square] >> /FirstChar 65 /LastChar 65 /Widths [1000] >>")) 0 R >>"
+        }
+        let boxes = boxEntries()
+        var pageIDs: [Int] = []
+        var annotationIDs: [Int] = []
+        for index in 0..<pages {
+            let defaultContent = "% \(marker)\n0 0.5 1 0 k \(mediaBox[0]) \(mediaBox[1]) \(mediaBox[2] - mediaBox[0]) \((mediaBox[3] - mediaBox[1]) / 3) re f"
+                + (font == .none ? "" : "\nBT /F1 9 Tf 20 20 Td (Page \(index + 1)) Tj ET")
+            let contentID = add(stream(content ?? defaultContent))
+            var annots = ""
+            if index == 0, let annotation {
+                let id = add("<< /Type /Annot /Subtype /Square /Rect [\(numbers(annotation))] /C [1 0 0] >>")
+                annotationIDs.append(id)
+                annots = " /Annots [\(id) 0 R]"
+            }
+            if index == 0, hasFormField {
+                let id = add("<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /Rect [10 10 100 30] >>")
+                annotationIDs.append(id)
+                annots = " /Annots [\(annotationIDs.map { "\($0) 0 R" }.joined(separator: " "))]"
+            }
+            let rotation = rotate.map { " /Rotate \($0)" } ?? ""
+            pageIDs.append(add("<< /Type /Page /Parent \(pagesID) 0 R\(boxesOnPagesNode ? "" : boxes)\(rotation) "
+                               + "/Resources << \(fontResource) >> /Contents \(contentID) 0 R\(annots) >>"))
+        }
+        objects[pagesID - 1] = "<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pages)"
+            + "\(boxesOnPagesNode ? boxes : "") >>"
+        var catalog = "<< /Type /Catalog /Pages \(pagesID) 0 R"
+        if let outputIntent {
+            catalog += " /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFX /OutputConditionIdentifier (\(outputIntent)) /RegistryName (http://www.color.org) >>]"
+        }
+        if hasFormField, let field = annotationIDs.last { catalog += " /AcroForm << /Fields [\(field) 0 R] >>" }
+        if hasJavaScript {
+            let action = add("<< /S /JavaScript /JS (app.alert\\('hi'\\);) >>")
+            catalog += " /OpenAction \(action) 0 R"
+        }
+        objects[catalogID - 1] = catalog + " >>"
+        var infoID: Int?
+        if !info.isEmpty {
+            let entries = info.sorted { $0.key < $1.key }.map { key, value in
+                key == "Trapped" ? "/Trapped /\(value)" : "/\(key) (\(value))"
+            }
+            infoID = add("<< \(entries.joined(separator: " ")) >>")
+        }
+
+        var data = Data("%PDF-\(version)\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
         var offsets: [Int] = []
         for (index, object) in objects.enumerated() {
             offsets.append(data.count)
             data.append(Data("\(index + 1) 0 obj\n\(object)\nendobj\n".utf8))
         }
         let xref = data.count
-        output = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
-        for offset in offsets { output += String(format: "%010d 00000 n \n", offset) }
-        output += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
-        data.append(Data(output.utf8))
+        var trailer = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
+        for offset in offsets { trailer += String(format: "%010d 00000 n \n", offset) }
+        trailer += "trailer\n<< /Size \(objects.count + 1) /Root \(catalogID) 0 R"
+        if let infoID { trailer += " /Info \(infoID) 0 R" }
+        if hasDocumentID { trailer += " /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]" }
+        trailer += " >>\nstartxref\n\(xref)\n%%EOF\n"
+        data.append(Data(trailer.utf8))
         return data
     }
 
-    /// A business card (85 x 55 mm trim, 3 mm bleed) with boxes set, `pages` pages.
+    private func boxEntries() -> String {
+        var text = " /MediaBox [\(numbers(mediaBox))]"
+        for (name, box) in [("CropBox", cropBox), ("BleedBox", bleedBox), ("TrimBox", trimBox), ("ArtBox", artBox)] {
+            if let box { text += " /\(name) [\(numbers(box))]" }
+        }
+        return text
+    }
+
+    private func numbers(_ values: [Double]) -> String { values.map { String(format: "%.3f", $0) }.joined(separator: " ") }
+
+    private func stream(_ content: String) -> String {
+        "<< /Length \(content.utf8.count) >>\nstream\n\(content)\nendstream"
+    }
+
+    // MARK: Ready-made fixtures
+
+    public static let mm = 72 / 25.4
+
+    /// A business card (85 x 55 mm trim, 3 mm bleed, boxes set), `pages` pages, no text.
     public static func businessCard(pages: Int = 2, marker: String = "") -> Data {
-        let mm = 72 / 25.4
-        let width = 91 * mm, height = 61 * mm
-        return make(pages: pages, widthPt: width, heightPt: height,
-                    trimBox: [3 * mm, 3 * mm, 88 * mm, 58 * mm], bleedBox: [0, 0, width, height], marker: marker)
+        var fixture = PDFFixture()
+        fixture.pages = pages
+        fixture.mediaBox = [0, 0, 91 * mm, 61 * mm]
+        fixture.bleedBox = [0, 0, 91 * mm, 61 * mm]
+        fixture.trimBox = [3 * mm, 3 * mm, 88 * mm, 58 * mm]
+        fixture.marker = marker
+        return fixture.data()
+    }
+
+    /// `pages` letter pages with the given content (or the default band).
+    public static func make(pages: Int = 1, widthPt: Double = 612, heightPt: Double = 792, content: String? = nil) -> Data {
+        var fixture = PDFFixture()
+        fixture.pages = pages
+        fixture.mediaBox = [0, 0, widthPt, heightPt]
+        fixture.content = content
+        return fixture.data()
     }
 
     /// Two 30 x 30 inch pages with `shapes` overlapping curves each: slow to render, harmless to parse.
@@ -54,8 +156,6 @@ public enum PDFFixture {
         }
         return make(pages: 2, widthPt: 2160, heightPt: 2160, content: content)
     }
-
-    private static func format(_ value: Double) -> String { String(format: "%.3f", value) }
 }
 
 /// Files in ../shared/corpus (beside the checkout, as in CI), measured facts in its MANIFEST.tsv.
@@ -75,6 +175,15 @@ public enum Corpus {
     }
 
     public static func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
+
+    /// MANIFEST.tsv as one dictionary per file, keyed by column name.
+    public static var manifest: [[String: String]] {
+        guard let text = try? String(contentsOf: directory.deletingLastPathComponent().appendingPathComponent("MANIFEST.tsv"),
+                                     encoding: .utf8) else { return [] }
+        let lines = text.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        guard let header = lines.first else { return [] }
+        return lines.dropFirst().map { Dictionary(zip(header, $0), uniquingKeysWith: { first, _ in first }) }
+    }
 }
 
 /// A fresh temporary folder, removed by the caller (or left for inspection when a test fails).

@@ -3,58 +3,304 @@ import Pipeline
 import TestFixtures
 import Testing
 
-@Suite struct PreflightTests {
-    private func write(_ data: Data, _ name: String) throws -> String {
-        let path = try makeTemporaryDirectory("preflight").appendingPathComponent(name).path
-        try data.write(to: URL(fileURLWithPath: path))
-        return path
-    }
+/// Runs the real engine (qpdf and Poppler) on a generated PDF and returns the findings of one check.
+func preflight(_ fixture: PDFFixture, product: ProductSpec = ProductSpec(), profile: PreflightProfile = .basic) throws -> PreflightReport {
+    let path = try makeTemporaryDirectory("preflight").appendingPathComponent("file.pdf").path
+    try fixture.data().write(to: URL(fileURLWithPath: path))
+    return Preflight(product: product, profile: profile).run(fileAt: path, fileName: "file.pdf")
+}
 
-    @Test func countsPagesOfAGeneratedPDF() throws {
-        let path = try write(PDFFixture.businessCard(pages: 2), "card.pdf")
-        let inspection = try ArtworkInspector().inspect(fileAt: path)
-        #expect(inspection.kind == .pdf)
-        #expect(inspection.pageCount == 2)
-        #expect(abs(inspection.pageSizes[0].widthPt - 91 * 72 / 25.4) < 0.01)
-    }
+func findings(_ check: String, _ fixture: PDFFixture, product: ProductSpec = ProductSpec(),
+              profile: PreflightProfile = .basic) throws -> [Finding] {
+    try preflight(fixture, product: product, profile: profile).findings.filter { $0.check == check }
+}
 
-    @Test func pageCountMatchingTheOrderPasses() throws {
-        let path = try write(PDFFixture.businessCard(pages: 2), "card.pdf")
-        let report = Preflight(product: ProductSpec(pages: .exactly(2))).run(fileAt: path, fileName: "card.pdf")
+/// A business card: 85 x 55 mm trim, 3 mm bleed, boxes set.
+func card() -> PDFFixture {
+    var fixture = PDFFixture()
+    let mm = PDFFixture.mm
+    fixture.mediaBox = [0, 0, 91 * mm, 61 * mm]
+    fixture.bleedBox = [0, 0, 91 * mm, 61 * mm]
+    fixture.trimBox = [3 * mm, 3 * mm, 88 * mm, 58 * mm]
+    return fixture
+}
+
+let cardOrder = ProductSpec(trim: try! TrimSize(parsing: "85x55mm"), bleed: .millimetres(3), safety: .millimetres(3), pages: .exactly(1))
+
+@Suite struct PageAndBoxCheckTests {
+    @Test func aCorrectCardPassesEveryCheck() throws {
+        let report = try preflight(card(), product: cardOrder)
+        #expect(report.findings.filter { $0.severity != .info }.isEmpty, "\(report.findings)")
         #expect(report.result == .pass)
-        #expect(report.findings.isEmpty)
+        #expect(report.file.pages == 1 && report.file.type == "pdf" && report.file.pdfVersion == "1.4")
+        #expect(abs(report.pages[0].widthPt - 85 * PDFFixture.mm) < 0.01)
+        #expect(report.product.trimWidthMm == 85 && report.product.bleedMm == 3)
     }
 
-    @Test func pageCountDifferingFromTheOrderFails() throws {
-        let path = try write(PDFFixture.businessCard(pages: 3), "card.pdf")
-        let report = Preflight(product: ProductSpec(pages: .exactly(2))).run(fileAt: path, fileName: "card.pdf")
-        #expect(report.result == .fail)
-        #expect(report.findings.map(\.check) == ["pages.count"])
-        #expect(report.findings.first?.measured == "3")
-        #expect(report.findings.first?.expected == "2")
+    @Test func pageCount() throws {
+        var three = card()
+        three.pages = 3
+        let failed = try findings("pages.count", three, product: cardOrder)
+        #expect(failed.map(\.severity) == [.error])
+        #expect(failed.first?.measured == "3" && failed.first?.expected == "1")
+        var range = cardOrder
+        range.pages = try PageCountRule(parsing: "2-4")
+        #expect(try findings("pages.count", three, product: range).isEmpty)
     }
 
-    @Test func corpusPageCountsMatchTheManifest() throws {
-        // MANIFEST.tsv: ocrmypdf_multipage.pdf has 6 pages, pdfa20_page-level-output-intent.pdf has 1.
-        #expect(try ArtworkInspector().inspect(fileAt: Corpus.file("ocrmypdf_multipage.pdf").path).pageCount == 6)
+    @Test func mismatchedPageSizes() throws {
+        var fixture = PDFFixture()
+        fixture.pages = 2
+        #expect(try findings("pages.mismatched_sizes", fixture).isEmpty)
+        let mixed = try preflightTwoSizes()
+        #expect(mixed.map(\.page) == [2])
+        #expect(mixed.first?.severity == .warning)
     }
 
+    private func preflightTwoSizes() throws -> [Finding] {
+        let data = twoSizedPDF()
+        let path = try makeTemporaryDirectory("sizes").appendingPathComponent("two.pdf").path
+        try data.write(to: URL(fileURLWithPath: path))
+        return Preflight(product: ProductSpec()).run(fileAt: path, fileName: "two.pdf").findings.filter { $0.check == "pages.mismatched_sizes" }
+    }
+
+    @Test func pageSizeAgainstTheOrder() throws {
+        let wrong = try findings("page.size", card(), product: ProductSpec(trim: try TrimSize(parsing: "90x50mm")))
+        #expect(wrong.count == 1)
+        #expect(wrong.first?.measured == "85 x 55 mm" && wrong.first?.expected == "90 x 50 mm")
+        #expect(wrong.first?.bbox != nil)
+        #expect(try findings("page.size", card(), product: ProductSpec(trim: try TrimSize(parsing: "85.4x55.3mm"))).isEmpty,
+                "within the 0.5 mm tolerance")
+        #expect(try findings("page.size", card(), product: ProductSpec(trim: try TrimSize(parsing: "55x85mm"))).isEmpty,
+                "the other orientation is accepted by default")
+        var strict = PreflightProfile.basic
+        strict = try strict.overriding(thresholds: ["allow_rotated": "false"])
+        #expect(try findings("page.size", card(), product: ProductSpec(trim: try TrimSize(parsing: "55x85mm")), profile: strict).count == 1)
+    }
+
+    @Test func withoutTrimBoxTheMediaBoxIsTheTrim() throws {
+        var fixture = PDFFixture()
+        fixture.mediaBox = [0, 0, 85 * PDFFixture.mm, 55 * PDFFixture.mm]
+        #expect(try findings("page.size", fixture, product: cardOrder).isEmpty)
+        let missing = try findings("boxes.trim_missing", fixture)
+        #expect(missing.count == 1 && missing.first?.severity == .info)
+        #expect(try findings("boxes.trim_missing", fixture, profile: .pdfx1a).first?.severity == .error)
+        #expect(try findings("boxes.trim_missing", card()).isEmpty)
+    }
+
+    @Test func rotation() throws {
+        var rotated = card()
+        rotated.rotate = 90
+        #expect(try findings("page.rotation", rotated).map(\.severity) == [.info])
+        #expect(try findings("page.rotation", card()).isEmpty)
+    }
+
+    @Test func trimAndArtTogether() throws {
+        var both = card()
+        both.artBox = both.trimBox
+        #expect(try findings("boxes.trim_and_art", both, profile: .pdfx4).map(\.severity) == [.error])
+        #expect(try findings("boxes.trim_and_art", card(), profile: .pdfx4).isEmpty)
+    }
+
+    @Test func nesting() throws {
+        var outside = card()
+        outside.trimBox = [-5, 3, 200, 100]
+        let found = try findings("boxes.nesting", outside)
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("TrimBox") == true)
+        #expect(try findings("boxes.nesting", card()).isEmpty)
+    }
+
+    @Test func mediaBoxOrigin() throws {
+        var shifted = PDFFixture()
+        shifted.mediaBox = [10, 10, 622, 802]
+        #expect(try findings("boxes.mediabox_origin", shifted).count == 1)
+        #expect(try findings("boxes.mediabox_origin", PDFFixture()).isEmpty)
+    }
+
+    @Test func boxesInheritedFromThePagesNode() throws {
+        var inherited = card()
+        inherited.boxesOnPagesNode = true
+        let report = try preflight(inherited, product: cardOrder)
+        #expect(report.pages.first?.trimBox != nil && report.pages.first?.bleedBox != nil)
+        #expect(report.findings.filter { $0.severity != .info }.isEmpty, "\(report.findings)")
+    }
+
+    @Test func bleed() throws {
+        var noBleed = card()
+        noBleed.mediaBox = noBleed.trimBox!
+        noBleed.bleedBox = nil
+        let short = try findings("bleed.insufficient", noBleed, product: cardOrder)
+        #expect(short.count == 1)
+        #expect(short.first?.measured == "0 mm" && short.first?.expected == "3 mm")
+        var oneMillimetre = card()
+        let mm = PDFFixture.mm
+        oneMillimetre.bleedBox = [2 * mm, 2 * mm, 89 * mm, 59 * mm]
+        #expect(try findings("bleed.insufficient", oneMillimetre, product: cardOrder).first?.measured == "1 mm")
+        #expect(try findings("bleed.insufficient", card(), product: cardOrder).isEmpty)
+        #expect(try findings("bleed.insufficient", noBleed, product: ProductSpec()).isEmpty, "no bleed ordered, none needed")
+    }
+}
+
+@Suite struct FontAndDocumentCheckTests {
+    @Test func unembeddedStandardFontIsAnError() throws {
+        var fixture = card()
+        fixture.font = .helvetica
+        let found = try findings("fonts.not_embedded", fixture)
+        #expect(found.map(\.severity) == [.error])
+        #expect(found.first?.message.contains("Helvetica") == true)
+        #expect(found.first?.page == 1)
+        #expect(try findings("fonts.not_embedded", card()).isEmpty)
+    }
+
+    @Test func embeddedFontsPass() throws {
+        let report = Preflight(product: ProductSpec()).run(fileAt: Corpus.file("fc_text_only_fontsEmbeddedSubset.pdf").path, fileName: "x.pdf")
+        #expect(report.findings.filter { $0.check == "fonts.not_embedded" }.isEmpty)
+        #expect(report.fonts.allSatisfy(\.embedded) && !report.fonts.isEmpty)
+    }
+
+    @Test func type3Font() throws {
+        var fixture = card()
+        fixture.font = .type3
+        #expect(try findings("fonts.type3", fixture).map(\.severity) == [.warning])
+        #expect(try findings("fonts.type3", card()).isEmpty)
+        let relaxed = try PreflightProfile.basic.overriding(thresholds: [:], severities: ["fonts.type3": "info"])
+        #expect(try findings("fonts.type3", fixture, profile: relaxed).map(\.severity) == [.info])
+    }
+
+    static func pdfx(_ change: (inout PDFFixture) -> Void = { _ in }) -> PDFFixture {
+        var fixture = card()
+        fixture.version = "1.3"
+        fixture.outputIntent = "FOGRA39"
+        fixture.info = ["Title": "Card", "ModDate": "D:20261123120000Z", "Trapped": "False", "GTS_PDFXVersion": "PDF/X-1a:2001"]
+        change(&fixture)
+        return fixture
+    }
+
+    @Test func aPDFX1aFilePassesThePDFXProfile() throws {
+        let report = try preflight(Self.pdfx(), product: cardOrder, profile: .pdfx1a)
+        #expect(report.findings.filter { $0.severity != .info }.isEmpty, "\(report.findings)")
+        #expect(report.file.pdfx == "PDF/X-1a:2001")
+    }
+
+    @Test func outputIntent() throws {
+        #expect(try findings("pdfx.output_intent", Self.pdfx { $0.outputIntent = nil }, profile: .pdfx1a).map(\.severity) == [.error])
+        #expect(try findings("pdfx.output_intent", Self.pdfx { $0.outputIntent = "" }, profile: .pdfx1a).first?.message
+            .contains("OutputConditionIdentifier") == true)
+        #expect(try findings("pdfx.output_intent", card()).isEmpty, "basic does not ask for PDF/X of a file that does not claim it")
+    }
+
+    @Test func version() throws {
+        #expect(try findings("pdfx.version", Self.pdfx { $0.version = "1.4" }, profile: .pdfx1a).first?.expected == "≤ 1.3",
+                "X-1a:2001 allows PDF 1.3")
+        #expect(try findings("pdfx.version", Self.pdfx { $0.version = "1.7"; $0.info["GTS_PDFXVersion"] = "PDF/X-4" },
+                             profile: .pdfx4).count == 1)
+        #expect(try findings("pdfx.version", Self.pdfx(), profile: .pdfx1a).isEmpty)
+    }
+
+    @Test func infoKeys() throws {
+        let found = try findings("pdfx.info", Self.pdfx { $0.info = ["Title": "Card"] }, profile: .pdfx1a)
+        #expect(found.count == 1)
+        #expect(found.first?.measured?.contains("GTS_PDFXVersion") == true)
+        #expect(found.first?.measured?.contains("Trapped") == true)
+    }
+
+    @Test func documentID() throws {
+        var noID = card()
+        noID.hasDocumentID = false
+        #expect(try findings("pdf.document_id", noID).map(\.severity) == [.info])
+        #expect(try findings("pdf.document_id", noID, profile: .pdfx1a).map(\.severity) == [.error])
+        #expect(try findings("pdf.document_id", card()).isEmpty)
+    }
+
+    @Test func annotationsInsideTheTrim() throws {
+        var inside = card()
+        inside.annotation = [50, 50, 80, 80]
+        #expect(try findings("pdf.annotations", inside).map(\.severity) == [.warning])
+        var outside = card()
+        outside.annotation = [0, 0, 4, 4]
+        #expect(try findings("pdf.annotations", outside).isEmpty, "in the bleed, outside the trim")
+    }
+
+    @Test func formsAndJavaScript() throws {
+        var form = card()
+        form.hasFormField = true
+        #expect(try findings("pdf.forms", form).map(\.severity) == [.info])
+        var script = card()
+        script.hasJavaScript = true
+        #expect(try findings("pdf.javascript", script).map(\.severity) == [.warning])
+        #expect(try findings("pdf.forms", card()).isEmpty && findings("pdf.javascript", card()).isEmpty)
+    }
+}
+
+@Suite struct FileCheckTests {
     @Test func damagedAndEncryptedFilesEndAsFindingsNotCrashes() {
         let damaged = Preflight(product: ProductSpec()).run(fileAt: Corpus.file("fc_minimal_test.pdf").path, fileName: "x.pdf")
         #expect(damaged.findings.map(\.check) == ["file.unreadable"])
+        #expect(damaged.result == .fail)
         let encrypted = Preflight(product: ProductSpec()).run(fileAt: Corpus.file("fc_encryption_openpassword.pdf").path, fileName: "y.pdf")
         #expect(encrypted.findings.map(\.check) == ["file.encrypted"])
+        #expect(encrypted.file.encrypted)
         #expect(encrypted.result == .fail)
     }
 
-    @Test func reportJSONUsesTheContractFieldNames() throws {
-        let report = PreflightReport(fileName: "a.pdf", product: ProductSpec(), inspection: nil,
-                                     findings: [Finding(check: "pages.count", severity: .error, page: nil, message: "m")])
-        let object = try JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any]
-        #expect(object?["schemaVersion"] as? Int == 1)
-        #expect(object?["result"] as? String == "fail")
-        let finding = (object?["findings"] as? [[String: Any]])?.first
-        #expect(finding?["check"] as? String == "pages.count")
-        #expect(finding?["severity"] as? String == "error")
+    @Test func encryptedWithoutUserPasswordIsReportedButReadable() {
+        // fc_encryption_noprinting.pdf opens without a password; its permissions are restricted.
+        let report = Preflight(product: ProductSpec()).run(fileAt: Corpus.file("fc_encryption_noprinting.pdf").path, fileName: "z.pdf")
+        let finding = report.findings.first { $0.check == "file.encrypted" }
+        #expect(finding?.severity == .warning)
+        #expect(report.file.pages != nil)
     }
+
+    @Test func notArtwork() throws {
+        let path = try makeTemporaryDirectory("type").appendingPathComponent("notes.pdf").path
+        try Data("hello".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(Preflight(product: ProductSpec()).run(fileAt: path, fileName: "notes.pdf").findings.map(\.check) == ["file.type_unsupported"])
+    }
+
+    @Test func reportJSONHasTheContractFields() throws {
+        let report = try preflight(card(), product: cardOrder)
+        let object = try #require(try JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any])
+        for key in ["schemaVersion", "result", "file", "product", "pages", "fonts", "spotColors", "findings", "engine", "durationMs"] {
+            #expect(object[key] != nil, "report lacks \(key)")
+        }
+        let file = try #require(object["file"] as? [String: Any])
+        for key in ["name", "bytes", "type", "pdfVersion", "pages", "encrypted"] { #expect(file[key] != nil, "file lacks \(key)") }
+        let page = try #require((object["pages"] as? [[String: Any]])?.first)
+        for key in ["number", "widthPt", "heightPt", "mediaBox", "cropBox", "trimBox", "bleedBox", "artBox", "images"] {
+            #expect(page.keys.contains(key), "page lacks \(key)")
+        }
+        #expect(page["cropBox"] is NSNull, "an absent box is null")
+        #expect((page["trimBox"] as? [Double])?.count == 4)
+        let engine = try #require(object["engine"] as? [String: Any])
+        #expect((engine["qpdf"] as? String)?.isEmpty == false && (engine["poppler"] as? String)?.isEmpty == false)
+    }
+
+    @Test func everyCheckHasAUniqueStableID() {
+        let ids = PreflightCatalogue.ids
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.contains(".") })
+    }
+}
+
+/// Two pages of different sizes: page 1 letter, page 2 A4 (hand-written; the fixture builder makes one size).
+func twoSizedPDF() -> Data {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] >>",
+    ]
+    var data = Data("%PDF-1.4\n".utf8)
+    var offsets: [Int] = []
+    for (index, object) in objects.enumerated() {
+        offsets.append(data.count)
+        data.append(Data("\(index + 1) 0 obj\n\(object)\nendobj\n".utf8))
+    }
+    let xref = data.count
+    var tail = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
+    for offset in offsets { tail += String(format: "%010d 00000 n \n", offset) }
+    tail += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+    data.append(Data(tail.utf8))
+    return data
 }

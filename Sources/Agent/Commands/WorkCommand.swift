@@ -28,12 +28,21 @@ struct WorkCommand: ParsableCommand {
         @Option var input: String
         @Option var fileName: String
         @Option var product: String = "{}"
+        @Option var sha256: String = ""
+        @Option var profile: String = "basic"
+        @Option var thresholds: String = "{}"
+        @Option var severities: String = "{}"
         @Option var output: String
 
         func run() throws {
             limits.apply()
             let spec = try JSONDecoder().decode(ProductSpec.self, from: Data(product.utf8))
-            let report = Pipeline.Preflight(product: spec).run(fileAt: input, fileName: fileName)
+            let overrides = try JSONDecoder().decode([String: String].self, from: Data(thresholds.utf8))
+            let severityOverrides = try JSONDecoder().decode([String: String].self, from: Data(severities.utf8))
+            guard let base = PreflightProfile.named(profile) else { throw PreflightSettingError.unknownProfile(profile) }
+            let resolved = try base.overriding(thresholds: overrides, severities: severityOverrides)
+            let report = Pipeline.Preflight(product: spec, profile: resolved)
+                .run(fileAt: input, fileName: fileName, sha256: sha256.isEmpty ? nil : sha256)
             try writeAtomically(report.jsonData(), to: output)
         }
     }

@@ -53,6 +53,8 @@ struct HotFolderConfiguration: Sendable, Equatable {
     var product: ProductSpec
     var preflightProfile: String?
     var preflightThresholds: [String: String]
+    /// Severity overrides per check id ("color.rgb": "warning").
+    var preflightSeverities: [String: String]
     var approval: Approval
     /// How long a file written in place must stay unchanged before it counts as complete.
     var stability: Duration

@@ -138,19 +138,22 @@ struct ConfigReader {
         let product = fields["product"].map { readProduct($0) } ?? ProductSpec()
         var profile: String?
         var thresholds: [String: String] = [:]
+        var severities: [String: String] = [:]
         if let node = fields["preflight"] {
-            if case .scalar = node {
-                profile = scalar(node, key: "preflight")
-            } else {
-                let preflight = self.fields(of: node, allowed: ["profile", "thresholds"], context: "preflight")
-                profile = preflight["profile"].flatMap { scalar($0, key: "profile") }
-                if let node = preflight["thresholds"], case .mapping(let mapping) = node {
-                    for (key, value) in mapping {
-                        if let key = key.string, let value = scalar(value, key: key) { thresholds[key] = value }
-                    }
-                } else if let node = preflight["thresholds"] {
-                    report(node, "'thresholds' must be a mapping of threshold names to values")
+            let preflight = self.fields(of: node, allowed: ["profile", "thresholds", "severities"], context: "preflight")
+            if let node = preflight["profile"], let name = scalar(node, key: "profile") {
+                if PreflightProfile.named(name) == nil {
+                    report(node, PreflightSettingError.unknownProfile(name).description)
+                } else {
+                    profile = name
                 }
+            }
+            thresholds = stringMap(preflight["thresholds"], key: "thresholds")
+            severities = stringMap(preflight["severities"], key: "severities")
+            do {
+                _ = try (PreflightProfile.named(profile ?? "basic") ?? .basic).overriding(thresholds: thresholds, severities: severities)
+            } catch {
+                report(preflight["thresholds"] ?? preflight["severities"] ?? node, "hot folder '\(name)': \(error.description)")
             }
         }
         var approval = HotFolderConfiguration.Approval.auto
@@ -192,7 +195,7 @@ struct ConfigReader {
         }
         return HotFolderConfiguration(
             name: name, root: root, layout: layout, product: product, preflightProfile: profile,
-            preflightThresholds: thresholds, approval: approval,
+            preflightThresholds: thresholds, preflightSeverities: severities, approval: approval,
             stability: fields["stability"].flatMap { duration($0, key: "stability") } ?? .seconds(2), watch: watch,
             pollInterval: fields["poll_interval"].flatMap { duration($0, key: "poll_interval", minimum: .milliseconds(100)) } ?? .seconds(10),
             ignore: ignore, filenamePattern: pattern, callbackURL: callbackURL,
@@ -308,6 +311,20 @@ struct ConfigReader {
             return nil
         }
         return scalar.string
+    }
+
+    /// A mapping of names to single values, as text.
+    private mutating func stringMap(_ node: Node?, key: String) -> [String: String] {
+        guard let node else { return [:] }
+        guard case .mapping(let mapping) = node else {
+            report(node, "'\(key)' must be a mapping of names to values")
+            return [:]
+        }
+        var result: [String: String] = [:]
+        for (name, value) in mapping {
+            if let name = name.string, let value = scalar(value, key: name) { result[name] = value }
+        }
+        return result
     }
 
     private mutating func positiveInt(_ node: Node, key: String) -> Int? {

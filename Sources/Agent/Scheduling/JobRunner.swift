@@ -50,10 +50,12 @@ struct JobRunner: Sendable {
             let input = try claimedFile(of: job)
             try await runStage(.preflight, job: job, folder: folder, arguments: [
                 "--input", input, "--file-name", job.fileName, "--product", try Self.json(job.product),
+                "--sha256", job.sha256 ?? "", "--profile", folder.preflightProfile ?? PreflightProfile.basic.name,
+                "--thresholds", try Self.json(folder.preflightThresholds), "--severities", try Self.json(folder.preflightSeverities),
                 "--output", workspace.report,
             ], workspace: workspace)
             let report = try JSONDecoder().decode(PreflightReport.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.report)))
-            if report.result == .pass {
+            if report.result != .fail {
                 try await advance(job, to: .preflightPassed, detail: "\(report.warningCount) warning(s)", logger: logger)
             } else {
                 try await publisher.publish(workspace.report, as: "report", into: folder.layout.reports,
@@ -150,7 +152,7 @@ struct JobRunner: Sendable {
         return ext.isEmpty ? fileName : String(fileName.dropLast(ext.count + 1))
     }
 
-    static func json(_ product: ProductSpec) throws -> String {
-        String(decoding: try JSONEncoder().encode(product), as: UTF8.self)
+    static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 }

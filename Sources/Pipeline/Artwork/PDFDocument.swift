@@ -28,6 +28,47 @@ public final class PDFDocument {
 
     public var pageCount: Int { Int(poppler_document_get_n_pages(handle)) }
 
+    /// Every font the document uses, each with the first page it appears on (Poppler reports a font once).
+    public func fonts() -> [FontUsage] {
+        guard let info = poppler_font_info_new(handle) else { return [] }
+        defer { poppler_font_info_free(info) }
+        var fonts: [FontUsage] = []
+        var page = 1
+        var iterator: OpaquePointer?
+        while poppler_font_info_scan(info, 1, &iterator) != 0 {
+            if let iterator {
+                repeat {
+                    let name = (poppler_fonts_iter_get_name(iterator) ?? poppler_fonts_iter_get_full_name(iterator))
+                        .map { String(cString: $0) } ?? "(unnamed)"
+                    fonts.append(FontUsage(name: name, type: Self.fontTypeName(poppler_fonts_iter_get_font_type(iterator)),
+                                           isEmbedded: poppler_fonts_iter_is_embedded(iterator) != 0,
+                                           isSubset: poppler_fonts_iter_is_subset(iterator) != 0, firstPage: page))
+                } while poppler_fonts_iter_next(iterator) != 0
+                poppler_fonts_iter_free(iterator)
+            }
+            iterator = nil
+            page += 1
+        }
+        return fonts
+    }
+
+    private static func fontTypeName(_ type: PopplerFontType) -> String {
+        switch type {
+        case POPPLER_FONT_TYPE_TYPE1: "Type1"
+        case POPPLER_FONT_TYPE_TYPE1C: "Type1C"
+        case POPPLER_FONT_TYPE_TYPE1COT: "Type1C (OT)"
+        case POPPLER_FONT_TYPE_TYPE3: "Type3"
+        case POPPLER_FONT_TYPE_TRUETYPE: "TrueType"
+        case POPPLER_FONT_TYPE_TRUETYPEOT: "TrueType (OT)"
+        case POPPLER_FONT_TYPE_CID_TYPE0: "CID Type 0"
+        case POPPLER_FONT_TYPE_CID_TYPE0C: "CID Type 0C"
+        case POPPLER_FONT_TYPE_CID_TYPE0COT: "CID Type 0C (OT)"
+        case POPPLER_FONT_TYPE_CID_TYPE2: "CID TrueType"
+        case POPPLER_FONT_TYPE_CID_TYPE2OT: "CID TrueType (OT)"
+        default: "unknown"
+        }
+    }
+
     /// Page `index` (0-based), or nil when Poppler cannot load it.
     public func page(at index: Int) -> PDFPage? {
         guard let page = poppler_document_get_page(handle, Int32(index)) else { return nil }

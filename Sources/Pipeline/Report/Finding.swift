@@ -1,22 +1,44 @@
 /// One preflight result: which check, how bad, where, and what was measured against what was expected.
 /// Field names are a contract for integrators; extend, never rename.
 public struct Finding: Sendable, Hashable, Codable {
-    public enum Severity: String, Sendable, Hashable, Codable { case error, warning, info }
+    public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+        case info, warning, error
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
 
     public var check: String
     public var severity: Severity
+    /// 1-based page number; nil for findings about the whole file.
     public var page: Int?
     public var message: String
     public var measured: String?
     public var expected: String?
+    /// Where on the page, in PDF points, when known.
+    public var bbox: PDFRect?
 
     public init(check: String, severity: Severity, page: Int? = nil, message: String,
-                measured: String? = nil, expected: String? = nil) {
+                measured: String? = nil, expected: String? = nil, bbox: PDFRect? = nil) {
         self.check = check
         self.severity = severity
         self.page = page
         self.message = message
         self.measured = measured
         self.expected = expected
+        self.bbox = bbox
+    }
+
+    /// Encodes every field, null included, so integrators see one stable shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(check, forKey: .check)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(page, forKey: .page)
+        try container.encode(message, forKey: .message)
+        try container.encode(measured, forKey: .measured)
+        try container.encode(expected, forKey: .expected)
+        try container.encode(bbox, forKey: .bbox)
     }
 }

@@ -1,34 +1,163 @@
 import Foundation
 
-/// The versioned preflight report written as JSON beside every job.
+/// The preflight report, schema version 1 (docs/preflight-report.schema.json). The same document is
+/// written beside every job, served by the bridge and carried in webhooks: extend, never rename.
 public struct PreflightReport: Sendable, Hashable, Codable {
-    public enum Result: String, Sendable, Hashable, Codable { case pass, fail }
+    public enum Result: String, Sendable, Hashable, Codable { case pass, warn, fail }
 
     public static let currentSchemaVersion = 1
 
     public var schemaVersion: Int
     public var result: Result
-    public var fileName: String
-    public var product: ProductSpec
-    public var inspection: ArtworkInspection?
+    public var profile: String
+    public var file: FileFacts
+    public var product: ProductFacts
+    public var pages: [PageFacts]
+    public var fonts: [FontFacts]
+    public var spotColors: [String]
     public var findings: [Finding]
+    public var engine: Engine
+    public var durationMs: Int
 
-    public init(fileName: String, product: ProductSpec, inspection: ArtworkInspection?, findings: [Finding]) {
+    public init(profile: String, file: FileFacts, product: ProductFacts, pages: [PageFacts], fonts: [FontFacts],
+                spotColors: [String], findings: [Finding], engine: Engine = .current, durationMs: Int) {
         self.schemaVersion = Self.currentSchemaVersion
-        self.fileName = fileName
+        self.profile = profile
+        self.file = file
         self.product = product
-        self.inspection = inspection
-        self.findings = findings
-        self.result = findings.contains { $0.severity == .error } ? .fail : .pass
+        self.pages = pages
+        self.fonts = fonts
+        self.spotColors = spotColors
+        self.findings = findings.sorted { ($1.severity, $0.page ?? 0) < ($0.severity, $1.page ?? 0) }
+        self.engine = engine
+        self.durationMs = durationMs
+        let worst = findings.map(\.severity).max()
+        self.result = worst == .error ? .fail : worst == .warning ? .warn : .pass
     }
 
-    public var errorCount: Int { findings.filter { $0.severity == .error }.count }
-    public var warningCount: Int { findings.filter { $0.severity == .warning }.count }
+    public func findings(severity: Finding.Severity) -> [Finding] { findings.filter { $0.severity == severity } }
+    public var errorCount: Int { findings(severity: .error).count }
+    public var warningCount: Int { findings(severity: .warning).count }
 
     /// Pretty, key-sorted JSON so reports diff well and read well in a text editor.
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
+    }
+
+    public struct FileFacts: Sendable, Hashable, Codable {
+        public var name: String
+        public var sha256: String?
+        public var bytes: Int64
+        /// pdf, jpeg, png, tiff; nil when the type is not supported.
+        public var type: String?
+        public var pdfVersion: String?
+        public var pages: Int?
+        public var encrypted: Bool
+        /// The PDF/X version the file claims (GTS_PDFXVersion), nil when none.
+        public var pdfx: String?
+
+        public init(name: String, sha256: String?, bytes: Int64, type: String?, pdfVersion: String?, pages: Int?,
+                    encrypted: Bool, pdfx: String?) {
+            self.name = name
+            self.sha256 = sha256
+            self.bytes = bytes
+            self.type = type
+            self.pdfVersion = pdfVersion
+            self.pages = pages
+            self.encrypted = encrypted
+            self.pdfx = pdfx
+        }
+    }
+
+    /// The ordered product in millimetres; nil where the order does not say.
+    public struct ProductFacts: Sendable, Hashable, Codable {
+        public var trimWidthMm: Double?
+        public var trimHeightMm: Double?
+        public var bleedMm: Double?
+        public var safetyMm: Double?
+        public var pages: String?
+
+        public init(_ spec: ProductSpec) {
+            func mm(_ length: Length?) -> Double? { length.map { ($0.millimetres * 100).rounded() / 100 } }
+            trimWidthMm = mm(spec.trim?.width)
+            trimHeightMm = mm(spec.trim?.height)
+            bleedMm = mm(spec.bleed)
+            safetyMm = mm(spec.safety)
+            pages = spec.pages?.description
+        }
+    }
+
+    public struct PageFacts: Sendable, Hashable, Codable {
+        public var number: Int
+        public var widthPt: Double
+        public var heightPt: Double
+        public var rotation: Int
+        public var mediaBox: PDFRect?
+        public var cropBox: PDFRect?
+        public var trimBox: PDFRect?
+        public var bleedBox: PDFRect?
+        public var artBox: PDFRect?
+        public var images: [ImageFacts]
+
+        public init(_ page: PageStructure, images: [ImageFacts] = []) {
+            number = page.number
+            let size = page.effectiveTrimBox ?? PDFRect(x0: 0, y0: 0, x1: 0, y1: 0)
+            widthPt = (size.width * 1000).rounded() / 1000
+            heightPt = (size.height * 1000).rounded() / 1000
+            rotation = page.rotation
+            mediaBox = page.mediaBox
+            cropBox = page.cropBox
+            trimBox = page.trimBox
+            bleedBox = page.bleedBox
+            artBox = page.artBox
+            self.images = images
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(number, forKey: .number)
+            try container.encode(widthPt, forKey: .widthPt)
+            try container.encode(heightPt, forKey: .heightPt)
+            try container.encode(rotation, forKey: .rotation)
+            try container.encode(mediaBox, forKey: .mediaBox)
+            try container.encode(cropBox, forKey: .cropBox)
+            try container.encode(trimBox, forKey: .trimBox)
+            try container.encode(bleedBox, forKey: .bleedBox)
+            try container.encode(artBox, forKey: .artBox)
+            try container.encode(images, forKey: .images)
+        }
+    }
+
+    public struct ImageFacts: Sendable, Hashable, Codable {
+        public var widthPx: Int
+        public var heightPx: Int
+        public var ppiX: Double
+        public var ppiY: Double
+        public var colorSpace: String
+        public var bbox: PDFRect?
+    }
+
+    public struct FontFacts: Sendable, Hashable, Codable {
+        public var name: String
+        public var type: String
+        public var embedded: Bool
+        public var subset: Bool
+
+        public init(name: String, type: String, embedded: Bool, subset: Bool) {
+            self.name = name
+            self.type = type
+            self.embedded = embedded
+            self.subset = subset
+        }
+    }
+
+    public struct Engine: Sendable, Hashable, Codable {
+        public var version: String
+        public var poppler: String
+        public var qpdf: String
+
+        public static let current = Engine(version: EngineVersion.agent, poppler: EngineVersion.poppler, qpdf: EngineVersion.qpdf)
     }
 }

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// `hotfolder-agent preflight FILE`: the same preflight the agent runs, for one file, from a shell.
+/// Exit status: 0 pass or warn, 1 fail, 2 cannot run (usage, missing file).
+struct PreflightCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preflight",
+        abstract: "Preflight one file against an order; exit 0 pass or warn, 1 fail, 2 cannot run."
+    )
+
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "The PDF, JPEG, PNG or TIFF file.") var file: String
+    @Option(help: "basic, pdfx-1a or pdfx-4.") var profile = PreflightProfile.basic.name
+    @Option(help: "Ordered trim size, such as 85x55mm or 3.5x2in.") var trim: String?
+    @Option(help: "Ordered bleed, such as 3mm.") var bleed: String?
+    @Option(help: "Ordered safety margin, such as 3mm.") var safety: String?
+    @Option(help: "Ordered page count: 2, a range 4-64, or a list 1,2,4.") var pages: String?
+    @Option(help: "Images below this effective resolution are errors.") var minPpi: Double?
+    @Flag(help: "Print the report as JSON on standard output.") var json = false
+
+    func run() throws {
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            StandardError.print("\(file): no such file, or it cannot be read")
+            throw ExitCode(2)
+        }
+        let product: ProductSpec
+        var chosen: PreflightProfile
+        do {
+            product = ProductSpec(trim: try trim.map { try TrimSize(parsing: $0) }, bleed: try bleed.map { try Length(parsing: $0) },
+                                  safety: try safety.map { try Length(parsing: $0) }, pages: try pages.map { try PageCountRule(parsing: $0) })
+            guard let named = PreflightProfile.named(profile) else { throw PreflightSettingError.unknownProfile(profile) }
+            chosen = named
+            if let minPpi { chosen = try chosen.overriding(thresholds: ["min_image_ppi": String(minPpi)]) }
+        } catch {
+            StandardError.print("\(error)")
+            throw ExitCode(2)
+        }
+        let sha256 = try? FileOperations.sha256(of: file).hex
+        let report = Preflight(product: product, profile: chosen)
+            .run(fileAt: file, fileName: FileOperations.fileName(of: file), sha256: sha256)
+        if json {
+            print(String(decoding: try report.jsonData(), as: UTF8.self))
+        } else {
+            print(Self.summary(of: report))
+        }
+        if report.result == .fail { throw ExitCode(1) }
+    }
+
+    /// Readable lines for a terminal: the verdict, then findings worst first.
+    static func summary(of report: PreflightReport) -> String {
+        var lines = ["\(report.file.name): \(report.result.rawValue.uppercased())  (profile \(report.profile), "
+                     + "\(report.errorCount) error(s), \(report.warningCount) warning(s), \(report.durationMs) ms)"]
+        for finding in report.findings {
+            let page = finding.page.map { "page \($0)" } ?? "file"
+            lines.append("  \(finding.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) "
+                         + "\(page.padding(toLength: 8, withPad: " ", startingAt: 0)) \(finding.check): \(finding.message)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,24 @@
+/// boxes.trim_missing: the page has neither TrimBox nor ArtBox, so the finished size is a guess.
+struct TrimMissingCheck: PreflightCheck {
+    let id = "boxes.trim_missing"
+
+    func findings(in context: PreflightContext) -> [Finding] {
+        context.structure.pages.filter { $0.trimBox == nil && $0.artBox == nil }.map { page in
+            finding(context, page: page.number,
+                    "Page \(page.number) has no TrimBox (nor ArtBox); its \(page.cropBox != nil ? "CropBox" : "MediaBox") is taken as the trim",
+                    measured: "none", expected: "TrimBox")
+        }
+    }
+}
+
+/// boxes.trim_and_art: both TrimBox and ArtBox are set; PDF/X allows only one.
+struct TrimAndArtCheck: PreflightCheck {
+    let id = "boxes.trim_and_art"
+
+    func findings(in context: PreflightContext) -> [Finding] {
+        context.structure.pages.filter { $0.trimBox != nil && $0.artBox != nil }.map { page in
+            finding(context, page: page.number, "Page \(page.number) has both a TrimBox and an ArtBox; PDF/X allows only one",
+                    measured: "TrimBox and ArtBox", expected: "TrimBox or ArtBox")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// Preflights one artwork file against the ordered product with a profile, and reports every finding.
+///
+/// Every outcome is a report, never a thrown error: a file that cannot be opened fails with a
+/// file.unreadable or file.encrypted finding, so a bad file ends as preflight_failed with a reason.
+/// Runs inside a worker process: Poppler and qpdf touch the customer's bytes here.
+public struct Preflight: Sendable {
+    public var product: ProductSpec
+    public var profile: PreflightProfile
+
+    public init(product: ProductSpec, profile: PreflightProfile = .basic) {
+        self.product = product
+        self.profile = profile
+    }
+
+    public func run(fileAt path: String, fileName: String, sha256: String? = nil) -> PreflightReport {
+        let started = ContinuousClock.now
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+        var file = PreflightReport.FileFacts(name: fileName, sha256: sha256, bytes: bytes, type: nil, pdfVersion: nil,
+                                             pages: nil, encrypted: false, pdfx: nil)
+        func report(pages: [PreflightReport.PageFacts] = [], fonts: [PreflightReport.FontFacts] = [],
+                    findings: [Finding]) -> PreflightReport {
+            let elapsed = ContinuousClock.now - started
+            return PreflightReport(profile: profile.name, file: file, product: .init(product), pages: pages, fonts: fonts,
+                                   spotColors: [], findings: findings,
+                                   durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+        }
+
+        let kind: ArtworkKind?
+        do {
+            kind = try ArtworkKind.sniff(fileAt: path)
+        } catch {
+            return report(findings: [fileFinding(ArtworkError.missing(path: path))])
+        }
+        guard let kind else { return report(findings: [fileFinding(ArtworkError.unsupportedType(path: path))]) }
+        file.type = kind.rawValue
+        guard kind == .pdf else {
+            // Raster checks arrive with the raster inspection; an image is one page.
+            file.pages = 1
+            var findings: [Finding] = []
+            if let rule = product.pages, !rule.allows(1) {
+                findings.append(Finding(check: "pages.count", severity: profile.severity(for: "pages.count", default: .error),
+                                        message: "The file has 1 page(s); the order asks for \(rule)", measured: "1", expected: rule.description))
+            }
+            return report(findings: findings)
+        }
+
+        let structure: PDFStructure
+        let fonts: [FontUsage]
+        do {
+            structure = try PDFStructureReader().read(fileAt: path)
+            fonts = try PDFDocument(path: path).fonts()
+        } catch {
+            file.encrypted = error == .encrypted(path: path)
+            return report(findings: [fileFinding(error)])
+        }
+        file.pdfVersion = structure.version
+        file.pages = structure.pages.count
+        file.encrypted = structure.isEncrypted
+        file.pdfx = structure.info["GTS_PDFXVersion"]
+        let context = PreflightContext(fileName: fileName, structure: structure, fonts: fonts, product: product, profile: profile)
+        var findings = PreflightCatalogue.checks.flatMap { $0.findings(in: context) }
+        if structure.isEncrypted {
+            findings.append(Finding(check: "file.encrypted", severity: profile.severity(for: "file.encrypted", default: .warning),
+                                    message: "\(fileName) is encrypted (no password is needed to open it, but its permissions restrict it)",
+                                    measured: "encrypted", expected: "not encrypted"))
+        }
+        return report(pages: structure.pages.map { PreflightReport.PageFacts($0) },
+                      fonts: fonts.map { PreflightReport.FontFacts(name: $0.name, type: $0.type, embedded: $0.isEmbedded, subset: $0.isSubset) },
+                      findings: findings)
+    }
+
+    /// A file that cannot be judged at all: always an error, whatever the profile.
+    private func fileFinding(_ error: ArtworkError) -> Finding {
+        Finding(check: error.checkID, severity: .error, message: error.description)
+    }
+}
+
+extension ArtworkError {
+    /// The stable check id a failure to open maps to.
+    var checkID: String {
+        switch self {
+        case .encrypted: "file.encrypted"
+        case .unsupportedType: "file.type_unsupported"
+        case .missing, .unreadable: "file.unreadable"
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/// Every check, in the order their findings are listed. A new check is added here and nowhere else.
+public enum PreflightCatalogue {
+    public static let checks: [any PreflightCheck] = [
+        PageCountCheck(), MismatchedPageSizesCheck(), PageSizeCheck(), PageRotationCheck(),
+        TrimMissingCheck(), TrimAndArtCheck(), BoxNestingCheck(), MediaBoxOriginCheck(),
+        BleedSizeCheck(),
+        FontEmbeddingCheck(), Type3FontCheck(),
+        OutputIntentCheck(), PDFVersionCheck(), PDFXInfoCheck(), DocumentIDCheck(),
+        AnnotationsCheck(), FormsCheck(), JavaScriptCheck(),
+    ]
+
+    /// The ids of findings the engine itself reports before any check can run.
+    public static let fileCheckIDs = ["file.unreadable", "file.encrypted", "file.type_unsupported"]
+
+    public static var ids: [String] { fileCheckIDs + checks.map(\.id) }
+}

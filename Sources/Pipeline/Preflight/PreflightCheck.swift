@@ -1,0 +1,46 @@
+/// One preflight check with a stable id. Checks are small value types that look at the facts gathered
+/// once per file (`PreflightContext`) and return findings; they never open the file themselves.
+public protocol PreflightCheck: Sendable {
+    /// The stable id findings carry ("bleed.insufficient"): a contract for integrators.
+    var id: String { get }
+    /// The severity when the profile does not set one.
+    var defaultSeverity: Finding.Severity { get }
+    func findings(in context: PreflightContext) -> [Finding]
+}
+
+extension PreflightCheck {
+    public var defaultSeverity: Finding.Severity { .error }
+
+    /// A finding of this check at the profile's severity.
+    func finding(_ context: PreflightContext, page: Int? = nil, _ message: String, measured: String? = nil,
+                 expected: String? = nil, bbox: PDFRect? = nil) -> Finding {
+        Finding(check: id, severity: context.profile.severity(for: id, default: defaultSeverity), page: page,
+                message: message, measured: measured, expected: expected, bbox: bbox)
+    }
+}
+
+/// Everything checks judge: gathered once per file by `Preflight`.
+public struct PreflightContext: Sendable {
+    public var fileName: String
+    public var structure: PDFStructure
+    public var fonts: [FontUsage]
+    public var product: ProductSpec
+    public var profile: PreflightProfile
+
+    public init(fileName: String, structure: PDFStructure, fonts: [FontUsage], product: ProductSpec, profile: PreflightProfile) {
+        self.fileName = fileName
+        self.structure = structure
+        self.fonts = fonts
+        self.product = product
+        self.profile = profile
+    }
+
+    /// The PDF/X version the file claims in its Info dictionary.
+    public var claimedPDFX: String? { structure.info["GTS_PDFXVersion"] }
+}
+
+/// Millimetres for messages: "85 mm", "3.18 mm".
+func mm(_ points: Double) -> String { "\(LengthUnit.millimetre.format(points)) mm" }
+func mmSize(_ width: Double, _ height: Double) -> String {
+    "\(LengthUnit.millimetre.format(width)) x \(LengthUnit.millimetre.format(height)) mm"
+}
