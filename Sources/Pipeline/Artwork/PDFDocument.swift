@@ -33,9 +33,11 @@ public final class PDFDocument {
         guard let info = poppler_font_info_new(handle) else { return [] }
         defer { poppler_font_info_free(info) }
         var fonts: [FontUsage] = []
-        var page = 1
-        var iterator: OpaquePointer?
-        while poppler_font_info_scan(info, 1, &iterator) != 0 {
+        // One page per scan, so each font carries the first page it appears on. A scan returns false for a
+        // page without new fonts, which is not the end of the document.
+        for page in 1...max(1, pageCount) {
+            var iterator: OpaquePointer?
+            _ = poppler_font_info_scan(info, 1, &iterator)
             if let iterator {
                 repeat {
                     let name = (poppler_fonts_iter_get_name(iterator) ?? poppler_fonts_iter_get_full_name(iterator))
@@ -46,8 +48,6 @@ public final class PDFDocument {
                 } while poppler_fonts_iter_next(iterator) != 0
                 poppler_fonts_iter_free(iterator)
             }
-            iterator = nil
-            page += 1
         }
         return fonts
     }

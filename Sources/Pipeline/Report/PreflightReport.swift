@@ -101,7 +101,7 @@ public struct PreflightReport: Sendable, Hashable, Codable {
         public var artBox: PDFRect?
         public var images: [ImageFacts]
 
-        public init(_ page: PageStructure, images: [ImageFacts] = []) {
+        public init(_ page: PageStructure) {
             number = page.number
             let size = page.effectiveTrimBox ?? PDFRect(x0: 0, y0: 0, x1: 0, y1: 0)
             widthPt = (size.width * 1000).rounded() / 1000
@@ -112,7 +112,7 @@ public struct PreflightReport: Sendable, Hashable, Codable {
             trimBox = page.trimBox
             bleedBox = page.bleedBox
             artBox = page.artBox
-            self.images = images
+            images = page.content.images.map(ImageFacts.init)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -137,6 +137,15 @@ public struct PreflightReport: Sendable, Hashable, Codable {
         public var ppiY: Double
         public var colorSpace: String
         public var bbox: PDFRect?
+
+        init(_ image: ContentFacts.PlacedImage) {
+            widthPx = image.widthPx
+            heightPx = image.heightPx
+            ppiX = (image.ppiX * 10).rounded() / 10
+            ppiY = (image.ppiY * 10).rounded() / 10
+            colorSpace = image.colorSpace
+            bbox = image.bbox
+        }
     }
 
     public struct FontFacts: Sendable, Hashable, Codable {

@@ -31,6 +31,8 @@ public struct PageStructure: Sendable, Hashable {
     /// /Rotate normalised to 0, 90, 180 or 270.
     public var rotation: Int
     public var annotations: [Annotation]
+    /// What the page's content streams draw: images, colours, transparency.
+    public var content: ContentFacts
 
     public struct Annotation: Sendable, Hashable {
         public var subtype: String

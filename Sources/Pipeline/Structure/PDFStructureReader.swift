@@ -37,7 +37,8 @@ public struct PDFStructureReader: Sendable {
         return PageStructure(number: number,
                              mediaBox: box(page, "MediaBox"), cropBox: box(page, "CropBox"),
                              bleedBox: box(page, "BleedBox"), trimBox: box(page, "TrimBox"), artBox: box(page, "ArtBox"),
-                             rotation: ((rotate % 360) + 360) % 360, annotations: annotations)
+                             rotation: ((rotate % 360) + 360) % 360, annotations: annotations,
+                             content: ContentWalker.facts(of: page))
     }
 
     private func box(_ page: QPDFObject, _ key: String) -> PDFRect? {

@@ -63,13 +63,19 @@ struct QPDFObject {
     /// The value of `key` ("/MediaBox" or "MediaBox") in a dictionary or a stream's dictionary; nil when absent.
     subscript(key: String) -> QPDFObject? {
         let name = key.hasPrefix("/") ? key : "/" + key
-        guard isDictionary || isStream, qpdf_oh_has_key(data, handle, name) != 0 else { return nil }
-        let value = QPDFObject(file: file, handle: qpdf_oh_get_key(data, handle, name))
+        let dictionary = self.dictionary
+        guard dictionary.isDictionary, qpdf_oh_has_key(data, dictionary.handle, name) != 0 else { return nil }
+        let value = QPDFObject(file: file, handle: qpdf_oh_get_key(data, dictionary.handle, name))
         return value.isNull ? nil : value
     }
 
+    /// A stream's dictionary, or the object itself (key lookups on a stream go through its dictionary).
+    private var dictionary: QPDFObject {
+        isStream ? QPDFObject(file: file, handle: qpdf_oh_get_dict(data, handle)) : self
+    }
+
     var keys: [String] {
-        let dictionary = isStream ? QPDFObject(file: file, handle: qpdf_oh_get_dict(data, handle)) : self
+        let dictionary = self.dictionary
         guard dictionary.isDictionary else { return [] }
         var keys: [String] = []
         qpdf_oh_begin_dict_key_iter(data, dictionary.handle)
@@ -106,7 +112,8 @@ struct QPDFObject {
         var filtered: QPDF_BOOL = QPDF_FALSE
         var buffer: UnsafeMutablePointer<UInt8>?
         var length = 0
-        guard qpdf_oh_get_stream_data(data, handle, qpdf_dl_generalized, &filtered, &buffer, &length) == 0,
+        // QPDF_WARNINGS still delivers the data; only QPDF_ERRORS means there is none.
+        guard qpdf_oh_get_stream_data(data, handle, qpdf_dl_generalized, &filtered, &buffer, &length) & QPDF_ERRORS == 0,
               let buffer else { return nil }
         defer { free(buffer) }
         return Data(bytes: buffer, count: length)
@@ -116,7 +123,7 @@ struct QPDFObject {
     func pageContent() -> Data? {
         var buffer: UnsafeMutablePointer<UInt8>?
         var length = 0
-        guard qpdf_oh_get_page_content_data(data, handle, &buffer, &length) == 0, let buffer else { return nil }
+        guard qpdf_oh_get_page_content_data(data, handle, &buffer, &length) & QPDF_ERRORS == 0, let buffer else { return nil }
         defer { free(buffer) }
         return Data(bytes: buffer, count: length)
     }
