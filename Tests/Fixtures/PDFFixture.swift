@@ -29,6 +29,34 @@ public struct PDFFixture: Sendable {
     public var hasJavaScript = false
     /// Distinguishes otherwise equal files (a comment in the content).
     public var marker = ""
+    /// Extra raw entries of every page's /Resources dictionary (ExtGState, ColorSpace, ...).
+    public var resources = ""
+    /// An image drawn on every page at `imagePlacement`, through `imageFormDepth` nested Form XObjects.
+    public var image: Image?
+    /// The image's final matrix on the page [a b c d e f]: a and d are its placed size in points.
+    public var imagePlacement: [Double] = [72, 0, 0, 72, 100, 100]
+    /// How many Form XObjects the image sits in; each form scales by 2, the page matrix compensates.
+    public var imageFormDepth = 0
+
+    /// An uncompressed image XObject.
+    public struct Image: Sendable {
+        public var widthPx: Int
+        public var heightPx: Int
+        public var colorSpace: String
+        public var bitsPerComponent = 8
+        /// Extra raw dictionary entries (/SMask ..., /F (file.jpg) ...).
+        public var extra = ""
+
+        public init(widthPx: Int, heightPx: Int, colorSpace: String = "/DeviceCMYK", bitsPerComponent: Int = 8, extra: String = "") {
+            self.widthPx = widthPx
+            self.heightPx = heightPx
+            self.colorSpace = colorSpace
+            self.bitsPerComponent = bitsPerComponent
+            self.extra = extra
+        }
+
+        var components: Int { colorSpace.contains("RGB") ? 3 : colorSpace.contains("CMYK") ? 4 : 1 }
+    }
 
     public init() {}
 
@@ -50,12 +78,31 @@ public struct PDFFixture: Sendable {
             fontResource = "/Font << /F1 \(add("<< /Type /Font /Subtype /Type3 /FontBBox [0 0 750 750] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /square \(glyph) 0 R >> /Encoding << /Type /Encoding /Differences [65 /square] >> /FirstChar 65 /LastChar 65 /Widths [1000] >>")) 0 R >>"
         }
         let boxes = boxEntries()
+        var xobjects = ""
+        var imageDrawing = ""
+        if let image {
+            let bytes = (image.widthPx * image.components * image.bitsPerComponent + 7) / 8 * image.heightPx
+            let data = String(repeating: "A", count: bytes)
+            var drawn = add("<< /Type /XObject /Subtype /Image /Width \(image.widthPx) /Height \(image.heightPx) /ColorSpace \(image.colorSpace) "
+                            + "/BitsPerComponent \(image.bitsPerComponent) \(image.extra) /Length \(bytes) >>\nstream\n\(data)\nendstream")
+            var name = "Im1"
+            for level in 0..<imageFormDepth {
+                let formContent = "q 2 0 0 2 0 0 cm /\(name) Do Q"
+                drawn = add("<< /Type /XObject /Subtype /Form /BBox [-10000 -10000 10000 10000] /Resources << /XObject << /\(name) \(drawn) 0 R >> >> "
+                            + "/Length \(formContent.utf8.count) >>\nstream\n\(formContent)\nendstream")
+                name = "Fm\(level + 1)"
+            }
+            let scale = pow(2.0, Double(imageFormDepth))
+            let placement = imagePlacement.enumerated().map { $0.offset < 4 ? $0.element / scale : $0.element }
+            xobjects = "/XObject << /\(name) \(drawn) 0 R >>"
+            imageDrawing = "\nq \(numbers(placement)) cm /\(name) Do Q"
+        }
         var pageIDs: [Int] = []
         var annotationIDs: [Int] = []
         for index in 0..<pages {
             let defaultContent = "% \(marker)\n0 0.5 1 0 k \(mediaBox[0]) \(mediaBox[1]) \(mediaBox[2] - mediaBox[0]) \((mediaBox[3] - mediaBox[1]) / 3) re f"
                 + (font == .none ? "" : "\nBT /F1 9 Tf 20 20 Td (Page \(index + 1)) Tj ET")
-            let contentID = add(stream(content ?? defaultContent))
+            let contentID = add(stream((content ?? defaultContent) + imageDrawing))
             var annots = ""
             if index == 0, let annotation {
                 let id = add("<< /Type /Annot /Subtype /Square /Rect [\(numbers(annotation))] /C [1 0 0] >>")
@@ -69,7 +116,7 @@ public struct PDFFixture: Sendable {
             }
             let rotation = rotate.map { " /Rotate \($0)" } ?? ""
             pageIDs.append(add("<< /Type /Page /Parent \(pagesID) 0 R\(boxesOnPagesNode ? "" : boxes)\(rotation) "
-                               + "/Resources << \(fontResource) >> /Contents \(contentID) 0 R\(annots) >>"))
+                               + "/Resources << \(fontResource) \(xobjects) \(resources) >> /Contents \(contentID) 0 R\(annots) >>"))
         }
         objects[pagesID - 1] = "<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pages)"
             + "\(boxesOnPagesNode ? boxes : "") >>"

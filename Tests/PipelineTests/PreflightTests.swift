@@ -279,7 +279,8 @@ let cardOrder = ProductSpec(trim: try! TrimSize(parsing: "85x55mm"), bleed: .mil
     @Test func everyCheckHasAUniqueStableID() {
         let ids = PreflightCatalogue.ids
         #expect(Set(ids).count == ids.count)
-        #expect(ids.allSatisfy { $0.contains(".") })
+        #expect(ids.allSatisfy { $0.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "." || $0 == "_" } })
+        #expect(ids.contains("transparency") && ids.contains("images.low_resolution") && ids.contains("color.rgb"))
     }
 }
 

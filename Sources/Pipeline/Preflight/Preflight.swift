@@ -20,10 +20,10 @@ public struct Preflight: Sendable {
         var file = PreflightReport.FileFacts(name: fileName, sha256: sha256, bytes: bytes, type: nil, pdfVersion: nil,
                                              pages: nil, encrypted: false, pdfx: nil)
         func report(pages: [PreflightReport.PageFacts] = [], fonts: [PreflightReport.FontFacts] = [],
-                    findings: [Finding]) -> PreflightReport {
+                    spotColors: [String] = [], findings: [Finding]) -> PreflightReport {
             let elapsed = ContinuousClock.now - started
             return PreflightReport(profile: profile.name, file: file, product: .init(product), pages: pages, fonts: fonts,
-                                   spotColors: [], findings: findings,
+                                   spotColors: spotColors, findings: findings,
                                    durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
         }
 
@@ -68,7 +68,7 @@ public struct Preflight: Sendable {
         }
         return report(pages: structure.pages.map { PreflightReport.PageFacts($0) },
                       fonts: fonts.map { PreflightReport.FontFacts(name: $0.name, type: $0.type, embedded: $0.isEmbedded, subset: $0.isSubset) },
-                      findings: findings)
+                      spotColors: context.spotColourNames, findings: findings)
     }
 
     /// A file that cannot be judged at all: always an error, whatever the profile.

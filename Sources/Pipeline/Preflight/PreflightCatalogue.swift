@@ -5,8 +5,11 @@ public enum PreflightCatalogue {
         TrimMissingCheck(), TrimAndArtCheck(), BoxNestingCheck(), MediaBoxOriginCheck(),
         BleedSizeCheck(),
         FontEmbeddingCheck(), Type3FontCheck(),
+        LowImageResolutionCheck(), HighImageResolutionCheck(),
+        RGBColourCheck(), GrayColourCheck(), SpotColourCheck(), DeviceNColourCheck(), RegistrationColourCheck(),
+        TransparencyCheck(),
         OutputIntentCheck(), PDFVersionCheck(), PDFXInfoCheck(), DocumentIDCheck(),
-        AnnotationsCheck(), FormsCheck(), JavaScriptCheck(),
+        AnnotationsCheck(), FormsCheck(), JavaScriptCheck(), ExternalReferencesCheck(),
     ]
 
     /// The ids of findings the engine itself reports before any check can run.

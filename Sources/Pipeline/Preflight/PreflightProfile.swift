@@ -11,13 +11,16 @@ public struct PreflightProfile: Sendable, Hashable {
     public var isPDFX: Bool
     /// The highest PDF version the profile accepts ("1.4"), nil for any.
     public var maximumPDFVersion: String?
+    /// Whether ICC-based RGB is acceptable (PDF/X-4); it is then reported as info.
+    public var allowsICCRGB = true
 
     public static let basic = PreflightProfile(
         name: "basic",
         severities: ["page.rotation": .info, "boxes.trim_missing": .info, "boxes.trim_and_art": .info,
                      "boxes.nesting": .warning, "boxes.mediabox_origin": .info, "pdf.document_id": .info,
                      "pdf.forms": .info, "pdf.annotations": .warning, "pdf.javascript": .warning,
-                     "file.encrypted": .warning, "pdfx.output_intent": .info, "pdfx.info": .info, "pdfx.version": .info],
+                     "file.encrypted": .warning, "pdfx.output_intent": .info, "pdfx.info": .info, "pdfx.version": .info,
+                     "color.rgb": .info, "transparency": .info, "pdf.external_refs": .warning],
         thresholds: PreflightThresholds(), isPDFX: false, maximumPDFVersion: nil)
 
     public static let pdfx1a = PreflightProfile(
@@ -25,15 +28,17 @@ public struct PreflightProfile: Sendable, Hashable {
         severities: ["page.rotation": .info, "boxes.trim_missing": .error, "boxes.trim_and_art": .error,
                      "boxes.nesting": .error, "boxes.mediabox_origin": .error, "pdf.document_id": .error,
                      "pdf.forms": .error, "pdf.annotations": .error, "pdf.javascript": .error, "file.encrypted": .error,
-                     "pdfx.output_intent": .error, "pdfx.info": .error, "pdfx.version": .error],
-        thresholds: PreflightThresholds(), isPDFX: true, maximumPDFVersion: "1.4")
+                     "pdfx.output_intent": .error, "pdfx.info": .error, "pdfx.version": .error,
+                     "color.rgb": .error, "transparency": .error, "pdf.external_refs": .error],
+        thresholds: PreflightThresholds(), isPDFX: true, maximumPDFVersion: "1.4", allowsICCRGB: false)
 
     public static let pdfx4 = PreflightProfile(
         name: "pdfx-4",
         severities: ["page.rotation": .info, "boxes.trim_missing": .error, "boxes.trim_and_art": .error,
                      "boxes.nesting": .error, "boxes.mediabox_origin": .error, "pdf.document_id": .error,
                      "pdf.forms": .error, "pdf.annotations": .error, "pdf.javascript": .error, "file.encrypted": .error,
-                     "pdfx.output_intent": .error, "pdfx.info": .error, "pdfx.version": .error],
+                     "pdfx.output_intent": .error, "pdfx.info": .error, "pdfx.version": .error,
+                     "color.rgb": .error, "transparency": .info, "pdf.external_refs": .error],
         thresholds: PreflightThresholds(), isPDFX: true, maximumPDFVersion: "1.6")
 
     public static let all = [basic, pdfx1a, pdfx4]

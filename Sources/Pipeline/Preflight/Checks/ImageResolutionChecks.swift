@@ -1,0 +1,51 @@
+/// images.low_resolution: an image's effective resolution at its placed size is below the minimum (error)
+/// or below the warning level. Both values, the page and the image's box are in the finding.
+struct LowImageResolutionCheck: PreflightCheck {
+    let id = "images.low_resolution"
+
+    func findings(in context: PreflightContext) -> [Finding] {
+        let thresholds = context.profile.thresholds
+        return context.structure.pages.flatMap { page in
+            page.content.images.compactMap { image -> Finding? in
+                let ppi = min(image.ppiX, image.ppiY)
+                let severity: Finding.Severity
+                if ppi < thresholds.minimumImagePPI {
+                    severity = .error
+                } else if ppi < thresholds.warningImagePPI {
+                    severity = .warning
+                } else {
+                    return nil
+                }
+                return Finding(check: id, severity: context.profile.severities[id] ?? severity, page: page.number,
+                               message: "Image \(image.name) on page \(page.number) has \(ppiText(image)) at its placed size; "
+                                   + "it will print soft below \(Int(thresholds.warningImagePPI)) ppi",
+                               measured: ppiText(image),
+                               expected: "≥ \(Int(severity == .error ? thresholds.minimumImagePPI : thresholds.warningImagePPI)) ppi",
+                               bbox: image.bbox)
+            }
+        }
+    }
+}
+
+/// images.over_resolution: far more pixels than print can use; the file is heavier and slower to RIP.
+/// 1-bit line art is left out: it wants 1200 ppi and more.
+struct HighImageResolutionCheck: PreflightCheck {
+    let id = "images.over_resolution"
+    let defaultSeverity = Finding.Severity.warning
+
+    func findings(in context: PreflightContext) -> [Finding] {
+        let maximum = context.profile.thresholds.maximumImagePPI
+        return context.structure.pages.flatMap { page in
+            page.content.images.filter { $0.bitsPerComponent > 1 && min($0.ppiX, $0.ppiY) > maximum }.map { image in
+                finding(context, page: page.number,
+                        "Image \(image.name) on page \(page.number) has \(ppiText(image)); above \(Int(maximum)) ppi only adds weight",
+                        measured: ppiText(image), expected: "≤ \(Int(maximum)) ppi", bbox: image.bbox)
+            }
+        }
+    }
+}
+
+private func ppiText(_ image: ContentFacts.PlacedImage) -> String {
+    let x = Int(image.ppiX.rounded()), y = Int(image.ppiY.rounded())
+    return x == y ? "\(x) ppi" : "\(x) x \(y) ppi"
+}

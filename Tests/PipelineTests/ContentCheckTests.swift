@@ -1,0 +1,109 @@
+import Foundation
+import Pipeline
+import TestFixtures
+import Testing
+
+/// Checks that judge what the content streams draw: images, colours, transparency, external references.
+@Suite struct ContentCheckTests {
+    /// A card with one image of `widthPx` x `heightPx` placed at `widthPt` x `heightPt`.
+    func cardWithImage(_ widthPx: Int, _ heightPx: Int, placedAt widthPt: Double, _ heightPt: Double,
+                       colorSpace: String = "/DeviceCMYK", depth: Int = 0, extra: String = "") -> PDFFixture {
+        var fixture = card()
+        fixture.image = PDFFixture.Image(widthPx: widthPx, heightPx: heightPx, colorSpace: colorSpace, extra: extra)
+        fixture.imagePlacement = [widthPt, 0, 0, heightPt, 20, 20]
+        fixture.imageFormDepth = depth
+        return fixture
+    }
+
+    @Test func effectiveResolutionFromThePlacementMatrix() throws {
+        // 100 px across 72.9 pt is 98.77 ppi: Poppler's mapping would round the placed size to 73 pt.
+        let report = try preflight(cardWithImage(100, 125, placedAt: 72.9, 90.88), product: cardOrder)
+        let image = try #require(report.pages.first?.images.first)
+        #expect(abs(image.ppiX - 98.8) < 0.05 && abs(image.ppiY - 99.0) < 0.05)
+        #expect(image.widthPx == 100 && image.heightPx == 125 && image.colorSpace == "DeviceCMYK")
+        let low = report.findings.filter { $0.check == "images.low_resolution" }
+        #expect(low.map(\.severity) == [.error])
+        #expect(low.first?.measured == "99 ppi" && low.first?.expected == "≥ 150 ppi")
+        #expect(low.first?.bbox != nil)
+    }
+
+    @Test func resolutionLevels() throws {
+        // 200 ppi: a warning; 300 ppi: fine; 900 ppi: over-resolution warning.
+        #expect(try findings("images.low_resolution", cardWithImage(200, 200, placedAt: 72, 72)).map(\.severity) == [.warning])
+        #expect(try findings("images.low_resolution", cardWithImage(300, 300, placedAt: 72, 72)).isEmpty)
+        #expect(try findings("images.over_resolution", cardWithImage(900, 900, placedAt: 72, 72)).map(\.severity) == [.warning])
+        #expect(try findings("images.over_resolution", cardWithImage(300, 300, placedAt: 72, 72)).isEmpty)
+        let strict = try PreflightProfile.basic.overriding(thresholds: ["min_image_ppi": "250"])
+        #expect(try findings("images.low_resolution", cardWithImage(200, 200, placedAt: 72, 72), profile: strict).map(\.severity) == [.error])
+    }
+
+    @Test func imagesInsideNestedFormsUseTheCombinedMatrix() throws {
+        // Three forms deep, each scaling by 2; the page matrix compensates, so the image still covers 72 pt.
+        let report = try preflight(cardWithImage(300, 150, placedAt: 72, 72, depth: 3))
+        let image = try #require(report.pages.first?.images.first)
+        #expect(abs(image.ppiX - 300) < 0.01 && abs(image.ppiY - 150) < 0.01)
+        #expect(report.findings.filter { $0.check == "images.low_resolution" }.map(\.severity) == [.warning])
+    }
+
+    @Test func rgbInOperatorsAndImages() throws {
+        var operators = card()
+        operators.content = "1 0 0 rg 10 10 50 50 re f"
+        let found = try findings("color.rgb", operators)
+        #expect(found.map(\.severity) == [.info], "basic reports RGB, it does not forbid it")
+        #expect(found.first?.message.contains("rg") == true)
+        #expect(try findings("color.rgb", operators, profile: .pdfx1a).map(\.severity) == [.error])
+        let rgbImage = cardWithImage(300, 300, placedAt: 72, 72, colorSpace: "/DeviceRGB")
+        #expect(try findings("color.rgb", rgbImage, profile: .pdfx1a).first?.bbox != nil)
+        #expect(try findings("color.rgb", card(), profile: .pdfx1a).isEmpty, "a CMYK card has no RGB")
+    }
+
+    @Test func rgbHiddenInAForm() throws {
+        var fixture = cardWithImage(300, 300, placedAt: 72, 72, colorSpace: "[/Indexed /DeviceRGB 1 <000000FFFFFF>]", depth: 2)
+        fixture.content = "0 0 0 1 k 0 0 10 10 re f"
+        #expect(try findings("color.rgb", fixture, profile: .pdfx1a).count == 1)
+    }
+
+    @Test func spotDeviceNRegistrationAndGray() throws {
+        var fixture = card()
+        let tint = "<< /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [0 1 1 0] /N 1 >>"
+        fixture.resources = "/ColorSpace << /Spot [/Separation /PANTONE#201788#20M /DeviceCMYK \(tint)] "
+            + "/Reg [/Separation /All /DeviceCMYK \(tint)] "
+            + "/Dn [/DeviceN [/Cyan /Spot_UV] /DeviceCMYK \(tint)] >>"
+        fixture.content = "/Spot cs 1 scn 0 0 10 10 re f /Dn cs 1 1 scn 0 0 5 5 re f /Reg CS 1 SCN 0 0 m 5 5 l S 0.5 g 1 1 2 2 re f"
+        let report = try preflight(fixture)
+        #expect(report.spotColors == ["PANTONE 1788 M", "Spot_UV"])
+        #expect(report.findings.first { $0.check == "color.spot" }?.measured == "PANTONE 1788 M, Spot_UV")
+        #expect(report.findings.first { $0.check == "color.devicen" }?.measured == "Cyan, Spot_UV")
+        #expect(report.findings.first { $0.check == "color.registration" }?.severity == .warning)
+        #expect(report.findings.first { $0.check == "color.gray" }?.severity == .info)
+        #expect(try findings("color.spot", card()).isEmpty && findings("color.registration", card()).isEmpty)
+    }
+
+    @Test func transparency() throws {
+        var fixture = card()
+        fixture.resources = "/ExtGState << /GS1 << /ca 0.5 >> /GS2 << /BM /Multiply >> >>"
+        fixture.content = "/GS1 gs 0 0 0 1 k 0 0 10 10 re f /GS2 gs 0 0 5 5 re f"
+        let found = try findings("transparency", fixture, profile: .pdfx1a)
+        #expect(found.map(\.severity) == [.error])
+        #expect(found.first?.message.contains("fill opacity 0.5") == true)
+        #expect(found.first?.message.contains("blend mode Multiply") == true)
+        #expect(try findings("transparency", fixture, profile: .pdfx4).map(\.severity) == [.info], "PDF/X-4 allows live transparency")
+        var opaque = card()
+        opaque.resources = "/ExtGState << /GS1 << /ca 1 /BM /Normal >> >>"
+        opaque.content = "/GS1 gs 0 0 10 10 re f"
+        #expect(try findings("transparency", opaque, profile: .pdfx1a).isEmpty)
+    }
+
+    @Test func externalStreams() throws {
+        let external = cardWithImage(10, 10, placedAt: 72, 72, extra: "/F (artwork.tif)")
+        #expect(try findings("pdf.external_refs", external, profile: .pdfx1a).map(\.severity) == [.error])
+        #expect(try findings("pdf.external_refs", card(), profile: .pdfx1a).isEmpty)
+    }
+
+    @Test func aRunawayFormNestingIsBoundedNotFatal() throws {
+        // 200 forms deep: the walk stops at its depth limit and the report still comes back.
+        let report = try preflight(cardWithImage(300, 300, placedAt: 72, 72, depth: 200))
+        #expect(report.file.pages == 1)
+        #expect(report.pages.first?.images.isEmpty == true, "the image lies beyond the depth limit")
+    }
+}
