@@ -107,3 +107,31 @@ import Testing
         #expect(report.pages.first?.images.isEmpty == true, "the image lies beyond the depth limit")
     }
 }
+
+@Suite struct SafetyTextTests {
+    /// A card (trim 8.5 pt in from the sheet edge) with "Hello" at `x`, `y` in 9 pt Helvetica.
+    func card(textAt x: Double, _ y: Double) -> PDFFixture {
+        var fixture = PipelineTests.card()
+        fixture.font = .helvetica
+        fixture.content = "0 0 0 1 k BT /F1 9 Tf \(x) \(y) Td (Hello) Tj ET"
+        return fixture
+    }
+
+    @Test func textInsideTheSafetyLinePasses() throws {
+        #expect(try findings("safety.text", card(textAt: 60, 80), product: cardOrder).isEmpty)
+    }
+
+    @Test func textBetweenTrimAndSafetyLineIsFound() throws {
+        // Trim starts at 8.5 pt, the safety line 8.5 pt further in (17 pt): text at x = 11 pt crosses it.
+        let found = try findings("safety.text", card(textAt: 11, 80), product: cardOrder)
+        #expect(found.count == 1)
+        #expect(found.first?.page == 1)
+        let box = try #require(found.first?.bbox)
+        #expect(box.x0 >= 10 && box.x0 < 17, "box \(box)")
+        #expect(found.first?.expected == "≥ 3 mm inside the trim")
+    }
+
+    @Test func noSafetyOrderedNoCheck() throws {
+        #expect(try findings("safety.text", card(textAt: 11, 80), product: ProductSpec()).isEmpty)
+    }
+}

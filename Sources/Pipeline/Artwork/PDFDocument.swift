@@ -83,6 +83,26 @@ public final class PDFPage {
     init(handle: OpaquePointer) { self.handle = handle }
     deinit { cpoppler_page_unref(handle) }
 
+    /// The boxes of the visible characters on the page, in Poppler's page space (origin at the top left of
+    /// the CropBox, y down, unrotated), one per character; whitespace is left out.
+    public func glyphBoxes() -> [(x0: Double, y0: Double, x1: Double, y1: Double)] {
+        var rectangles: UnsafeMutablePointer<PopplerRectangle>?
+        var count: guint = 0
+        guard poppler_page_get_text_layout(handle, &rectangles, &count) != 0, let rectangles else { return [] }
+        defer { g_free(rectangles) }
+        let text = poppler_page_get_text(handle).map { pointer -> String in
+            defer { g_free(pointer) }
+            return String(cString: pointer)
+        } ?? ""
+        var boxes: [(x0: Double, y0: Double, x1: Double, y1: Double)] = []
+        for (index, character) in text.unicodeScalars.enumerated() where index < Int(count) {
+            guard !character.properties.isWhitespace else { continue }
+            let rectangle = rectangles[index]
+            boxes.append((rectangle.x1, rectangle.y1, rectangle.x2, rectangle.y2))
+        }
+        return boxes
+    }
+
     /// The page size Poppler reports (the CropBox, rotated by /Rotate), in points.
     public var size: (width: Double, height: Double) {
         var width = 0.0, height = 0.0

@@ -48,9 +48,14 @@ public struct Preflight: Sendable {
 
         let structure: PDFStructure
         let fonts: [FontUsage]
+        var glyphs: [Int: [PDFRect]] = [:]
         do {
             structure = try PDFStructureReader().read(fileAt: path)
-            fonts = try PDFDocument(path: path).fonts()
+            let document = try PDFDocument(path: path)
+            fonts = document.fonts()
+            if let safety = product.safety, safety.points > 0 {
+                glyphs = Self.glyphs(of: document, structure: structure)
+            }
         } catch {
             file.encrypted = error == .encrypted(path: path)
             return report(findings: [fileFinding(error)])
@@ -59,7 +64,8 @@ public struct Preflight: Sendable {
         file.pages = structure.pages.count
         file.encrypted = structure.isEncrypted
         file.pdfx = structure.info["GTS_PDFXVersion"]
-        let context = PreflightContext(fileName: fileName, structure: structure, fonts: fonts, product: product, profile: profile)
+        let context = PreflightContext(fileName: fileName, structure: structure, fonts: fonts, product: product, profile: profile,
+                                       glyphs: glyphs)
         var findings = PreflightCatalogue.checks.flatMap { $0.findings(in: context) }
         if structure.isEncrypted {
             findings.append(Finding(check: "file.encrypted", severity: profile.severity(for: "file.encrypted", default: .warning),
@@ -69,6 +75,20 @@ public struct Preflight: Sendable {
         return report(pages: structure.pages.map { PreflightReport.PageFacts($0) },
                       fonts: fonts.map { PreflightReport.FontFacts(name: $0.name, type: $0.type, embedded: $0.isEmbedded, subset: $0.isSubset) },
                       spotColors: context.spotColourNames, findings: findings)
+    }
+
+    /// Character boxes in PDF user space. Poppler lays text out unrotated, measured from the top left of the
+    /// CropBox with y down, so /Rotate plays no part in the mapping.
+    static func glyphs(of document: PDFDocument, structure: PDFStructure) -> [Int: [PDFRect]] {
+        var result: [Int: [PDFRect]] = [:]
+        for page in structure.pages {
+            guard let poppler = document.page(at: page.number - 1),
+                  let crop = (page.cropBox.flatMap { box in page.mediaBox.flatMap { box.intersection($0) } } ?? page.mediaBox) else { continue }
+            result[page.number] = poppler.glyphBoxes().map { box in
+                PDFRect(x0: crop.x0 + box.x0, y0: crop.y1 - box.y1, x1: crop.x0 + box.x1, y1: crop.y1 - box.y0)
+            }
+        }
+        return result
     }
 
     /// A file that cannot be judged at all: always an error, whatever the profile.

@@ -26,13 +26,17 @@ public struct PreflightContext: Sendable {
     public var fonts: [FontUsage]
     public var product: ProductSpec
     public var profile: PreflightProfile
+    /// Boxes of the visible characters per page number, in PDF user space.
+    public var glyphs: [Int: [PDFRect]]
 
-    public init(fileName: String, structure: PDFStructure, fonts: [FontUsage], product: ProductSpec, profile: PreflightProfile) {
+    public init(fileName: String, structure: PDFStructure, fonts: [FontUsage], product: ProductSpec, profile: PreflightProfile,
+                glyphs: [Int: [PDFRect]] = [:]) {
         self.fileName = fileName
         self.structure = structure
         self.fonts = fonts
         self.product = product
         self.profile = profile
+        self.glyphs = glyphs
     }
 
     /// The PDF/X version the file claims in its Info dictionary.
