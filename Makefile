@@ -21,6 +21,7 @@ run: build
 	exec "$$($(SWIFT) build --show-bin-path)/hotfolder-agent" run --config $(CONFIG)
 
 test: deps
+	@python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install --quiet jsonschema
 	$(SWIFT) build --build-tests
 	HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" $(SWIFT) test --skip-build --no-parallel
 
