@@ -36,14 +36,19 @@ public struct Preflight: Sendable {
         guard let kind else { return report(findings: [fileFinding(ArtworkError.unsupportedType(path: path))]) }
         file.type = kind.rawValue
         guard kind == .pdf else {
-            // Raster checks arrive with the raster inspection; an image is one page.
             file.pages = 1
-            var findings: [Finding] = []
-            if let rule = product.pages, !rule.allows(1) {
-                findings.append(Finding(check: "pages.count", severity: profile.severity(for: "pages.count", default: .error),
-                                        message: "The file has 1 page(s); the order asks for \(rule)", measured: "1", expected: rule.description))
+            let raster: RasterInfo
+            do {
+                raster = try RasterHeaderReader().read(fileAt: path, kind: kind)
+            } catch {
+                return report(findings: [fileFinding(error)])
             }
-            return report(findings: findings)
+            let empty = PDFStructure(version: "", isEncrypted: false, hasDocumentID: true, info: [:], outputIntents: [],
+                                     pages: [], hasAcroForm: false, hasJavaScript: false)
+            let context = PreflightContext(fileName: fileName, structure: empty, fonts: [], product: product, profile: profile,
+                                           raster: raster)
+            return report(pages: [PreflightReport.PageFacts(raster: raster, context: context)],
+                          findings: PreflightCatalogue.checks.flatMap { $0.findings(in: context) })
         }
 
         let structure: PDFStructure

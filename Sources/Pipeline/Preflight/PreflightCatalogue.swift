@@ -10,6 +10,7 @@ public enum PreflightCatalogue {
         TransparencyCheck(),
         OutputIntentCheck(), PDFVersionCheck(), PDFXInfoCheck(), DocumentIDCheck(),
         AnnotationsCheck(), FormsCheck(), JavaScriptCheck(), ExternalReferencesCheck(),
+        RasterResolutionCheck(), RasterPixelSizeCheck(), RasterColourModeCheck(), RasterAlphaCheck(), RasterOrientationCheck(),
     ]
 
     /// The ids of findings the engine itself reports before any check can run.

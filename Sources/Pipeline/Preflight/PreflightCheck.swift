@@ -28,15 +28,28 @@ public struct PreflightContext: Sendable {
     public var profile: PreflightProfile
     /// Boxes of the visible characters per page number, in PDF user space.
     public var glyphs: [Int: [PDFRect]]
+    /// The header facts of a JPEG, PNG or TIFF; nil for PDFs.
+    public var raster: RasterInfo?
 
     public init(fileName: String, structure: PDFStructure, fonts: [FontUsage], product: ProductSpec, profile: PreflightProfile,
-                glyphs: [Int: [PDFRect]] = [:]) {
+                glyphs: [Int: [PDFRect]] = [:], raster: RasterInfo? = nil) {
         self.fileName = fileName
         self.structure = structure
         self.fonts = fonts
         self.product = product
         self.profile = profile
         self.glyphs = glyphs
+        self.raster = raster
+    }
+
+    /// Pages of the artwork: an image file is one page.
+    public var pageCount: Int { raster == nil ? structure.pages.count : 1 }
+
+    /// The size an image file is printed at: the ordered trim plus bleed on every side, in points.
+    public var rasterPlacement: (width: Double, height: Double)? {
+        guard let trim = product.trim else { return nil }
+        let bleed = (product.bleed?.points ?? 0) * 2
+        return (trim.width.points + bleed, trim.height.points + bleed)
     }
 
     /// The PDF/X version the file claims in its Info dictionary.

@@ -29,7 +29,7 @@ public struct PreflightProfile: Sendable, Hashable {
                      "boxes.nesting": .error, "boxes.mediabox_origin": .error, "pdf.document_id": .error,
                      "pdf.forms": .error, "pdf.annotations": .error, "pdf.javascript": .error, "file.encrypted": .error,
                      "pdfx.output_intent": .error, "pdfx.info": .error, "pdfx.version": .error,
-                     "color.rgb": .error, "transparency": .error, "pdf.external_refs": .error],
+                     "color.rgb": .error, "transparency": .error, "pdf.external_refs": .error, "raster.color_mode": .error],
         thresholds: PreflightThresholds(), isPDFX: true, maximumPDFVersion: "1.4", allowsICCRGB: false)
 
     public static let pdfx4 = PreflightProfile(

@@ -115,6 +115,19 @@ public struct PreflightReport: Sendable, Hashable, Codable {
             images = page.content.images.map(ImageFacts.init)
         }
 
+        /// The one page of an image file: printed at the ordered trim plus bleed, or at its declared resolution.
+        init(raster: RasterInfo, context: PreflightContext) {
+            number = 1
+            let ppi = context.rasterEffectivePPI ?? 72
+            let size = context.rasterPlacement ?? (Double(raster.displayedWidthPx) * 72 / ppi, Double(raster.displayedHeightPx) * 72 / ppi)
+            widthPt = (size.width * 1000).rounded() / 1000
+            heightPt = (size.height * 1000).rounded() / 1000
+            rotation = 0
+            images = [ImageFacts(widthPx: raster.displayedWidthPx, heightPx: raster.displayedHeightPx,
+                                 ppiX: (ppi * 10).rounded() / 10, ppiY: (ppi * 10).rounded() / 10,
+                                 colorSpace: raster.colourMode.rawValue, bbox: PDFRect(x0: 0, y0: 0, x1: size.width, y1: size.height))]
+        }
+
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(number, forKey: .number)
@@ -137,6 +150,15 @@ public struct PreflightReport: Sendable, Hashable, Codable {
         public var ppiY: Double
         public var colorSpace: String
         public var bbox: PDFRect?
+
+        init(widthPx: Int, heightPx: Int, ppiX: Double, ppiY: Double, colorSpace: String, bbox: PDFRect?) {
+            self.widthPx = widthPx
+            self.heightPx = heightPx
+            self.ppiX = ppiX
+            self.ppiY = ppiY
+            self.colorSpace = colorSpace
+            self.bbox = bbox
+        }
 
         init(_ image: ContentFacts.PlacedImage) {
             widthPx = image.widthPx
