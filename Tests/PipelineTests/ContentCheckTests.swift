@@ -135,3 +135,40 @@ import Testing
         #expect(try findings("safety.text", card(textAt: 11, 80), product: ProductSpec()).isEmpty)
     }
 }
+
+@Suite struct BleedContentTests {
+    let mm = PDFFixture.mm
+
+    func card(drawing content: String) -> PDFFixture {
+        var fixture = PipelineTests.card()
+        fixture.content = content
+        return fixture
+    }
+
+    @Test func artworkRunningIntoTheBleedPasses() throws {
+        // The default card band starts at the sheet edge: 3 mm past the trim on the left, right and bottom.
+        #expect(try findings("bleed.content_missing", PipelineTests.card(), product: cardOrder).isEmpty)
+    }
+
+    @Test func artworkStoppingAtTheTrimIsFound() throws {
+        // A black box from the trim corner (3 mm, 3 mm) inwards: it touches the left and bottom trim edges.
+        let found = try findings("bleed.content_missing", card(drawing: "0 0 0 1 k \(3 * mm) \(3 * mm) 100 30 re f"), product: cardOrder)
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("bottom, left") == true)
+        let box = try #require(found.first?.bbox)
+        #expect(box.x1 <= 3 * mm + 0.01 || box.y1 <= 3 * mm + 0.01, "the gap lies in the bleed: \(box)")
+    }
+
+    @Test func artworkStoppingShortOfTheTrimNeedsNoBleed() throws {
+        #expect(try findings("bleed.content_missing", card(drawing: "0 0 0 1 k 30 30 100 30 re f"), product: cardOrder).isEmpty)
+    }
+
+    @Test func imagesCountToo() throws {
+        var fixture = PipelineTests.card()
+        fixture.content = "% no vector artwork"
+        fixture.image = PDFFixture.Image(widthPx: 20, heightPx: 20, colorSpace: "/DeviceGray")
+        fixture.imagePlacement = [60, 0, 0, 60, 88 * mm - 60, 20]  // right edge exactly on the trim
+        let found = try findings("bleed.content_missing", fixture, product: cardOrder)
+        #expect(found.first?.message.contains("right") == true, "\(found)")
+    }
+}

@@ -54,12 +54,20 @@ public struct Preflight: Sendable {
         let structure: PDFStructure
         let fonts: [FontUsage]
         var glyphs: [Int: [PDFRect]] = [:]
+        var coverage: [Int: BleedCoverage] = [:]
         do {
             structure = try PDFStructureReader().read(fileAt: path)
             let document = try PDFDocument(path: path)
             fonts = document.fonts()
             if let safety = product.safety, safety.points > 0 {
                 glyphs = Self.glyphs(of: document, structure: structure)
+            }
+            if let bleed = product.bleed, bleed.points > 0 {
+                for page in structure.pages {
+                    if let poppler = document.page(at: page.number - 1) {
+                        coverage[page.number] = BleedCoverageInspector().coverage(of: poppler, structure: page, bleed: bleed)
+                    }
+                }
             }
         } catch {
             file.encrypted = error == .encrypted(path: path)
@@ -69,8 +77,9 @@ public struct Preflight: Sendable {
         file.pages = structure.pages.count
         file.encrypted = structure.isEncrypted
         file.pdfx = structure.info["GTS_PDFXVersion"]
-        let context = PreflightContext(fileName: fileName, structure: structure, fonts: fonts, product: product, profile: profile,
+        var context = PreflightContext(fileName: fileName, structure: structure, fonts: fonts, product: product, profile: profile,
                                        glyphs: glyphs)
+        context.bleedCoverage = coverage
         var findings = PreflightCatalogue.checks.flatMap { $0.findings(in: context) }
         if structure.isEncrypted {
             findings.append(Finding(check: "file.encrypted", severity: profile.severity(for: "file.encrypted", default: .warning),

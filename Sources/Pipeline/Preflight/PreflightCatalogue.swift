@@ -3,7 +3,7 @@ public enum PreflightCatalogue {
     public static let checks: [any PreflightCheck] = [
         PageCountCheck(), MismatchedPageSizesCheck(), PageSizeCheck(), PageRotationCheck(),
         TrimMissingCheck(), TrimAndArtCheck(), BoxNestingCheck(), MediaBoxOriginCheck(),
-        BleedSizeCheck(), SafetyTextCheck(),
+        BleedSizeCheck(), BleedContentCheck(), SafetyTextCheck(),
         FontEmbeddingCheck(), Type3FontCheck(),
         LowImageResolutionCheck(), HighImageResolutionCheck(),
         RGBColourCheck(), GrayColourCheck(), SpotColourCheck(), DeviceNColourCheck(), RegistrationColourCheck(),

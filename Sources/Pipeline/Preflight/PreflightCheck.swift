@@ -30,6 +30,8 @@ public struct PreflightContext: Sendable {
     public var glyphs: [Int: [PDFRect]]
     /// The header facts of a JPEG, PNG or TIFF; nil for PDFs.
     public var raster: RasterInfo?
+    /// Where rendered artwork stops at the trim, per page number; computed only when bleed is ordered.
+    public var bleedCoverage: [Int: BleedCoverage] = [:]
 
     public init(fileName: String, structure: PDFStructure, fonts: [FontUsage], product: ProductSpec, profile: PreflightProfile,
                 glyphs: [Int: [PDFRect]] = [:], raster: RasterInfo? = nil) {

@@ -1,0 +1,20 @@
+/// bleed.content_missing: artwork that touches the trim edge stops there instead of running into the bleed.
+/// Decided from the rendered page, so images, vector shapes and text all count; artwork that stops short of
+/// the trim needs no bleed and is not reported.
+struct BleedContentCheck: PreflightCheck {
+    let id = "bleed.content_missing"
+
+    func findings(in context: PreflightContext) -> [Finding] {
+        guard let bleed = context.product.bleed, bleed.points > 0 else { return [] }
+        return context.structure.pages.compactMap { page in
+            guard let coverage = context.bleedCoverage[page.number], !coverage.gaps.isEmpty else { return nil }
+            let edges = Array(Set(coverage.gaps.map(\.edge.rawValue))).sorted()
+            let total = coverage.gaps.map(\.length).reduce(0, +)
+            let longest = coverage.gaps.max { $0.length < $1.length }
+            return finding(context, page: page.number,
+                           "Page \(page.number): artwork reaches the trim at the \(edges.joined(separator: ", ")) edge(s) but does not continue into the bleed (\(mm(total)) of edge); a slightly-off cut will show white paper",
+                           measured: "\(mm(total)) of edge without bleed", expected: "artwork extended \(mm(bleed.points)) past the trim",
+                           bbox: longest?.bbox)
+        }
+    }
+}

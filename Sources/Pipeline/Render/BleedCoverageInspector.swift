@@ -1,0 +1,96 @@
+import CPoppler
+import Foundation
+
+/// Renders a page with Poppler into a Cairo image and compares, along each trim edge, a strip just inside
+/// the trim with a strip in the middle of the bleed: ink inside with paper outside means the artwork stops
+/// at the trim, and a slightly-off cut will show a white edge. Images, vector shapes and text all count,
+/// because the rendered pixels are what is judged. Runs in the worker process.
+struct BleedCoverageInspector {
+    /// Channel values above this count as paper (anti-aliased edges of white stay white).
+    static let paperLevel: UInt8 = 245
+    /// The longest side of the rendering, to keep a huge page from costing gigabytes.
+    static let maximumPixels = 4000.0
+
+    func coverage(of page: PDFPage, structure: PageStructure, bleed: Length) -> BleedCoverage? {
+        guard let trim = structure.effectiveTrimBox, let media = structure.mediaBox else { return nil }
+        // Poppler renders the CropBox region, unrotated.
+        let visible = structure.cropBox.flatMap { $0.intersection(media) } ?? media
+        let bleedArea = (structure.bleedBox.flatMap { $0.intersection(media) } ?? media).intersection(visible) ?? visible
+        // Enough pixels for at least six across the bleed, within the size cap.
+        var scale = max(1, 6 / max(bleed.points, 1))
+        scale = min(scale, Self.maximumPixels / max(visible.width, visible.height))
+        let width = Int32(max(1, (visible.width * scale).rounded(.up)))
+        let height = Int32(max(1, (visible.height * scale).rounded(.up)))
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height),
+              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return nil }
+        defer { cairo_surface_destroy(surface) }
+        let context = cairo_create(surface)
+        cairo_set_source_rgb(context, 1, 1, 1)
+        cairo_paint(context)
+        cairo_scale(context, scale, scale)
+        poppler_page_render(page.handle, context)
+        cairo_destroy(context)
+        cairo_surface_flush(surface)
+        guard let data = cairo_image_surface_get_data(surface) else { return nil }
+        let stride = Int(cairo_image_surface_get_stride(surface))
+
+        func isInked(x: Double, y: Double) -> Bool {
+            let px = Int(((x - visible.x0) * scale).rounded(.down))
+            let py = Int(((visible.y1 - y) * scale).rounded(.down))
+            guard px >= 0, py >= 0, px < Int(width), py < Int(height) else { return false }
+            let pixel = data.advanced(by: py * stride + px * 4)
+            return pixel[0] < Self.paperLevel || pixel[1] < Self.paperLevel || pixel[2] < Self.paperLevel
+        }
+
+        let step = 1 / scale
+        let inside = 1.5 / scale
+        var gaps: [BleedCoverage.Gap] = []
+        for edge in BleedCoverage.Edge.allCases {
+            // How far the bleed reaches on this side; the middle of it is where artwork must still be.
+            let reach: Double
+            switch edge {
+            case .left: reach = trim.x0 - bleedArea.x0
+            case .right: reach = bleedArea.x1 - trim.x1
+            case .bottom: reach = trim.y0 - bleedArea.y0
+            case .top: reach = bleedArea.y1 - trim.y1
+            }
+            guard reach >= 2 / scale else { continue }
+            let outside = min(reach / 2, bleed.points / 2)
+            var run: (start: Double, end: Double)?
+            var missing: [(Double, Double)] = []
+            let horizontal = edge == .top || edge == .bottom
+            let from = horizontal ? trim.x0 : trim.y0
+            let to = horizontal ? trim.x1 : trim.y1
+            var position = from + step / 2
+            while position < to {
+                let inPoint: (Double, Double), outPoint: (Double, Double)
+                switch edge {
+                case .left: (inPoint, outPoint) = ((trim.x0 + inside, position), (trim.x0 - outside, position))
+                case .right: (inPoint, outPoint) = ((trim.x1 - inside, position), (trim.x1 + outside, position))
+                case .bottom: (inPoint, outPoint) = ((position, trim.y0 + inside), (position, trim.y0 - outside))
+                case .top: (inPoint, outPoint) = ((position, trim.y1 - inside), (position, trim.y1 + outside))
+                }
+                let gap = isInked(x: inPoint.0, y: inPoint.1) && !isInked(x: outPoint.0, y: outPoint.1)
+                if gap {
+                    run = (run?.start ?? position, position)
+                } else if let current = run {
+                    missing.append((current.start, current.end))
+                    run = nil
+                }
+                position += step
+            }
+            if let current = run { missing.append((current.start, current.end)) }
+            for (start, end) in missing where end - start + step >= max(2 * step, 1) {
+                let bbox: PDFRect
+                switch edge {
+                case .left: bbox = PDFRect(x0: trim.x0 - reach, y0: start, x1: trim.x0, y1: end)
+                case .right: bbox = PDFRect(x0: trim.x1, y0: start, x1: trim.x1 + reach, y1: end)
+                case .bottom: bbox = PDFRect(x0: start, y0: trim.y0 - reach, x1: end, y1: trim.y0)
+                case .top: bbox = PDFRect(x0: start, y0: trim.y1, x1: end, y1: trim.y1 + reach)
+                }
+                gaps.append(.init(edge: edge, bbox: bbox, length: end - start + step))
+            }
+        }
+        return BleedCoverage(gaps: gaps)
+    }
+}
