@@ -58,6 +58,7 @@ import Testing
         #expect(folder.stability == .seconds(2))
         #expect(folder.pollInterval == .seconds(10))
         #expect(folder.approval == .auto)
+        #expect(folder.ticket == .optional && folder.ticketTimeout == .seconds(600))
         #expect(configuration.workers == ProcessInfo.processInfo.activeProcessorCount)
         #expect(folder.maxConcurrent == configuration.workers)
         #expect(configuration.limits.stageTimeout == .seconds(120))
@@ -142,6 +143,12 @@ import Testing
                 root: cards
                 watch: fanotify
             """) == ["4:12: 'watch' must be auto or poll, not \"fanotify\""])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                ticket: always
+            """) == ["4:13: 'ticket' must be optional or required, not \"always\""])
     }
 
     @Test func missingFolderAndMissingKeys() {

@@ -46,6 +46,8 @@ struct HotFolderConfiguration: Sendable, Equatable {
     /// auto: inotify on local filesystems plus rescans, rescans only on network filesystems. poll: rescans
     /// only, for mounts that look local but are written elsewhere (a bind mount of a share, say).
     enum WatchMode: String, Sendable, Equatable, CaseIterable { case auto, poll }
+    /// optional: a sidecar ticket NAME.json is used when it is there; required: every file waits for one.
+    enum TicketPolicy: String, Sendable, Equatable, CaseIterable { case optional, required }
 
     var name: String
     var root: String
@@ -66,6 +68,9 @@ struct HotFolderConfiguration: Sendable, Equatable {
     var filenamePattern: String?
     var callbackURL: String?
     var maxConcurrent: Int
+    var ticket: TicketPolicy = .optional
+    /// How long a file waits for its required ticket (and a ticket for its file) before giving up.
+    var ticketTimeout: Duration = .seconds(600)
 }
 
 /// The folders of one hot folder. All absolute.

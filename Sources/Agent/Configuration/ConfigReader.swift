@@ -16,7 +16,7 @@ struct ConfigReader {
 
     static let topLevelKeys = ["state_dir", "workers", "limits", "bridge", "callbacks", "hotfolders"]
     static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
-                                "ignore", "filename_pattern", "callback_url", "max_concurrent"]
+                                "ignore", "filename_pattern", "callback_url", "max_concurrent", "ticket", "ticket_timeout"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
     static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "finishing"]
 
@@ -193,13 +193,22 @@ struct ConfigReader {
                 report(node, "'callback_url' must be an http or https URL, not \"\(text)\"")
             }
         }
-        return HotFolderConfiguration(
+        var ticket = HotFolderConfiguration.TicketPolicy.optional
+        if let node = fields["ticket"], let text = scalar(node, key: "ticket") {
+            if let value = HotFolderConfiguration.TicketPolicy(rawValue: text) { ticket = value } else {
+                report(node, "'ticket' must be optional or required, not \"\(text)\"")
+            }
+        }
+        var configuration = HotFolderConfiguration(
             name: name, root: root, layout: layout, product: product, preflightProfile: profile,
             preflightThresholds: thresholds, preflightSeverities: severities, approval: approval,
             stability: fields["stability"].flatMap { duration($0, key: "stability") } ?? .seconds(2), watch: watch,
             pollInterval: fields["poll_interval"].flatMap { duration($0, key: "poll_interval", minimum: .milliseconds(100)) } ?? .seconds(10),
             ignore: ignore, filenamePattern: pattern, callbackURL: callbackURL,
             maxConcurrent: fields["max_concurrent"].flatMap { positiveInt($0, key: "max_concurrent") } ?? workers)
+        configuration.ticket = ticket
+        if let timeout = fields["ticket_timeout"].flatMap({ duration($0, key: "ticket_timeout") }) { configuration.ticketTimeout = timeout }
+        return configuration
     }
 
     private mutating func readProduct(_ node: Node) -> ProductSpec {

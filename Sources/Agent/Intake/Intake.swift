@@ -19,6 +19,7 @@ struct Intake: Sendable {
     func take(_ name: String, evidence: Evidence) async -> IntakeOutcome {
         let path = folder.layout.inbox + "/" + name
         let folderName = folder.name
+        if SidecarTicket.isTicketName(name) { return await holdTicket(name) }
         let header: [UInt8]?
         do {
             header = try await Blocking.run { try Self.readHeader(path) }
@@ -32,9 +33,20 @@ struct Intake: Sendable {
         guard let kind = ArtworkKind.sniff(header) else {
             return await setAside(name, reason: "\(name) is not a PDF, JPEG, PNG or TIFF file (it starts with \(Self.describe(header))). Only print artwork is accepted here.")
         }
+        // A ticket beside the file travels with it; a folder that requires one waits for it.
+        let ticketName = SidecarTicket.candidateNames(for: name).first { FileOperations.exists(folder.layout.inbox + "/" + $0) }
+        var ticketProblem: TicketError?
+        if let ticketName {
+            guard Self.age(of: folder.layout.inbox + "/" + ticketName) >= folder.stability.seconds else { return .waiting }
+        } else if folder.ticket == .required {
+            let waited = Self.age(of: path)
+            guard waited >= folder.ticketTimeout.seconds else { return .waiting }
+            ticketProblem = .missing(fileName: name, waitedSeconds: Int(folder.ticketTimeout.seconds))
+        }
         let id = JobID.generate()
         let claimDirectory = folder.layout.work + "/" + id.rawValue
         let claimedPath = claimDirectory + "/" + name
+        let inbox = folder.layout.inbox
         do {
             try await Blocking.run {
                 try FileOperations.createDirectory(claimDirectory)
@@ -43,6 +55,8 @@ struct Intake: Sendable {
                     rmdir(claimDirectory)
                     throw FileOperationError.failed("claim", path: path, errno: code)
                 }
+                // The artwork is claimed; a ticket that vanished meanwhile just means no ticket.
+                if let ticketName { _ = rename(inbox + "/" + ticketName, claimDirectory + "/" + ticketName) }
                 try FileOperations.sync(claimDirectory)
                 try FileOperations.sync(folder.layout.work)
                 try FileOperations.sync(folder.layout.inbox)
@@ -53,10 +67,15 @@ struct Intake: Sendable {
             return .notReadableYet
         }
         do {
-            try await Self.record(id: id, claimedPath: claimedPath, kind: kind, folder: folder, store: store,
-                                  detail: "claimed \(name) from the inbox (\(evidence.rawValue))")
+            let problem = try await Self.record(id: id, claimedPath: claimedPath, kind: kind, folder: folder, store: store,
+                                                detail: "claimed \(name) from the inbox (\(evidence.rawValue))"
+                                                    + (ticketName.map { " with its ticket \($0)" } ?? ""))
             logger.info("claimed file", metadata: ["job": "\(id)", "hotfolder": "\(folderName)", "file": "\(name)",
-                                                   "kind": "\(kind.rawValue)", "evidence": "\(evidence.rawValue)"])
+                                                   "kind": "\(kind.rawValue)", "evidence": "\(evidence.rawValue)",
+                                                   "ticket": "\(ticketName ?? "-")"])
+            if let reason = (ticketProblem ?? problem)?.description, let job = try await store.job(id) {
+                try await JobFinisher(store: store).finish(job, as: .failed, reason: reason, folder: folder, logger: logger)
+            }
             return .claimed(id)
         } catch {
             // The file is safe in .work/; Recovery adopts it at the next start or sweep.
@@ -66,16 +85,53 @@ struct Intake: Sendable {
         }
     }
 
-    /// Hashes the claimed file and commits the job row. Shared by intake and recovery's adoption.
+    /// Hashes the claimed file, applies a ticket claimed with it, and commits the job row. Shared by intake
+    /// and recovery's adoption. Returns the ticket's problem when it could not be used (the job then fails).
+    @discardableResult
     static func record(id: JobID, claimedPath: String, kind: ArtworkKind?, folder: HotFolderConfiguration,
-                       store: any JobStore, detail: String) async throws {
+                       store: any JobStore, detail: String) async throws -> TicketError? {
         let (sha256, size) = try await Blocking.run { try FileOperations.sha256(of: claimedPath) }
+        let name = FileOperations.fileName(of: claimedPath)
+        var ticket: SidecarTicket?
+        var problem: TicketError?
+        let directory = FileOperations.parent(of: claimedPath)
+        if let ticketName = SidecarTicket.candidateNames(for: name).first(where: { FileOperations.exists(directory + "/" + $0) }) {
+            do {
+                let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + ticketName))
+                ticket = try SidecarTicket.parse(data, fileName: ticketName)
+            } catch let error as TicketError {
+                problem = error
+            } catch {
+                problem = .invalid(fileName: ticketName, reason: "it cannot be read")
+            }
+        }
         let now = Date()
-        let job = Job(id: id, status: .received, hotfolder: folder.name, fileName: FileOperations.fileName(of: claimedPath),
+        let job = Job(id: id, status: .received, hotfolder: folder.name, fileName: name,
                       claimedPath: claimedPath, originalPath: claimedPath, sha256: sha256, sizeBytes: size, kind: kind,
-                      externalId: externalId(from: FileOperations.fileName(of: claimedPath), pattern: folder.filenamePattern),
-                      product: folder.product, createdAt: now, updatedAt: now)
+                      externalId: ticket?.externalId ?? externalId(from: name, pattern: folder.filenamePattern),
+                      product: folder.product.overridden(by: ticket?.product ?? ProductSpec()), createdAt: now, updatedAt: now)
         try await store.create(job, detail: detail)
+        return problem
+    }
+
+    /// A ticket stays in the inbox until its artwork claims it; one whose artwork never comes is set aside
+    /// after the ticket timeout.
+    private func holdTicket(_ name: String) async -> IntakeOutcome {
+        let path = folder.layout.inbox + "/" + name
+        guard FileOperations.exists(path) else { return .vanished }
+        guard Self.age(of: path) >= folder.ticketTimeout.seconds else { return .waiting }
+        let stem = (name as NSString).deletingPathExtension
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.layout.inbox)) ?? []
+        if names.contains(where: { $0 != name && ($0 == stem || ($0 as NSString).deletingPathExtension == stem) }) { return .waiting }
+        return await setAside(name, reason: "\(name) is a ticket, but no artwork named \(stem) arrived within \(Int(folder.ticketTimeout.seconds)) s")
+    }
+
+    /// Seconds since the file last changed place or content (ctime: a rename into the inbox counts).
+    static func age(of path: String) -> Double {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return 0 }
+        let changed = Double(info.st_ctim.tv_sec) + Double(info.st_ctim.tv_nsec) / 1e9
+        return Date().timeIntervalSince1970 - changed
     }
 
     /// The externalId (or orderReference) group of the folder's filename_pattern, when it matches.

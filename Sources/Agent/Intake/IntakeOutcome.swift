@@ -10,4 +10,6 @@ enum IntakeOutcome: Sendable, Equatable {
     case notReadableYet
     /// Gone before it could be claimed (the sender removed or renamed it).
     case vanished
+    /// Artwork waiting for its sidecar ticket, or a ticket waiting for its artwork; look again later.
+    case waiting
 }

@@ -27,7 +27,8 @@ struct Recovery: Sendable {
                 let directory = folder.layout.work + "/" + entry
                 let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
                 let job = try await store.job(id)
-                if job == nil, let file = files.first {
+                // The artwork, not a ticket claimed with it.
+                if job == nil, let file = files.first(where: { !SidecarTicket.isTicketName($0) }) ?? files.first {
                     let path = directory + "/" + file
                     try await Intake.record(id: id, claimedPath: path, kind: try? ArtworkKind.sniff(fileAt: path), folder: folder,
                                             store: store, detail: "adopted \(file) from the claim area after a restart")

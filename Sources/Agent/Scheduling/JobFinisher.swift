@@ -14,6 +14,7 @@ struct JobFinisher: Sendable {
                 logger: Logger) async throws {
         let destination = state == .printReady ? folder.layout.originals : folder.layout.error
         let finalPath = try await moveOriginal(job, into: destination)
+        try await moveCompanions(of: job, into: FileOperations.parent(of: finalPath))
         if let reason {
             let reasonFile = finalPath + ".reason.txt"
             if !FileOperations.exists(reasonFile) {
@@ -42,6 +43,16 @@ struct JobFinisher: Sendable {
         }
         try await store.recordOriginalPath(job.id, path: finalPath)
         return finalPath
+    }
+
+    /// Files claimed with the original (its sidecar ticket) go where it went.
+    private func moveCompanions(of job: Job, into directory: String) async throws {
+        guard let claimed = job.claimedPath else { return }
+        let claimDirectory = FileOperations.parent(of: claimed)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: claimDirectory)) ?? []
+        for name in names where !name.hasPrefix(".") && claimDirectory + "/" + name != claimed {
+            try await Blocking.run { try FileOperations.move(claimDirectory + "/" + name, into: directory, preferredName: name) }
+        }
     }
 
     private func removeClaimDirectory(of job: Job) {

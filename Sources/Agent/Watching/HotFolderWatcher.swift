@@ -145,6 +145,11 @@ final class HotFolderWatcher: Service {
             onClaimed(id)
         case .setAside, .vanished:
             tracker.forget(name)
+        case .waiting:
+            if !tracker.isTracking(name), let snapshot = FileSnapshot.of(folder.layout.inbox + "/" + name) {
+                _ = tracker.note(name, .scanned, snapshot: snapshot, now: .now)
+            }
+            tracker.postpone(name, by: .seconds(1), now: .now)
         case .notReadableYet:
             logger.info("file cannot be read yet; will retry", metadata: ["file": "\(name)",
                                                                         "retry_in_s": "\(folder.stability.seconds)"])
