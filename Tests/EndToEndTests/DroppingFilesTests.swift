@@ -20,7 +20,7 @@ import Testing
         }
         #expect(agent.files(in: "out/print-ready") == ["card.pdf"])
         #expect(agent.files(in: "out/proofs") == ["card-page-1.png", "card-page-2.png"])
-        #expect(agent.files(in: "out/reports") == ["card.report.json"])
+        #expect(agent.files(in: "out/reports") == ["card.report.html", "card.report.json"])
         #expect(agent.files(in: "originals") == ["card.pdf"])
         #expect(agent.files(in: "in").isEmpty)
         #expect(agent.files(in: ".work").isEmpty)
@@ -142,7 +142,9 @@ import Testing
         #expect(agent.files(in: "error") == ["three.pdf", "three.pdf.reason.txt"])
         let reason = try String(contentsOf: agent.folder().appendingPathComponent("error/three.pdf.reason.txt"), encoding: .utf8)
         #expect(reason.contains("3 page(s)"))
-        #expect(agent.files(in: "out/reports") == ["three.report.json"])
+        #expect(agent.files(in: "out/reports") == ["three.report.html", "three.report.json"])
+        let html = try String(contentsOf: agent.folder().appendingPathComponent("out/reports/three.report.html"), encoding: .utf8)
+        #expect(html.contains("pages.count") && html.contains("data:image/png;base64,"), "the operator page lists the finding and shows the pages")
         #expect(agent.files(in: "out/print-ready").isEmpty)
     }
 

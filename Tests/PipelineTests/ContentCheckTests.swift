@@ -172,3 +172,21 @@ import Testing
         #expect(found.first?.message.contains("right") == true, "\(found)")
     }
 }
+
+/// /Rotate turns what Poppler renders and lays out; checks judged in PDF space must not care.
+@Suite struct RotatedPageTests {
+    @Test(arguments: [0, 90, 180, 270])
+    func safetyAndBleedFindingsDoNotDependOnRotation(rotation: Int) throws {
+        var fixture = card()
+        fixture.rotate = rotation
+        fixture.font = .helvetica
+        // Text crossing the left safety line; a box from the trim corner touching the left and bottom trim edges.
+        fixture.content = "0 0 0 1 k BT /F1 9 Tf 11 80 Td (Hello) Tj ET \(3 * PDFFixture.mm) \(3 * PDFFixture.mm) 100 30 re f"
+        let report = try preflight(fixture, product: cardOrder)
+        let safety = report.findings.filter { $0.check == "safety.text" }
+        #expect(safety.count == 1)
+        #expect((safety.first?.bbox?.x0 ?? 0) >= 10 && (safety.first?.bbox?.x0 ?? 0) < 17, "\(String(describing: safety.first?.bbox))")
+        let bleed = report.findings.filter { $0.check == "bleed.content_missing" }
+        #expect(bleed.first?.message.contains("bottom, left") == true, "\(bleed)")
+    }
+}

@@ -305,3 +305,20 @@ func twoSizedPDF() -> Data {
     data.append(Data(tail.utf8))
     return data
 }
+
+@Suite struct ReportHTMLTests {
+    @Test func groupsFindingsBySeverityAndEmbedsThumbnails() throws {
+        var fixture = card()
+        fixture.pages = 2
+        fixture.font = .helvetica
+        let path = try makeTemporaryDirectory("html").appendingPathComponent("card <1>.pdf").path
+        try fixture.data().write(to: URL(fileURLWithPath: path))
+        let report = Preflight(product: cardOrder).run(fileAt: path, fileName: "card <1>.pdf")
+        let html = ReportHTML.page(for: report, fileAt: path).render()
+        #expect(html.contains("card &lt;1&gt;.pdf"), "names are escaped")
+        #expect(html.contains("<h2 class=\"error\">Errors"))
+        #expect(html.contains("fonts.not_embedded"))
+        #expect(html.components(separatedBy: "data:image/png;base64,").count - 1 == 2, "one thumbnail per page")
+        #expect(!html.contains("src=\"http"), "self-contained")
+    }
+}

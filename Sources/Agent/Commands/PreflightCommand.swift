@@ -19,6 +19,7 @@ struct PreflightCommand: ParsableCommand {
     @Option(help: "Ordered page count: 2, a range 4-64, or a list 1,2,4.") var pages: String?
     @Option(help: "Images below this effective resolution are errors.") var minPpi: Double?
     @Flag(help: "Print the report as JSON on standard output.") var json = false
+    @Option(help: "Also write the operator's HTML report (with page thumbnails) to this file.") var html: String?
 
     func run() throws {
         guard FileManager.default.isReadableFile(atPath: file) else {
@@ -40,6 +41,9 @@ struct PreflightCommand: ParsableCommand {
         let sha256 = try? FileOperations.sha256(of: file).hex
         let report = Preflight(product: product, profile: chosen)
             .run(fileAt: file, fileName: FileOperations.fileName(of: file), sha256: sha256)
+        if let html {
+            try Data(ReportHTML.page(for: report, fileAt: file).render().utf8).write(to: URL(fileURLWithPath: html))
+        }
         if json {
             print(String(decoding: try report.jsonData(), as: UTF8.self))
         } else {

@@ -33,6 +33,7 @@ struct WorkCommand: ParsableCommand {
         @Option var thresholds: String = "{}"
         @Option var severities: String = "{}"
         @Option var output: String
+        @Option(help: "Also write the operator's HTML report here.") var html: String?
 
         func run() throws {
             limits.apply()
@@ -43,6 +44,9 @@ struct WorkCommand: ParsableCommand {
             let resolved = try base.overriding(thresholds: overrides, severities: severityOverrides)
             let report = Pipeline.Preflight(product: spec, profile: resolved)
                 .run(fileAt: input, fileName: fileName, sha256: sha256.isEmpty ? nil : sha256)
+            if let html {
+                try writeAtomically(Data(ReportHTML.page(for: report, fileAt: input).render().utf8), to: html)
+            }
             try writeAtomically(report.jsonData(), to: output)
         }
     }

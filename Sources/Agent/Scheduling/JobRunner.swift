@@ -52,14 +52,13 @@ struct JobRunner: Sendable {
                 "--input", input, "--file-name", job.fileName, "--product", try Self.json(job.product),
                 "--sha256", job.sha256 ?? "", "--profile", folder.preflightProfile ?? PreflightProfile.basic.name,
                 "--thresholds", try Self.json(folder.preflightThresholds), "--severities", try Self.json(folder.preflightSeverities),
-                "--output", workspace.report,
+                "--output", workspace.report, "--html", workspace.reportHTML,
             ], workspace: workspace)
             let report = try JSONDecoder().decode(PreflightReport.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.report)))
             if report.result != .fail {
                 try await advance(job, to: .preflightPassed, detail: "\(report.warningCount) warning(s)", logger: logger)
             } else {
-                try await publisher.publish(workspace.report, as: "report", into: folder.layout.reports,
-                                            name: Self.stem(job.fileName) + ".report.json")
+                try await publishReports(publisher, workspace: workspace, job: job, folder: folder)
                 let reasons = report.findings.filter { $0.severity == .error }.map(\.message)
                 try await finisher.finish(job, as: .preflightFailed, reason: reasons.joined(separator: "\n"), folder: folder, logger: logger)
             }
@@ -89,11 +88,21 @@ struct JobRunner: Sendable {
                 try await publisher.publish(workspace.printReady, as: "print-ready", into: folder.layout.printReady,
                                             name: Self.stem(job.fileName) + ".pdf")
             }
-            try await publisher.publish(workspace.report, as: "report", into: folder.layout.reports,
-                                        name: Self.stem(job.fileName) + ".report.json")
+            try await publishReports(publisher, workspace: workspace, job: job, folder: folder)
             try await finisher.finish(job, as: .printReady, reason: nil, folder: folder, logger: logger)
         default:
             return
+        }
+    }
+
+    /// The JSON report for machines and the HTML page for operators, side by side in out/reports/.
+    private func publishReports(_ publisher: OutputPublisher, workspace: JobWorkspace, job: Job,
+                                folder: HotFolderConfiguration) async throws {
+        try await publisher.publish(workspace.report, as: "report", into: folder.layout.reports,
+                                    name: Self.stem(job.fileName) + ".report.json")
+        if FileOperations.exists(workspace.reportHTML) {
+            try await publisher.publish(workspace.reportHTML, as: "report-html", into: folder.layout.reports,
+                                        name: Self.stem(job.fileName) + ".report.html")
         }
     }
 

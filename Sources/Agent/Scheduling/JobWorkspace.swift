@@ -7,6 +7,7 @@ struct JobWorkspace: Sendable {
     init(jobsDirectory: String, id: JobID) { directory = jobsDirectory + "/" + id.rawValue }
 
     var report: String { directory + "/report.json" }
+    var reportHTML: String { directory + "/report.html" }
     var proofs: String { directory + "/proofs" }
     var printReady: String { directory + "/print-ready.pdf" }
     func log(_ stage: WorkerStage) -> String { directory + "/\(stage.rawValue).log" }

@@ -83,8 +83,8 @@ public final class PDFPage {
     init(handle: OpaquePointer) { self.handle = handle }
     deinit { cpoppler_page_unref(handle) }
 
-    /// The boxes of the visible characters on the page, in Poppler's page space (origin at the top left of
-    /// the CropBox, y down, unrotated), one per character; whitespace is left out.
+    /// The boxes of the visible characters on the page, in Poppler's rendered space (origin at the top left
+    /// of the CropBox as shown, y down, /Rotate applied), one per character; whitespace is left out.
     public func glyphBoxes() -> [(x0: Double, y0: Double, x1: Double, y1: Double)] {
         var rectangles: UnsafeMutablePointer<PopplerRectangle>?
         var count: guint = 0
@@ -103,7 +103,7 @@ public final class PDFPage {
         return boxes
     }
 
-    /// The page size Poppler reports (the CropBox, rotated by /Rotate), in points.
+    /// The page size Poppler reports and renders (the CropBox, turned by /Rotate), in points.
     public var size: (width: Double, height: Double) {
         var width = 0.0, height = 0.0
         poppler_page_get_size(handle, &width, &height)

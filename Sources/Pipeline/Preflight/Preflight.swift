@@ -91,16 +91,13 @@ public struct Preflight: Sendable {
                       spotColors: context.spotColourNames, findings: findings)
     }
 
-    /// Character boxes in PDF user space. Poppler lays text out unrotated, measured from the top left of the
-    /// CropBox with y down, so /Rotate plays no part in the mapping.
+    /// Character boxes in PDF user space, mapped back from Poppler's rendered space (turned by /Rotate).
     static func glyphs(of document: PDFDocument, structure: PDFStructure) -> [Int: [PDFRect]] {
         var result: [Int: [PDFRect]] = [:]
         for page in structure.pages {
-            guard let poppler = document.page(at: page.number - 1),
-                  let crop = (page.cropBox.flatMap { box in page.mediaBox.flatMap { box.intersection($0) } } ?? page.mediaBox) else { continue }
-            result[page.number] = poppler.glyphBoxes().map { box in
-                PDFRect(x0: crop.x0 + box.x0, y0: crop.y1 - box.y1, x1: crop.x0 + box.x1, y1: crop.y1 - box.y0)
-            }
+            guard let poppler = document.page(at: page.number - 1), let crop = page.visibleBox else { continue }
+            let space = RenderedPageSpace(crop: crop, rotation: page.rotation)
+            result[page.number] = poppler.glyphBoxes().map { space.pdfRect(u0: $0.x0, v0: $0.y0, u1: $0.x1, v1: $0.y1) }
         }
         return result
     }

@@ -12,15 +12,15 @@ struct BleedCoverageInspector {
     static let maximumPixels = 4000.0
 
     func coverage(of page: PDFPage, structure: PageStructure, bleed: Length) -> BleedCoverage? {
-        guard let trim = structure.effectiveTrimBox, let media = structure.mediaBox else { return nil }
-        // Poppler renders the CropBox region, unrotated.
-        let visible = structure.cropBox.flatMap { $0.intersection(media) } ?? media
+        guard let trim = structure.effectiveTrimBox, let media = structure.mediaBox, let visible = structure.visibleBox else { return nil }
+        // Poppler renders the visible CropBox region, turned by /Rotate.
+        let space = RenderedPageSpace(crop: visible, rotation: structure.rotation)
         let bleedArea = (structure.bleedBox.flatMap { $0.intersection(media) } ?? media).intersection(visible) ?? visible
         // Enough pixels for at least six across the bleed, within the size cap.
         var scale = max(1, 6 / max(bleed.points, 1))
         scale = min(scale, Self.maximumPixels / max(visible.width, visible.height))
-        let width = Int32(max(1, (visible.width * scale).rounded(.up)))
-        let height = Int32(max(1, (visible.height * scale).rounded(.up)))
+        let width = Int32(max(1, (space.size.width * scale).rounded(.up)))
+        let height = Int32(max(1, (space.size.height * scale).rounded(.up)))
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height),
               cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return nil }
         defer { cairo_surface_destroy(surface) }
@@ -35,8 +35,9 @@ struct BleedCoverageInspector {
         let stride = Int(cairo_image_surface_get_stride(surface))
 
         func isInked(x: Double, y: Double) -> Bool {
-            let px = Int(((x - visible.x0) * scale).rounded(.down))
-            let py = Int(((visible.y1 - y) * scale).rounded(.down))
+            let (u, v) = space.rendered(x: x, y: y)
+            let px = Int((u * scale).rounded(.down))
+            let py = Int((v * scale).rounded(.down))
             guard px >= 0, py >= 0, px < Int(width), py < Int(height) else { return false }
             let pixel = data.advanced(by: py * stride + px * 4)
             return pixel[0] < Self.paperLevel || pixel[1] < Self.paperLevel || pixel[2] < Self.paperLevel

@@ -39,6 +39,12 @@ public struct PageStructure: Sendable, Hashable {
         public var rect: PDFRect?
     }
 
+    /// What viewers and Poppler show: the CropBox clipped to the MediaBox, else the MediaBox.
+    public var visibleBox: PDFRect? {
+        guard let media = mediaBox else { return cropBox }
+        return cropBox.flatMap { $0.intersection(media) } ?? media
+    }
+
     /// The finished-page box of this page: TrimBox, else ArtBox, CropBox, MediaBox.
     public var effectiveTrimBox: PDFRect? { trimBox ?? artBox ?? cropBox ?? mediaBox }
     /// The bleed area as the page defines it: BleedBox, else MediaBox (clipped to the MediaBox either way).
