@@ -94,6 +94,38 @@ def detection_latency(binary, count):
     return agent_ms, reference_ms
 
 
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "corpus", "files")
+
+
+def timed(command, repeats=3):
+    """The fastest of `repeats` runs of a command list (or a list of commands run one after another), in ms."""
+    best = None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for single in (command if isinstance(command[0], list) else [command]):
+            subprocess.run(single, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        elapsed = (time.perf_counter() - started) * 1000
+        best = elapsed if best is None else min(best, elapsed)
+    return best
+
+
+def preflight_speed(binary, corpus):
+    """Per readable corpus PDF: `preflight --json` with an order (size, bleed, safety: every check runs,
+    including the bleed rendering) against pdfinfo -box + pdffonts + pdfimages -list on the same file."""
+    rows = []
+    for name in sorted(os.listdir(corpus)):
+        path = os.path.join(corpus, name)
+        if not name.endswith(".pdf"):
+            continue
+        probe = subprocess.run(["pdfinfo", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if probe.returncode != 0:
+            continue
+        agent = timed([binary, "preflight", path, "--trim", "85x55mm", "--bleed", "3mm", "--safety", "3mm", "--json"])
+        reference = timed([["pdfinfo", "-box", path], ["pdffonts", path], ["pdfimages", "-list", path]])
+        rows.append((name, agent, reference))
+    return rows
+
+
 def row(name, agent, reference, unit="ms"):
     ratio = agent / reference if reference > 0 else float("inf")
     return f"| {name} | {agent:.2f} {unit} | {reference:.2f} {unit} | {ratio:.1f}x |"
@@ -107,6 +139,8 @@ def main():
     arguments = parser.parse_args()
 
     agent_ms, reference_ms = detection_latency(arguments.binary, arguments.files)
+    preflight_rows = preflight_speed(arguments.binary, os.path.abspath(CORPUS))
+    ratios = [agent / reference for _, agent, reference in preflight_rows]
     lines = [
         "# Benchmarks",
         "",
@@ -124,6 +158,29 @@ def main():
         "|---|---|---|---|",
         row("p50", statistics.median(agent_ms), statistics.median(reference_ms)),
         row("p99", percentile(agent_ms, 0.99), percentile(reference_ms, 0.99)),
+        "",
+        "## Preflight per file",
+        "",
+        f"{len(preflight_rows)} readable PDFs of ../shared/corpus. Agent: `hotfolder-agent preflight FILE --trim 85x55mm --bleed 3mm",
+        "--safety 3mm --json` (every check; pages with a bleed area are rendered along their trim edges for",
+        "bleed.content_missing). Reference:",
+        "`pdfinfo -box` + `pdffonts` + `pdfimages -list` on the same file. Fastest of 3 runs each, process start included.",
+        "Goal: at most 2x.",
+        "",
+        "| figure | agent | reference | ratio |",
+        "|---|---|---|---|",
+        row("median file", statistics.median([a for _, a, _ in preflight_rows]), statistics.median([r for _, _, r in preflight_rows])),
+        row("all files", sum(a for _, a, _ in preflight_rows), sum(r for _, _, r in preflight_rows)),
+        f"| median of per-file ratios | | | {statistics.median(ratios):.2f}x |",
+        f"| worst per-file ratio | | | {max(ratios):.2f}x ({max(preflight_rows, key=lambda r: r[1] / r[2])[0]}) |",
+        "",
+        "<details><summary>Per file</summary>",
+        "",
+        "| file | agent | reference | ratio |",
+        "|---|---|---|---|",
+        *[row(name, agent, reference) for name, agent, reference in preflight_rows],
+        "",
+        "</details>",
         "",
     ]
     os.makedirs(os.path.dirname(arguments.output) or ".", exist_ok=True)

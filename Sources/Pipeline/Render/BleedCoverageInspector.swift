@@ -19,15 +19,32 @@ struct BleedCoverageInspector {
         // Enough pixels for at least six across the bleed, within the size cap.
         var scale = max(1, 6 / max(bleed.points, 1))
         scale = min(scale, Self.maximumPixels / max(visible.width, visible.height))
+        // A page without bleed area has nothing to judge here (bleed.insufficient speaks for it): skip the render.
+        let reaches = [trim.x0 - bleedArea.x0, bleedArea.x1 - trim.x1, trim.y0 - bleedArea.y0, bleedArea.y1 - trim.y1]
+        guard reaches.contains(where: { $0 >= 2 / scale }) else { return BleedCoverage(gaps: []) }
         let width = Int32(max(1, (space.size.width * scale).rounded(.up)))
         let height = Int32(max(1, (space.size.height * scale).rounded(.up)))
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height),
               cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return nil }
         defer { cairo_surface_destroy(surface) }
         let context = cairo_create(surface)
+        cairo_scale(context, scale, scale)
+        // Only the strips along the trim edges are judged, so only they are painted: on a large page this
+        // saves most of the rasterising.
+        let margin = 3 / scale
+        let strips = [
+            PDFRect(x0: bleedArea.x0, y0: trim.y0, x1: trim.x0 + margin, y1: trim.y1),
+            PDFRect(x0: trim.x1 - margin, y0: trim.y0, x1: bleedArea.x1, y1: trim.y1),
+            PDFRect(x0: trim.x0, y0: bleedArea.y0, x1: trim.x1, y1: trim.y0 + margin),
+            PDFRect(x0: trim.x0, y0: trim.y1 - margin, x1: trim.x1, y1: bleedArea.y1),
+        ]
+        for strip in strips {
+            let a = space.rendered(x: strip.x0, y: strip.y0), b = space.rendered(x: strip.x1, y: strip.y1)
+            cairo_rectangle(context, min(a.u, b.u), min(a.v, b.v), abs(b.u - a.u), abs(b.v - a.v))
+        }
+        cairo_clip(context)
         cairo_set_source_rgb(context, 1, 1, 1)
         cairo_paint(context)
-        cairo_scale(context, scale, scale)
         poppler_page_render(page.handle, context)
         cairo_destroy(context)
         cairo_surface_flush(surface)
