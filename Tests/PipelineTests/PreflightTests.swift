@@ -322,3 +322,14 @@ func twoSizedPDF() -> Data {
         #expect(!html.contains("src=\"http"), "self-contained")
     }
 }
+
+@Suite struct CheckDocumentationTests {
+    @Test func everyCheckIsDocumented() throws {
+        let doc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/preflight-checks.md")
+        let text = try String(contentsOf: doc, encoding: .utf8)
+        for id in PreflightCatalogue.ids {
+            #expect(text.contains("| \(id) |"), "docs/preflight-checks.md lacks \(id)")
+        }
+    }
+}
