@@ -77,6 +77,7 @@ import Testing
         #expect(report.findings.first { $0.check == "color.registration" }?.severity == .warning)
         #expect(report.findings.first { $0.check == "color.gray" }?.severity == .info)
         #expect(try findings("color.spot", card()).isEmpty && findings("color.registration", card()).isEmpty)
+        #expect(try findings("color.devicen", card()).isEmpty && findings("color.gray", card()).isEmpty, "the card is CMYK only")
     }
 
     @Test func transparency() throws {
