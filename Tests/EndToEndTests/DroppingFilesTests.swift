@@ -19,6 +19,9 @@ import Testing
             #expect(job.keys.contains(key), "jobs list --json lacks \(key)")
         }
         #expect(agent.files(in: "out/print-ready") == ["card.pdf"])
+        let printReady = agent.folder().appendingPathComponent("out/print-ready/card.pdf").path
+        #expect(try pdfinfoBox("TrimBox", of: printReady) == [8.50, 8.50, 249.45, 164.41], "85 x 55 mm trim, 3 mm in")
+        #expect(try pdfinfoBox("BleedBox", of: printReady) == [0, 0, 257.95, 172.91])
         #expect(agent.files(in: "out/proofs") == ["card-page-1.png", "card-page-2.png"])
         #expect(agent.files(in: "out/reports") == ["card.report.html", "card.report.json"])
         #expect(agent.files(in: "originals") == ["card.pdf"])

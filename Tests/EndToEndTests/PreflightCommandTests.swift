@@ -51,3 +51,38 @@ import Testing
         #expect(try run(["preflight", "--no-such-option"]).status == 2)
     }
 }
+
+@Suite struct PrintReadyCommandTests {
+    @Test func writesBoxesAndMarksAndExitsZero() throws {
+        let directory = try makeTemporaryDirectory("cli-print-ready")
+        let input = directory.appendingPathComponent("card.pdf").path
+        let output = directory.appendingPathComponent("card-ready.pdf").path
+        try PDFFixture.businessCard(pages: 1).write(to: URL(fileURLWithPath: input))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RunningAgent.binary)
+        process.arguments = ["print-ready", input, "--out", output, "--trim", "85x55mm", "--bleed", "3mm", "--marks", "crop"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try pdfinfoBox("TrimBox", of: output) == [8.50, 8.50, 249.45, 164.41])
+        #expect(try pdfinfoBox("MediaBox", of: output) == [-20, -20, 277.95, 192.91], "the slug for the crop marks")
+        #expect(try runTool("qpdf", "--check", output).contains("No syntax or stream encoding errors"))
+    }
+
+    @Test func unreadableInputExitsOneAndUsageTwo() throws {
+        let directory = try makeTemporaryDirectory("cli-print-ready")
+        func status(_ arguments: [String]) throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: RunningAgent.binary)
+            process.arguments = arguments
+            process.standardError = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        #expect(try status(["print-ready", Corpus.file("fc_minimal_test.pdf").path, "--out", directory.appendingPathComponent("x.pdf").path]) == 1)
+        #expect(try status(["print-ready", Corpus.file("ocrmypdf_vector.pdf").path]) == 2, "--out is required")
+        #expect(try status(["print-ready", "/nonexistent.pdf", "--out", "/tmp/x.pdf"]) == 2)
+    }
+}

@@ -162,6 +162,27 @@ final class RunningAgent: @unchecked Sendable {
     }
 }
 
+/// Runs a tool from PATH and returns its standard output.
+func runTool(_ arguments: String...) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// A box as `pdfinfo -box` prints it for page 1, as [x0, y0, x1, y1].
+func pdfinfoBox(_ name: String, of path: String) throws -> [Double] {
+    let output = try runTool("pdfinfo", "-box", path)
+    guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return [] }
+    return line.split(separator: " ").dropFirst().compactMap { Double($0) }
+}
+
 func sha256Hex(_ data: Data) throws -> String {
     let file = try makeTemporaryDirectory("sha").appendingPathComponent("f")
     try data.write(to: file)

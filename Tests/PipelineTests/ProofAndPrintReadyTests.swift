@@ -17,19 +17,10 @@ import Testing
         #expect(width == 258)
     }
 
-    @Test func rewriteKeepsPagesAndContent() throws {
-        let directory = try makeTemporaryDirectory("qpdf")
-        let input = directory.appendingPathComponent("in.pdf")
-        let output = directory.appendingPathComponent("out.pdf")
-        try PDFFixture.businessCard(pages: 2, marker: "KEEPME").write(to: input)
-        try QPDFRewriter().rewrite(pdfAt: input.path, to: output.path)
-        #expect(try ArtworkInspector().inspect(fileAt: output.path).pageCount == 2)
-    }
-
-    @Test func rewriteOfADamagedFileIsAnError() throws {
+    @Test func printReadyOfADamagedFileIsAnError() throws {
         let output = try makeTemporaryDirectory("qpdf").appendingPathComponent("out.pdf")
         #expect(throws: PrintReadyError.self) {
-            try QPDFRewriter().rewrite(pdfAt: Corpus.file("fc_minimal_test.pdf").path, to: output.path)
+            try PrintReadyPDF(product: ProductSpec()).write(pdfAt: Corpus.file("fc_minimal_test.pdf").path, to: output.path)
         }
     }
 }

@@ -75,11 +75,14 @@ struct WorkCommand: ParsableCommand {
         @OptionGroup var limits: Limits
         @Option var input: String
         @Option var output: String
+        @Option var product: String = "{}"
+        @Option var marks: PrintReadySettings.Marks = .none
 
         func run() throws {
             limits.apply()
+            let spec = try JSONDecoder().decode(ProductSpec.self, from: Data(product.utf8))
             let partial = output + ".partial"
-            try QPDFRewriter().rewrite(pdfAt: input, to: partial)
+            try PrintReadyPDF(product: spec, settings: PrintReadySettings(marks: marks)).write(pdfAt: input, to: partial)
             guard rename(partial, output) == 0 else { throw CocoaError(.fileWriteUnknown) }
         }
     }
@@ -90,6 +93,8 @@ private func writeAtomically(_ data: Data, to path: String) throws {
     try data.write(to: URL(fileURLWithPath: partial))
     guard rename(partial, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
 }
+
+extension PrintReadySettings.Marks: ExpressibleByArgument {}
 
 /// Exits the worker when the agent that started it is gone (killed with -9, say), so an orphan never keeps
 /// writing into a job the restarted agent is running again.

@@ -69,6 +69,8 @@ struct HotFolderConfiguration: Sendable, Equatable {
     var callbackURL: String?
     var maxConcurrent: Int
     var ticket: TicketPolicy = .optional
+    /// Marks drawn on print-ready PDFs outside the bleed.
+    var marks: PrintReadySettings.Marks = .none
     /// How long a file waits for its required ticket (and a ticket for its file) before giving up.
     var ticketTimeout: Duration = .seconds(600)
 }

@@ -16,7 +16,7 @@ struct ConfigReader {
 
     static let topLevelKeys = ["state_dir", "workers", "limits", "bridge", "callbacks", "hotfolders"]
     static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
-                                "ignore", "filename_pattern", "callback_url", "max_concurrent", "ticket", "ticket_timeout"]
+                                "ignore", "filename_pattern", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
     static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "finishing"]
 
@@ -207,6 +207,11 @@ struct ConfigReader {
             ignore: ignore, filenamePattern: pattern, callbackURL: callbackURL,
             maxConcurrent: fields["max_concurrent"].flatMap { positiveInt($0, key: "max_concurrent") } ?? workers)
         configuration.ticket = ticket
+        if let node = fields["marks"], let text = scalar(node, key: "marks") {
+            if let marks = PrintReadySettings.Marks(rawValue: text) { configuration.marks = marks } else {
+                report(node, "'marks' must be none or crop, not \"\(text)\"")
+            }
+        }
         if let timeout = fields["ticket_timeout"].flatMap({ duration($0, key: "ticket_timeout") }) { configuration.ticketTimeout = timeout }
         return configuration
     }

@@ -84,6 +84,7 @@ struct JobRunner: Sendable {
             if job.kind == .pdf {
                 try await runStage(.printReady, job: job, folder: folder, arguments: [
                     "--input", try claimedFile(of: job), "--output", workspace.printReady,
+                    "--product", try Self.json(job.product), "--marks", folder.marks.rawValue,
                 ], workspace: workspace)
                 try await publisher.publish(workspace.printReady, as: "print-ready", into: folder.layout.printReady,
                                             name: Self.stem(job.fileName) + ".pdf")

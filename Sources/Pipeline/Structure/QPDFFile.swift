@@ -128,3 +128,68 @@ struct QPDFObject {
         return Data(bytes: buffer, count: length)
     }
 }
+
+// MARK: Editing (print-ready): page dictionaries and added content only; existing streams stay as they are.
+
+extension QPDFObject {
+    /// Sets `key` of this dictionary (or stream dictionary) to a rectangle.
+    func setBox(_ key: String, to rect: PDFRect) {
+        let array = qpdf_oh_new_array(file.data)
+        for value in [rect.x0, rect.y0, rect.x1, rect.y1] {
+            qpdf_oh_append_item(file.data, array, qpdf_oh_new_real_from_double(file.data, (value * 1000).rounded() / 1000, 3))
+        }
+        qpdf_oh_replace_key(file.data, handle, "/" + key, array)
+    }
+
+    func setInteger(_ key: String, to value: Int) {
+        qpdf_oh_replace_key(file.data, handle, "/" + key, qpdf_oh_new_integer(file.data, Int64(value)))
+    }
+
+    func removeKey(_ key: String) {
+        qpdf_oh_remove_key(file.data, handle, "/" + key)
+    }
+
+    /// Sets `key` to `object` (an object of the same file).
+    func set(_ key: String, to object: QPDFObject) {
+        qpdf_oh_replace_key(file.data, handle, "/" + key, object.handle)
+    }
+}
+
+extension QPDFFile {
+    /// Parses a PDF object from text ("<< /Type /Foo >>", "[/Separation /All ...]").
+    func parse(_ text: String) -> QPDFObject { QPDFObject(file: self, handle: qpdf_oh_parse(data, text)) }
+
+    /// A new stream with `content` as its (uncompressed) data; the writer compresses it.
+    func newStream(_ content: String) -> QPDFObject {
+        let stream = qpdf_oh_new_stream(data)
+        let bytes = Array(content.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            qpdf_oh_replace_stream_data(data, stream, buffer.baseAddress, buffer.count, qpdf_oh_new_null(data), qpdf_oh_new_null(data))
+        }
+        return QPDFObject(file: self, handle: stream)
+    }
+
+    func newArray(_ items: [QPDFObject]) -> QPDFObject {
+        let array = qpdf_oh_new_array(data)
+        for item in items { qpdf_oh_append_item(data, array, item.handle) }
+        return QPDFObject(file: self, handle: array)
+    }
+
+    func newDictionary() -> QPDFObject { QPDFObject(file: self, handle: qpdf_oh_new_dictionary(data)) }
+
+    /// Writes the file with object streams (the object dictionaries compressed), every existing stream's
+    /// data byte for byte as it was: customer content, fonts and images are not re-encoded.
+    func write(to path: String) throws(PrintReadyError) {
+        if qpdf_init_write(data, path) & QPDF_ERRORS != 0 { throw .qpdf(stage: "write", message: lastErrorText) }
+        qpdf_set_object_stream_mode(data, qpdf_o_generate)
+        qpdf_set_stream_data_mode(data, qpdf_s_preserve)
+        if qpdf_write(data) & QPDF_ERRORS != 0 { throw .qpdf(stage: "write", message: lastErrorText) }
+    }
+
+    private var lastErrorText: String {
+        // qpdf_get_error hands the error over once.
+        guard qpdf_has_error(data) != 0, let error = qpdf_get_error(data),
+              let text = qpdf_get_error_full_text(data, error) else { return "unknown qpdf error" }
+        return String(cString: text)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+/// Makes a PDF print-ready without re-rendering it: the content streams, fonts, images and colour spaces
+/// stay as the customer made them; only page dictionaries change (TrimBox, BleedBox, MediaBox, CropBox,
+/// /Rotate) and, when asked, crop marks are added as a new content stream in the registration colour.
+public struct PrintReadyPDF: Sendable {
+    public var product: ProductSpec
+    public var settings: PrintReadySettings
+
+    public init(product: ProductSpec, settings: PrintReadySettings = PrintReadySettings()) {
+        self.product = product
+        self.settings = settings
+    }
+
+    /// The boxes a page gets.
+    public struct PageBoxes: Sendable, Hashable {
+        public var trimBox: PDFRect
+        public var bleedBox: PDFRect
+        public var mediaBox: PDFRect
+        public var rotation: Int
+    }
+
+    /// TrimBox: the ordered trim (in the page's orientation) centred on the existing TrimBox, else on the
+    /// visible page; without an order, the page's own trim. BleedBox: trim plus the ordered bleed, clipped to
+    /// what the artwork has (the MediaBox). MediaBox: at least the BleedBox, plus a slug for marks.
+    public func boxes(for page: PageStructure) -> PageBoxes? {
+        guard let media = page.mediaBox, let current = page.effectiveTrimBox else { return nil }
+        var trim = current
+        if let ordered = product.trim {
+            var (width, height) = (ordered.width.points, ordered.height.points)
+            // Keep the page's orientation: a landscape page ordered as portrait is the same product turned.
+            if (current.width > current.height) != (width > height) && abs(current.width - current.height) > 0.01 {
+                swap(&width, &height)
+            }
+            let centre = page.trimBox ?? page.visibleBox ?? media
+            let x = (centre.x0 + centre.x1) / 2, y = (centre.y0 + centre.y1) / 2
+            trim = PDFRect(x0: x - width / 2, y0: y - height / 2, x1: x + width / 2, y1: y + height / 2)
+        }
+        let bleed = product.bleed?.points ?? 0
+        let bleedBox = trim.expanded(by: bleed).intersection(media) ?? trim
+        var mediaBox = media
+        if settings.marks == .crop {
+            let withSlug = bleedBox.expanded(by: PrintReadySettings.slug)
+            mediaBox = PDFRect(x0: min(media.x0, withSlug.x0), y0: min(media.y0, withSlug.y0),
+                               x1: max(media.x1, withSlug.x1), y1: max(media.y1, withSlug.y1))
+        }
+        return PageBoxes(trimBox: trim, bleedBox: bleedBox, mediaBox: mediaBox, rotation: page.rotation)
+    }
+
+    public func write(pdfAt input: String, to output: String) throws(PrintReadyError) {
+        let structure: PDFStructure
+        let file: QPDFFile
+        do {
+            structure = try PDFStructureReader().read(fileAt: input)
+            file = try QPDFFile(path: input)
+        } catch {
+            throw .qpdf(stage: "read", message: error.description)
+        }
+        for page in structure.pages {
+            guard let boxes = boxes(for: page) else { throw .qpdf(stage: "read", message: "page \(page.number) has no MediaBox") }
+            let object = file.page(at: page.number - 1)
+            object.setBox("MediaBox", to: boxes.mediaBox)
+            object.setBox("BleedBox", to: boxes.bleedBox)
+            object.setBox("TrimBox", to: boxes.trimBox)
+            object.removeKey("ArtBox")
+            object.removeKey("CropBox")
+            if boxes.rotation == 0 { object.removeKey("Rotate") } else { object.setInteger("Rotate", to: boxes.rotation) }
+            if settings.marks == .crop { addCropMarks(to: object, file: file, boxes: boxes) }
+        }
+        try file.write(to: output)
+    }
+
+    /// Crop marks at the trim lines, outside the BleedBox, 0.25 pt, in Separation /All. The page's own
+    /// content is wrapped in q ... Q so that no graphics state it leaves behind reaches the marks.
+    private func addCropMarks(to page: QPDFObject, file: QPDFFile, boxes: PageBoxes) {
+        let resources = page["Resources"] ?? inheritedResources(of: page) ?? file.newDictionary()
+        page.set("Resources", to: resources)
+        let colourSpaces = resources["ColorSpace"] ?? file.newDictionary()
+        resources.set("ColorSpace", to: colourSpaces)
+        colourSpaces.set("HFARegistration", to: file.parse(
+            "[/Separation /All /DeviceCMYK << /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [1 1 1 1] /N 1 >>]"))
+        let trim = boxes.trimBox, bleed = boxes.bleedBox
+        let offset = PrintReadySettings.markOffset, length = PrintReadySettings.markLength
+        var lines: [String] = []
+        func line(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) {
+            lines.append(String(format: "%.3f %.3f m %.3f %.3f l S", x0, y0, x1, y1))
+        }
+        for x in [trim.x0, trim.x1] {
+            line(x, bleed.y0 - offset, x, bleed.y0 - offset - length)
+            line(x, bleed.y1 + offset, x, bleed.y1 + offset + length)
+        }
+        for y in [trim.y0, trim.y1] {
+            line(bleed.x0 - offset, y, bleed.x0 - offset - length, y)
+            line(bleed.x1 + offset, y, bleed.x1 + offset + length, y)
+        }
+        let marks = "Q q /HFARegistration CS 1 SCN \(PrintReadySettings.markWidth) w 0 J [] 0 d\n" + lines.joined(separator: "\n") + "\nQ"
+        var contents = [file.newStream("q")]
+        if let existing = page["Contents"] { contents += existing.isArray ? existing.items : [existing] }
+        contents.append(file.newStream(marks))
+        page.set("Contents", to: file.newArray(contents))
+    }
+
+    private func inheritedResources(of page: QPDFObject) -> QPDFObject? {
+        var node = page["Parent"]
+        var depth = 0
+        while let current = node, depth < 64 {
+            if let resources = current["Resources"] { return resources }
+            node = current["Parent"]
+            depth += 1
+        }
+        return nil
+    }
+}
