@@ -51,7 +51,7 @@ let package = Package(
 
         // Fixtures the test targets share: generated PDFs and the path of the shared corpus.
         .target(name: "TestFixtures", path: "Tests/Fixtures"),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures", "CCairo"]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Bridge", "Pipeline", "TestFixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestFixtures"]),

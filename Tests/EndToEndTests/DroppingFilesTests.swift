@@ -22,7 +22,7 @@ import Testing
         let printReady = agent.folder().appendingPathComponent("out/print-ready/card.pdf").path
         #expect(try pdfinfoBox("TrimBox", of: printReady) == [8.50, 8.50, 249.45, 164.41], "85 x 55 mm trim, 3 mm in")
         #expect(try pdfinfoBox("BleedBox", of: printReady) == [0, 0, 257.95, 172.91])
-        #expect(agent.files(in: "out/proofs") == ["card-page-1.png", "card-page-2.png"])
+        #expect(agent.files(in: "out/proofs") == ["card-page-1.png", "card-page-2.png", "card-thumbnail.png", "card.proof.pdf"])
         #expect(agent.files(in: "out/reports") == ["card.report.html", "card.report.json"])
         #expect(agent.files(in: "originals") == ["card.pdf"])
         #expect(agent.files(in: "in").isEmpty)
@@ -161,7 +161,7 @@ import Testing
             let jobs = try agent.jobs()
             return jobs.filter { $0["status"] as? String == "awaiting_approval" }.count == 2 ? jobs : nil
         }
-        #expect(agent.files(in: "out/proofs").count == 4, "proofs are there to look at before approving")
+        #expect(agent.files(in: "out/proofs").count == 8, "proofs, thumbnails and proof sheets are there to look at before approving")
         #expect(agent.files(in: "out/print-ready").isEmpty)
         let id = { (name: String) in waiting.first { $0["fileName"] as? String == name }?["id"] as? String ?? "" }
         #expect(try agent.cli(["jobs", "approve", id("approve-me.pdf")]).contains("approved"))

@@ -55,16 +55,23 @@ struct WorkCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "proof")
         @OptionGroup var limits: Limits
         @Option var input: String
+        @Option var fileName: String = "artwork.pdf"
         @Option var output: String
         @Option var ppi: Double = 150
+        @Option var product: String = "{}"
+        @Option var externalId: String?
+        @Option(help: "The preflight report whose findings are outlined.") var report: String?
 
         func run() throws {
             limits.apply()
+            let spec = try JSONDecoder().decode(ProductSpec.self, from: Data(product.utf8))
+            let preflight = try report.map { try JSONDecoder().decode(PreflightReport.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
             // Render into a fresh folder, then swap it in: a re-run after a crash never mixes old and new pages.
             let staging = output + ".partial"
             try? FileManager.default.removeItem(atPath: staging)
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            _ = try ProofRenderer(pixelsPerInch: ppi).renderPages(ofPDFAt: input, into: URL(fileURLWithPath: staging))
+            try ProofSet(pixelsPerInch: ppi, product: spec, externalId: externalId)
+                .write(pdfAt: input, fileName: fileName, report: preflight, into: URL(fileURLWithPath: staging))
             try? FileManager.default.removeItem(atPath: output)
             try FileManager.default.moveItem(atPath: staging, toPath: output)
         }

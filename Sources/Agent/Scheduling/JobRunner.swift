@@ -66,13 +66,15 @@ struct JobRunner: Sendable {
             try await advance(job, to: .proofing, logger: logger)
         case .proofing:
             if job.kind == .pdf {
-                try await runStage(.proof, job: job, folder: folder, arguments: [
-                    "--input", try claimedFile(of: job), "--output", workspace.proofs, "--ppi", "150",
-                ], workspace: workspace)
-                let pages = (try? FileManager.default.contentsOfDirectory(atPath: workspace.proofs)) ?? []
-                for page in pages.sorted() where page.hasSuffix(".png") {
-                    try await publisher.publish(workspace.proofs + "/" + page, as: "proof:" + page, into: folder.layout.proofs,
-                                                name: Self.stem(job.fileName) + "-" + page)
+                var arguments = ["--input", try claimedFile(of: job), "--file-name", job.fileName, "--output", workspace.proofs,
+                                 "--ppi", "150", "--product", try Self.json(job.product), "--report", workspace.report]
+                if let externalId = job.externalId { arguments += ["--external-id", externalId] }
+                try await runStage(.proof, job: job, folder: folder, arguments: arguments, workspace: workspace)
+                let stem = Self.stem(job.fileName)
+                let files = (try? FileManager.default.contentsOfDirectory(atPath: workspace.proofs)) ?? []
+                for file in files.sorted() where !file.hasPrefix(".") {
+                    let name = file == ProofSet.sheetName ? stem + ".proof.pdf" : stem + "-" + file
+                    try await publisher.publish(workspace.proofs + "/" + file, as: "proof:" + file, into: folder.layout.proofs, name: name)
                 }
             }
             try await advance(job, to: .proofGenerated, logger: logger)

@@ -100,6 +100,18 @@ public struct PrintReadyPDF: Sendable {
         page.set("Contents", to: file.newArray(contents))
     }
 
+    /// A copy of the PDF without CropBoxes, so that renderers show the whole bleed area.
+    static func removingCropBoxes(from input: String, to output: String) throws(PrintReadyError) {
+        let file: QPDFFile
+        do { file = try QPDFFile(path: input) } catch { throw .qpdf(stage: "read", message: error.description) }
+        for index in 0..<max(0, file.pageCount) {
+            let page = file.page(at: index)
+            page.removeKey("CropBox")
+            page["Parent"]?.removeKey("CropBox")
+        }
+        try file.write(to: output)
+    }
+
     private func inheritedResources(of page: QPDFObject) -> QPDFObject? {
         var node = page["Parent"]
         var depth = 0
