@@ -149,6 +149,14 @@ import Testing
                 root: cards
                 ticket: always
             """) == ["4:13: 'ticket' must be optional or required, not \"always\""])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                marks: registration
+                generate_bleed: stretch
+            """) == ["4:12: 'marks' must be none or crop, not \"registration\"",
+                     "5:21: 'generate_bleed' must be none or mirror, not \"stretch\""])
     }
 
     @Test func missingFolderAndMissingKeys() {

@@ -69,3 +69,33 @@ import Testing
         #expect(try agent.jobs().isEmpty)
     }
 }
+
+/// Image files go the whole way: proof, then a print-ready PDF with the JPEG inside as it was.
+@Suite(.serialized) struct ImageFileJobTests {
+    @Test func cmykJPEGBecomesAPrintReadyPDFThatKeepsItsCMYK() async throws {
+        let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: 1}")
+        try await agent.start()
+        defer { agent.stop() }
+        try agent.drop(try Data(contentsOf: Corpus.file("ocrmypdf_baiona_cmyk.jpg")), as: "photo.jpg")
+        let jobs = try await agent.waitForTerminalJobs(1)
+        #expect(jobs.first?["status"] as? String == "print_ready", "\(agent.log.suffix(1500))")
+        #expect(agent.files(in: "out/print-ready") == ["photo.pdf"])
+        let printReady = agent.folder().appendingPathComponent("out/print-ready/photo.pdf").path
+        let images = try runTool("pdfimages", "-list", printReady)
+        #expect(images.contains("cmyk") && images.contains("jpeg"), "\(images)")
+        #expect(try pdfinfoBox("TrimBox", of: printReady) == [8.50, 8.50, 249.45, 164.41])
+        #expect(agent.files(in: "out/proofs").contains("photo-page-1.png"))
+        #expect(agent.files(in: "originals") == ["photo.jpg"])
+    }
+
+    @Test func tiffFailsWithAReasonInsteadOfAPrintReadyFile() async throws {
+        let agent = try RunningAgent(product: "{pages: 1}")
+        try await agent.start()
+        defer { agent.stop() }
+        try agent.drop(try Data(contentsOf: Corpus.file("pypdf_smile-lzw.tiff")), as: "scan.tif")
+        let jobs = try await agent.waitForTerminalJobs(1)
+        #expect(jobs.first?["status"] as? String == "failed")
+        #expect((jobs.first?["failureReason"] as? String)?.contains("TIFF files cannot be made print-ready yet") == true)
+        #expect(agent.files(in: "error") == ["scan.tif", "scan.tif.reason.txt"])
+    }
+}

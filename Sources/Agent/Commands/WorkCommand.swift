@@ -61,10 +61,20 @@ struct WorkCommand: ParsableCommand {
         @Option var product: String = "{}"
         @Option var externalId: String?
         @Option(help: "The preflight report whose findings are outlined.") var report: String?
+        @Option(help: "For an image file: where to write the PDF made from it (proofed, then made print-ready).")
+        var converted: String?
+        @Option var generateBleed: RasterToPDF.BleedGeneration = .none
 
         func run() throws {
             limits.apply()
             let spec = try JSONDecoder().decode(ProductSpec.self, from: Data(product.utf8))
+            var input = self.input
+            if let kind = try ArtworkKind.sniff(fileAt: input), kind != .pdf, let converted {
+                let info = try RasterHeaderReader().read(fileAt: input, kind: kind)
+                try RasterToPDF(product: spec, bleedGeneration: generateBleed).write(imageAt: input, kind: kind, info: info, to: converted + ".partial")
+                guard rename(converted + ".partial", converted) == 0 else { throw CocoaError(.fileWriteUnknown) }
+                input = converted
+            }
             let preflight = try report.map { try JSONDecoder().decode(PreflightReport.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
             // Render into a fresh folder, then swap it in: a re-run after a crash never mixes old and new pages.
             let staging = output + ".partial"
@@ -102,6 +112,7 @@ private func writeAtomically(_ data: Data, to path: String) throws {
 }
 
 extension PrintReadySettings.Marks: ExpressibleByArgument {}
+extension RasterToPDF.BleedGeneration: ExpressibleByArgument {}
 
 /// Exits the worker when the agent that started it is gone (killed with -9, say), so an orphan never keeps
 /// writing into a job the restarted agent is running again.

@@ -71,6 +71,8 @@ struct HotFolderConfiguration: Sendable, Equatable {
     var ticket: TicketPolicy = .optional
     /// Marks drawn on print-ready PDFs outside the bleed.
     var marks: PrintReadySettings.Marks = .none
+    /// For image files made to the trim: fill the bleed by mirroring the edges.
+    var generateBleed: RasterToPDF.BleedGeneration = .none
     /// How long a file waits for its required ticket (and a ticket for its file) before giving up.
     var ticketTimeout: Duration = .seconds(600)
 }

@@ -16,7 +16,7 @@ struct ConfigReader {
 
     static let topLevelKeys = ["state_dir", "workers", "limits", "bridge", "callbacks", "hotfolders"]
     static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
-                                "ignore", "filename_pattern", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks"]
+                                "ignore", "filename_pattern", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks", "generate_bleed"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
     static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "finishing"]
 
@@ -210,6 +210,11 @@ struct ConfigReader {
         if let node = fields["marks"], let text = scalar(node, key: "marks") {
             if let marks = PrintReadySettings.Marks(rawValue: text) { configuration.marks = marks } else {
                 report(node, "'marks' must be none or crop, not \"\(text)\"")
+            }
+        }
+        if let node = fields["generate_bleed"], let text = scalar(node, key: "generate_bleed") {
+            if let mode = RasterToPDF.BleedGeneration(rawValue: text) { configuration.generateBleed = mode } else {
+                report(node, "'generate_bleed' must be none or mirror, not \"\(text)\"")
             }
         }
         if let timeout = fields["ticket_timeout"].flatMap({ duration($0, key: "ticket_timeout") }) { configuration.ticketTimeout = timeout }

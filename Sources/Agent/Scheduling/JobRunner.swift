@@ -65,9 +65,10 @@ struct JobRunner: Sendable {
         case .preflightPassed:
             try await advance(job, to: .proofing, logger: logger)
         case .proofing:
-            if job.kind == .pdf {
+            do {
                 var arguments = ["--input", try claimedFile(of: job), "--file-name", job.fileName, "--output", workspace.proofs,
-                                 "--ppi", "150", "--product", try Self.json(job.product), "--report", workspace.report]
+                                 "--ppi", "150", "--product", try Self.json(job.product), "--report", workspace.report,
+                                 "--converted", workspace.converted, "--generate-bleed", folder.generateBleed.rawValue]
                 if let externalId = job.externalId { arguments += ["--external-id", externalId] }
                 try await runStage(.proof, job: job, folder: folder, arguments: arguments, workspace: workspace)
                 let stem = Self.stem(job.fileName)
@@ -83,9 +84,11 @@ struct JobRunner: Sendable {
         case .approved:
             try await advance(job, to: .producing, logger: logger)
         case .producing:
-            if job.kind == .pdf {
+            do {
+                // An image file was turned into a PDF during proofing; that PDF gets the boxes.
+                let input = job.kind == .pdf ? try claimedFile(of: job) : workspace.converted
                 try await runStage(.printReady, job: job, folder: folder, arguments: [
-                    "--input", try claimedFile(of: job), "--output", workspace.printReady,
+                    "--input", input, "--output", workspace.printReady,
                     "--product", try Self.json(job.product), "--marks", folder.marks.rawValue,
                 ], workspace: workspace)
                 try await publisher.publish(workspace.printReady, as: "print-ready", into: folder.layout.printReady,

@@ -10,5 +10,7 @@ struct JobWorkspace: Sendable {
     var reportHTML: String { directory + "/report.html" }
     var proofs: String { directory + "/proofs" }
     var printReady: String { directory + "/print-ready.pdf" }
+    /// The PDF made from an image file, proofed and then made print-ready like any PDF.
+    var converted: String { directory + "/artwork.pdf" }
     func log(_ stage: WorkerStage) -> String { directory + "/\(stage.rawValue).log" }
 }
