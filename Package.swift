@@ -25,9 +25,11 @@ let package = Package(
         .systemLibrary(name: "CInotify", providers: [.apt(["libinotifytools0-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // Pipeline reaches Cairo through CPoppler (poppler.h includes cairo.h; its shim adds cairo-pdf.h):
+        // importing CCairo beside it would give Swift two copies of Cairo's types in one module.
         .target(
             name: "Pipeline",
-            dependencies: ["CPoppler", "CCairo", "CQPDF"]
+            dependencies: ["CPoppler", "CQPDF"]
         ),
         .target(
             name: "Bridge",

@@ -126,6 +126,22 @@ def preflight_speed(binary, corpus):
     return rows
 
 
+def proof_speed(binary, corpus, names):
+    """Proof rendering: the agent's proof stage (`work proof`: pages with overlays, thumbnail, proof sheet) at
+    150 ppi against `pdftocairo -png -r 150` on the same file, per page."""
+    rows = []
+    for name in names:
+        path = os.path.join(corpus, name)
+        pages = int(next((line.split()[-1] for line in subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout.splitlines()
+                          if line.startswith("Pages:")), "1"))
+        out = tempfile.mkdtemp(prefix="hfa-bench-proof-")
+        agent = timed([binary, "work", "proof", "--input", path, "--output", os.path.join(out, "agent"), "--ppi", "150"], repeats=2)
+        reference = timed(["pdftocairo", "-png", "-r", "150", path, os.path.join(out, "reference")], repeats=2)
+        shutil.rmtree(out, ignore_errors=True)
+        rows.append((name, pages, agent / pages, reference / pages))
+    return rows
+
+
 def row(name, agent, reference, unit="ms"):
     ratio = agent / reference if reference > 0 else float("inf")
     return f"| {name} | {agent:.2f} {unit} | {reference:.2f} {unit} | {ratio:.1f}x |"
@@ -141,6 +157,9 @@ def main():
     agent_ms, reference_ms = detection_latency(arguments.binary, arguments.files)
     preflight_rows = preflight_speed(arguments.binary, os.path.abspath(CORPUS))
     ratios = [agent / reference for _, agent, reference in preflight_rows]
+    proof_rows = proof_speed(arguments.binary, os.path.abspath(CORPUS),
+                             ["ocrmypdf_vector.pdf", "ocrmypdf_multipage.pdf", "fc_test_fontArialNotEmbedded.pdf",
+                              "pypdf_GeoTopo-komprimiert.pdf", "ocrmypdf_cmyk.pdf", "pikepdf_pdfx.pdf"])
     lines = [
         "# Benchmarks",
         "",
@@ -173,6 +192,21 @@ def main():
         row("all files", sum(a for _, a, _ in preflight_rows), sum(r for _, _, r in preflight_rows)),
         f"| median of per-file ratios | | | {statistics.median(ratios):.2f}x |",
         f"| worst per-file ratio | | | {max(ratios):.2f}x ({max(preflight_rows, key=lambda r: r[1] / r[2])[0]}) |",
+        "",
+        "## Proof per page",
+        "",
+        "The proof stage (`hotfolder-agent work proof --ppi 150`: each page's bleed area with bleed, trim and safety",
+        "overlays and the legend, plus the thumbnail and the proof sheet PDF) against `pdftocairo -png -r 150` on the",
+        "same file, per page; fastest of 2 runs, process start included. Goal: at most 1.15x.",
+        "",
+        "| file | pages | agent per page | pdftocairo per page | ratio |",
+        "|---|---|---|---|---|",
+        *[f"| {name} | {pages} | {agent:.1f} ms | {reference:.1f} ms | {agent / reference:.2f}x |" for name, pages, agent, reference in proof_rows],
+        f"| all pages | {sum(r[1] for r in proof_rows)} | {sum(r[2] * r[1] for r in proof_rows) / sum(r[1] for r in proof_rows):.1f} ms | "
+        f"{sum(r[3] * r[1] for r in proof_rows) / sum(r[1] for r in proof_rows):.1f} ms | "
+        f"{sum(r[2] * r[1] for r in proof_rows) / sum(r[3] * r[1] for r in proof_rows):.2f}x |",
+        "",
+        "## Preflight, per file detail",
         "",
         "<details><summary>Per file</summary>",
         "",

@@ -1,4 +1,4 @@
-import CCairo
+import CPoppler
 import Foundation
 
 /// Turns an image file into a one-page PDF of trim plus bleed with the image scaled to cover it, for the

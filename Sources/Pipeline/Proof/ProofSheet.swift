@@ -1,4 +1,4 @@
-import CCairo
+import CPoppler
 import Foundation
 
 /// The proof sheet: one PDF a customer can file, with the order data, the findings (numbered as on the
