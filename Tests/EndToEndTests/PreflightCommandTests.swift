@@ -6,16 +6,7 @@ import Testing
 @Suite struct PreflightCommandTests {
     /// Runs the binary; returns exit status and standard output.
     func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: RunningAgent.binary)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runProgram(RunningAgent.binary, arguments)
     }
 
     func card() throws -> String {
@@ -58,12 +49,8 @@ import Testing
         let input = directory.appendingPathComponent("card.pdf").path
         let output = directory.appendingPathComponent("card-ready.pdf").path
         try PDFFixture.businessCard(pages: 1).write(to: URL(fileURLWithPath: input))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: RunningAgent.binary)
-        process.arguments = ["print-ready", input, "--out", output, "--trim", "85x55mm", "--bleed", "3mm", "--marks", "crop"]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(try runProgram(RunningAgent.binary, ["print-ready", input, "--out", output, "--trim", "85x55mm", "--bleed", "3mm",
+                                                     "--marks", "crop"]).status == 0)
         #expect(try pdfinfoBox("TrimBox", of: output) == [8.50, 8.50, 249.45, 164.41])
         #expect(try pdfinfoBox("MediaBox", of: output) == [-20, -20, 277.95, 192.91], "the slug for the crop marks")
         #expect(try runTool("qpdf", "--check", output).contains("No syntax or stream encoding errors"))
@@ -71,16 +58,7 @@ import Testing
 
     @Test func unreadableInputExitsOneAndUsageTwo() throws {
         let directory = try makeTemporaryDirectory("cli-print-ready")
-        func status(_ arguments: [String]) throws -> Int32 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: RunningAgent.binary)
-            process.arguments = arguments
-            process.standardError = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
+        func status(_ arguments: [String]) throws -> Int32 { try runProgram(RunningAgent.binary, arguments).status }
         #expect(try status(["print-ready", Corpus.file("fc_minimal_test.pdf").path, "--out", directory.appendingPathComponent("x.pdf").path]) == 1)
         #expect(try status(["print-ready", Corpus.file("ocrmypdf_vector.pdf").path]) == 2, "--out is required")
         #expect(try status(["print-ready", "/nonexistent.pdf", "--out", "/tmp/x.pdf"]) == 2)

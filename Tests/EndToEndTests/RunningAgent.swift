@@ -98,16 +98,7 @@ final class RunningAgent: @unchecked Sendable {
     /// Runs the CLI against this agent's config and returns its standard output.
     @discardableResult
     func cli(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments + ["--config", configPath]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try runProgram(Self.binary, arguments + ["--config", configPath]).output
     }
 
     /// `jobs list --json`, decoded.
@@ -164,16 +155,7 @@ final class RunningAgent: @unchecked Sendable {
 
 /// Runs a tool from PATH and returns its standard output.
 func runTool(_ arguments: String...) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    try runProgram(arguments[0], Array(arguments.dropFirst())).output
 }
 
 /// A box as `pdfinfo -box` prints it for page 1, as [x0, y0, x1, y1].
@@ -186,13 +168,5 @@ func pdfinfoBox(_ name: String, of path: String) throws -> [Double] {
 func sha256Hex(_ data: Data) throws -> String {
     let file = try makeTemporaryDirectory("sha").appendingPathComponent("f")
     try data.write(to: file)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    process.arguments = [file.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(String(decoding: output, as: UTF8.self).prefix(64))
+    return String(try runProgram("sha256sum", [file.path]).output.prefix(64))
 }

@@ -8,18 +8,9 @@ import Testing
 @Suite struct PrintReadyTests {
     let mm = PDFFixture.mm
 
-    /// Runs a tool and returns its standard output.
+    /// Runs a tool and returns its exit status and standard output.
     func tool(_ arguments: String...) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runProgram(arguments[0], Array(arguments.dropFirst()))
     }
 
     /// `pdfimages -list` without its object-number columns (qpdf renumbers objects when it writes).

@@ -6,16 +6,7 @@ import Testing
 /// Image files become a PDF of trim plus bleed; JPEG data goes in as it is.
 @Suite struct RasterToPDFTests {
     func tool(_ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try runProgram(arguments[0], Array(arguments.dropFirst())).output
     }
 
     @Test func cmykJPEGStaysCMYKAndIsEmbeddedAsIs() throws {

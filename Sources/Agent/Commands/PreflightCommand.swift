@@ -13,24 +13,17 @@ struct PreflightCommand: ParsableCommand {
     @OptionGroup var options: ConfigOption
     @Argument(help: "The PDF, JPEG, PNG or TIFF file.") var file: String
     @Option(help: "basic, pdfx-1a or pdfx-4.") var profile = PreflightProfile.basic.name
-    @Option(help: "Ordered trim size, such as 85x55mm or 3.5x2in.") var trim: String?
-    @Option(help: "Ordered bleed, such as 3mm.") var bleed: String?
-    @Option(help: "Ordered safety margin, such as 3mm.") var safety: String?
+    @OptionGroup var order: OrderOptions
     @Option(help: "Ordered page count: 2, a range 4-64, or a list 1,2,4.") var pages: String?
     @Option(help: "Images below this effective resolution are errors.") var minPpi: Double?
     @Flag(help: "Print the report as JSON on standard output.") var json = false
     @Option(help: "Also write the operator's HTML report (with page thumbnails) to this file.") var html: String?
 
     func run() throws {
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            StandardError.print("\(file): no such file, or it cannot be read")
-            throw ExitCode(2)
-        }
-        let product: ProductSpec
+        try OrderOptions.requireReadable(file)
+        let product = try order.product(pages: pages)
         var chosen: PreflightProfile
         do {
-            product = ProductSpec(trim: try trim.map { try TrimSize(parsing: $0) }, bleed: try bleed.map { try Length(parsing: $0) },
-                                  safety: try safety.map { try Length(parsing: $0) }, pages: try pages.map { try PageCountRule(parsing: $0) })
             guard let named = PreflightProfile.named(profile) else { throw PreflightSettingError.unknownProfile(profile) }
             chosen = named
             if let minPpi { chosen = try chosen.overriding(thresholds: ["min_image_ppi": String(minPpi)]) }

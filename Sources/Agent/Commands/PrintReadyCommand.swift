@@ -13,22 +13,12 @@ struct PrintReadyCommand: ParsableCommand {
     @OptionGroup var options: ConfigOption
     @Argument(help: "The PDF to make print-ready.") var file: String
     @Option(help: "Where to write the print-ready PDF.") var out: String
-    @Option(help: "Ordered trim size, such as 85x55mm.") var trim: String?
-    @Option(help: "Ordered bleed, such as 3mm.") var bleed: String?
+    @OptionGroup var order: OrderOptions
     @Option(help: "none or crop.") var marks: PrintReadySettings.Marks = .none
 
     func run() throws {
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            StandardError.print("\(file): no such file, or it cannot be read")
-            throw ExitCode(2)
-        }
-        let product: ProductSpec
-        do {
-            product = ProductSpec(trim: try trim.map { try TrimSize(parsing: $0) }, bleed: try bleed.map { try Length(parsing: $0) })
-        } catch {
-            StandardError.print("\(error)")
-            throw ExitCode(2)
-        }
+        try OrderOptions.requireReadable(file)
+        let product = try order.product()
         guard (try? ArtworkKind.sniff(fileAt: file)) == .pdf else {
             StandardError.print("\(file): only PDF files can be made print-ready here so far")
             throw ExitCode(1)

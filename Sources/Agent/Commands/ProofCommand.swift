@@ -14,23 +14,11 @@ struct ProofCommand: ParsableCommand {
     @Argument(help: "The PDF to proof.") var file: String
     @Option(help: "The folder to write into (created when missing).") var out: String
     @Option(help: "Resolution of the proof pages.") var dpi: Double = 150
-    @Option(help: "Ordered trim size, such as 85x55mm.") var trim: String?
-    @Option(help: "Ordered bleed, such as 3mm.") var bleed: String?
-    @Option(help: "Ordered safety margin, such as 3mm.") var safety: String?
+    @OptionGroup var order: OrderOptions
 
     func run() throws {
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            StandardError.print("\(file): no such file, or it cannot be read")
-            throw ExitCode(2)
-        }
-        let product: ProductSpec
-        do {
-            product = ProductSpec(trim: try trim.map { try TrimSize(parsing: $0) }, bleed: try bleed.map { try Length(parsing: $0) },
-                                  safety: try safety.map { try Length(parsing: $0) })
-        } catch {
-            StandardError.print("\(error)")
-            throw ExitCode(2)
-        }
+        try OrderOptions.requireReadable(file)
+        let product = try order.product()
         guard dpi >= 10 && dpi <= 1200 else {
             StandardError.print("--dpi must be between 10 and 1200")
             throw ExitCode(2)

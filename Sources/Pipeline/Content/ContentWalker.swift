@@ -19,7 +19,7 @@ struct ContentWalker {
 
     static func facts(of page: QPDFObject) -> ContentFacts {
         var walker = ContentWalker()
-        let resources = inheritedResources(of: page)
+        let resources = page.inherited("Resources")
         if let content = page.pageContent() {
             walker.walk(content, resources: resources, matrix: .identity, depth: 0)
         }
@@ -29,17 +29,6 @@ struct ContentWalker {
             }
         }
         return walker.facts
-    }
-
-    private static func inheritedResources(of page: QPDFObject) -> QPDFObject? {
-        var node: QPDFObject? = page
-        var depth = 0
-        while let current = node, depth < 64 {
-            if let resources = current["Resources"] { return resources }
-            node = current["Parent"]
-            depth += 1
-        }
-        return nil
     }
 
     private struct GraphicsState {

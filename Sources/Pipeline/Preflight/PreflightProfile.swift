@@ -82,6 +82,14 @@ public struct PreflightThresholds: Sendable, Hashable {
 
     public init() {}
 
+    /// How serious an effective resolution is: below the minimum an error, below the warning level a
+    /// warning (with the level it missed), nil when fine.
+    public func resolutionGrade(_ ppi: Double) -> (severity: Finding.Severity, threshold: Double)? {
+        if ppi < minimumImagePPI { return (.error, minimumImagePPI) }
+        if ppi < warningImagePPI { return (.warning, warningImagePPI) }
+        return nil
+    }
+
     mutating func set(_ key: String, to value: String) throws(PreflightSettingError) {
         if key == "allow_rotated" {
             guard let flag = ["true": true, "yes": true, "false": false, "no": false][value.lowercased()] else {

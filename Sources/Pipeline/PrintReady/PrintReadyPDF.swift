@@ -73,7 +73,7 @@ public struct PrintReadyPDF: Sendable {
     /// Crop marks at the trim lines, outside the BleedBox, 0.25 pt, in Separation /All. The page's own
     /// content is wrapped in q ... Q so that no graphics state it leaves behind reaches the marks.
     private func addCropMarks(to page: QPDFObject, file: QPDFFile, boxes: PageBoxes) {
-        let resources = page["Resources"] ?? inheritedResources(of: page) ?? file.newDictionary()
+        let resources = page.inherited("Resources") ?? file.newDictionary()
         page.set("Resources", to: resources)
         let colourSpaces = resources["ColorSpace"] ?? file.newDictionary()
         resources.set("ColorSpace", to: colourSpaces)
@@ -110,16 +110,5 @@ public struct PrintReadyPDF: Sendable {
             page["Parent"]?.removeKey("CropBox")
         }
         try file.write(to: output)
-    }
-
-    private func inheritedResources(of page: QPDFObject) -> QPDFObject? {
-        var node = page["Parent"]
-        var depth = 0
-        while let current = node, depth < 64 {
-            if let resources = current["Resources"] { return resources }
-            node = current["Parent"]
-            depth += 1
-        }
-        return nil
     }
 }

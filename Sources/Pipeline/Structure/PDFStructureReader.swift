@@ -30,7 +30,7 @@ public struct PDFStructureReader: Sendable {
     }
 
     private func readPage(_ page: QPDFObject, number: Int) -> PageStructure {
-        let rotate = Int(inherited(page, "Rotate")?.number ?? 0)
+        let rotate = Int(page.inherited("Rotate")?.number ?? 0)
         let annotations = (page["Annots"]?.items ?? []).map { annotation in
             PageStructure.Annotation(subtype: annotation["Subtype"]?.name ?? "", rect: PDFRect(annotation["Rect"]?.numbers))
         }
@@ -42,19 +42,7 @@ public struct PDFStructureReader: Sendable {
     }
 
     private func box(_ page: QPDFObject, _ key: String) -> PDFRect? {
-        PDFRect(inherited(page, key)?.numbers)
-    }
-
-    /// The value of `key` on the page or its nearest /Pages ancestor. PDF inherits MediaBox, CropBox, Rotate
-    /// and Resources; some producers put TrimBox and BleedBox on the /Pages node too, and printers honour them.
-    private func inherited(_ page: QPDFObject, _ key: String) -> QPDFObject? {
-        var node: QPDFObject? = page
-        var depth = 0
-        while let current = node, depth < 64 {
-            if let value = current[key] { return value }
-            node = current["Parent"]
-            depth += 1
-        }
-        return nil
+        // Some producers put TrimBox and BleedBox on the /Pages node too, and printers honour them.
+        PDFRect(page.inherited(key)?.numbers)
     }
 }

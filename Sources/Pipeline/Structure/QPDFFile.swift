@@ -69,6 +69,19 @@ struct QPDFObject {
         return value.isNull ? nil : value
     }
 
+    /// The value of `key` on this page or its nearest /Pages ancestor (how PDF inherits MediaBox, CropBox,
+    /// Rotate and Resources). The walk stops after 64 levels: a looping page tree must not hang it.
+    func inherited(_ key: String) -> QPDFObject? {
+        var node: QPDFObject? = self
+        var depth = 0
+        while let current = node, depth < 64 {
+            if let value = current[key] { return value }
+            node = current["Parent"]
+            depth += 1
+        }
+        return nil
+    }
+
     /// A stream's dictionary, or the object itself (key lookups on a stream go through its dictionary).
     private var dictionary: QPDFObject {
         isStream ? QPDFObject(file: file, handle: qpdf_oh_get_dict(data, handle)) : self

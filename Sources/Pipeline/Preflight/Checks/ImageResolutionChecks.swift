@@ -7,20 +7,12 @@ struct LowImageResolutionCheck: PreflightCheck {
         let thresholds = context.profile.thresholds
         return context.structure.pages.flatMap { page in
             page.content.images.compactMap { image -> Finding? in
-                let ppi = min(image.ppiX, image.ppiY)
-                let severity: Finding.Severity
-                if ppi < thresholds.minimumImagePPI {
-                    severity = .error
-                } else if ppi < thresholds.warningImagePPI {
-                    severity = .warning
-                } else {
-                    return nil
-                }
+                guard let (severity, threshold) = thresholds.resolutionGrade(min(image.ppiX, image.ppiY)) else { return nil }
                 return Finding(check: id, severity: context.profile.severities[id] ?? severity, page: page.number,
                                message: "Image \(image.name) on page \(page.number) has \(ppiText(image)) at its placed size; "
                                    + "it will print soft below \(Int(thresholds.warningImagePPI)) ppi",
                                measured: ppiText(image),
-                               expected: "≥ \(Int(severity == .error ? thresholds.minimumImagePPI : thresholds.warningImagePPI)) ppi",
+                               expected: "≥ \(Int(threshold)) ppi",
                                bbox: image.bbox)
             }
         }

@@ -6,19 +6,12 @@ struct RasterResolutionCheck: PreflightCheck {
     func findings(in context: PreflightContext) -> [Finding] {
         guard let raster = context.raster, let ppi = context.rasterEffectivePPI else { return [] }
         let thresholds = context.profile.thresholds
-        let severity: Finding.Severity
-        if ppi < thresholds.minimumImagePPI {
-            severity = .error
-        } else if ppi < thresholds.warningImagePPI {
-            severity = .warning
-        } else {
-            return []
-        }
+        guard let (severity, threshold) = thresholds.resolutionGrade(ppi) else { return [] }
         let placed = context.rasterPlacement.map { " printed at \(mmSize($0.width, $0.height))" } ?? ""
         return [Finding(check: id, severity: context.profile.severities[id] ?? severity, page: 1,
                         message: "The image has \(raster.displayedWidthPx) x \(raster.displayedHeightPx) px: \(Int(ppi.rounded())) ppi\(placed); it will print soft below \(Int(thresholds.warningImagePPI)) ppi",
                         measured: "\(Int(ppi.rounded())) ppi",
-                        expected: "≥ \(Int(severity == .error ? thresholds.minimumImagePPI : thresholds.warningImagePPI)) ppi")]
+                        expected: "≥ \(Int(threshold)) ppi")]
     }
 }
 

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// The ordered product as the single-file commands (preflight, proof, print-ready) take it.
+struct OrderOptions: ParsableArguments {
+    @Option(help: "Ordered trim size, such as 85x55mm or 3.5x2in.") var trim: String?
+    @Option(help: "Ordered bleed, such as 3mm.") var bleed: String?
+    @Option(help: "Ordered safety margin, such as 3mm.") var safety: String?
+
+    /// The product, or exit 2 with the reason: a bad length is a usage error.
+    func product(pages: String? = nil) throws -> ProductSpec {
+        do {
+            return ProductSpec(trim: try trim.map { try TrimSize(parsing: $0) }, bleed: try bleed.map { try Length(parsing: $0) },
+                               safety: try safety.map { try Length(parsing: $0) }, pages: try pages.map { try PageCountRule(parsing: $0) })
+        } catch {
+            StandardError.print("\(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Exit 2 unless `file` can be read.
+    static func requireReadable(_ file: String) throws {
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            StandardError.print("\(file): no such file, or it cannot be read")
+            throw ExitCode(2)
+        }
+    }
+}
