@@ -18,7 +18,7 @@ struct JobFinisher: Sendable {
         if let reason {
             let reasonFile = finalPath + ".reason.txt"
             if !FileOperations.exists(reasonFile) {
-                try FileOperations.writeDurably(Data("\(reason)\n".utf8), to: reasonFile)
+                try await Blocking.run { try FileOperations.writeDurably(Data("\(reason)\n".utf8), to: reasonFile) }
             }
         }
         try await store.transition(job.id, to: state, detail: reason,
