@@ -34,6 +34,12 @@ struct AgentRuntime {
             "config": "\(configuration.file)", "state_dir": "\(configuration.stateDirectory)",
             "workers": "\(configuration.workers)", "hotfolders": "\(configuration.hotfolders.map(\.name).joined(separator: ","))",
         ])
+        // Until reload lands, SIGHUP (systemctl reload) must not end the agent, as its default action would.
+        signal(SIGHUP, SIG_IGN)
+        let hangups = DispatchSource.makeSignalSource(signal: SIGHUP)
+        hangups.setEventHandler { logger.warning("SIGHUP received; reloading the config is not supported yet, restart the agent to apply changes") }
+        hangups.resume()
+        defer { hangups.cancel() }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: dispatcher)] + watchers.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -34,6 +34,17 @@ import Testing
         #expect(agent.log.contains("job=\(job["id"] as! String)"), "job lines carry the job id")
     }
 
+    @Test func hangupDoesNotEndTheAgent() async throws {
+        let agent = try RunningAgent()
+        try await agent.start()
+        defer { agent.stop() }
+        try agent.signal(SIGHUP)
+        _ = try await agent.waitUntil("the hang-up to be logged") { agent.log.contains("SIGHUP received") ? true : nil }
+        #expect(agent.isRunning)
+        try agent.drop(PDFFixture.businessCard(pages: 2), as: "after.pdf")
+        #expect(try await agent.waitForTerminalJobs(1).first?["status"] as? String == "print_ready")
+    }
+
     @Test func slowCopyIsClaimedOnlyAfterItStopsGrowing() async throws {
         let agent = try RunningAgent()
         try await agent.start()

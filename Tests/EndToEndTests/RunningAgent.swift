@@ -88,6 +88,11 @@ final class RunningAgent: @unchecked Sendable {
         self.process = nil
     }
 
+    func signal(_ number: Int32) throws {
+        guard let process else { throw CancellationError() }
+        kill(process.processIdentifier, number)
+    }
+
     func stop() {
         guard let process, process.isRunning else { return }
         process.terminate()
