@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -16,6 +16,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The bridge: contract-first from openapi.yaml. Hummingbird's default traits pull in swift-configuration,
+        // which nothing here uses.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
     ],
     targets: [
         // One system-library target per C library: a module map and shim.h, nothing else.
@@ -37,7 +43,13 @@ let package = Package(
                 "Pipeline",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator"), "EmbedOpenAPIDocument"]
         ),
         .executableTarget(
             name: "Agent",
@@ -51,10 +63,16 @@ let package = Package(
             ]
         ),
 
+        .plugin(name: "EmbedOpenAPIDocument", capability: .buildTool()),
+
         // Fixtures the test targets share: generated PDFs and the path of the shared corpus.
         .target(name: "TestFixtures", path: "Tests/Fixtures"),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures", "CCairo"]),
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "BridgeTests", dependencies: [
+            "Bridge", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Bridge", "Pipeline", "TestFixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestFixtures"]),
     ]

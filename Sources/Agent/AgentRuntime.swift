@@ -27,9 +27,22 @@ struct AgentRuntime {
                                worker: WorkerProcess(executable: WorkerProcess.currentExecutable, limits: configuration.limits),
                                logger: logger)
         let dispatcher = JobDispatcher(store: store, runner: runner, logger: logger)
+        let readiness = Readiness()
         let watchers = configuration.hotfolders.map { folder in
-            HotFolderWatcher(folder: folder, inotify: inotify, store: store, logger: logger) { id in dispatcher.enqueue(id) }
+            HotFolderWatcher(folder: folder, inotify: inotify, store: store, logger: logger, readiness: readiness) { id in
+                dispatcher.enqueue(id)
+            }
         }
+        let bridge = try BridgeServer(configuration: try bridgeConfiguration(), store: store, hooks: BridgeHooks(
+            jobIsRunnable: { dispatcher.enqueue($0) },
+            jobEnded: { dispatcher.enqueue($0) },
+            unreadiness: { [stateDirectory = configuration.stateDirectory] in
+                var problems = readiness.current
+                if !StateDirectoryProbe.isWritable(stateDirectory) { problems["state_dir"] = "\(stateDirectory) is not writable" }
+                return problems
+            },
+            metrics: { [store] in await JobMetrics(store: store).text() }
+        ), logger: logger).makeService()
         logger.info("agent started", metadata: [
             "config": "\(configuration.file)", "state_dir": "\(configuration.stateDirectory)",
             "workers": "\(configuration.workers)", "hotfolders": "\(configuration.hotfolders.map(\.name).joined(separator: ","))",
@@ -41,11 +54,22 @@ struct AgentRuntime {
         hangups.resume()
         defer { hangups.cancel() }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: dispatcher)] + watchers.map { .init(service: $0) },
+            services: [.init(service: dispatcher)] + watchers.map { .init(service: $0) } + [.init(service: bridge)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
         try await group.run()
         logger.info("agent stopped")
+    }
+
+    private func bridgeConfiguration() throws -> BridgeConfiguration {
+        let settings = configuration.bridge
+        return BridgeConfiguration(
+            host: settings.host, port: settings.port, publicURL: settings.publicURL, jobsDirectory: configuration.jobsDirectory,
+            maxUploadBytes: settings.maxUploadBytes, requestsPerMinute: settings.requestsPerMinute,
+            proofLinkLifetime: settings.proofLinkLifetime.seconds,
+            proofLinkKey: try ProofLinkKey.loadOrCreate(at: configuration.proofLinkKeyPath),
+            hotfolders: configuration.hotfolders.map { HotfolderDefaults(name: $0.name, product: $0.product, approval: $0.approval) },
+            version: HotfolderAgent.version)
     }
 }

@@ -1,3 +1,4 @@
+import Bridge
 import Foundation
 import Pipeline
 
@@ -15,6 +16,8 @@ struct AgentConfiguration: Sendable, Equatable {
     var hotfolders: [HotFolderConfiguration]
 
     var databasePath: String { stateDirectory + "/jobs.sqlite" }
+    /// The key that signs proof-page links, made at first start.
+    var proofLinkKeyPath: String { stateDirectory + "/proof-link.key" }
     var jobsDirectory: String { stateDirectory + "/jobs" }
 
     func hotfolder(named name: String) -> HotFolderConfiguration? { hotfolders.first { $0.name == name } }
@@ -31,6 +34,11 @@ struct BridgeSettings: Sendable, Equatable {
     var port = 8181
     /// The base URL put into links handed to integrators (defaults to http://host:port).
     var publicURL: String?
+    var maxUploadBytes: Int64 = 500_000_000
+    /// Requests per API token per minute.
+    var requestsPerMinute = 1000
+    /// How long a proof-page link handed out stays valid.
+    var proofLinkLifetime: Duration = .seconds(14 * 86400)
 
     var effectivePublicURL: String { publicURL ?? "http://\(host):\(port)" }
 }
@@ -42,7 +50,7 @@ struct CallbackSettings: Sendable, Equatable {
 
 /// One hot folder: where files arrive, where results go, and what product files there are checked against.
 struct HotFolderConfiguration: Sendable, Equatable {
-    enum Approval: String, Sendable, Equatable, CaseIterable { case auto, required }
+    typealias Approval = ApprovalPolicy
     /// auto: inotify on local filesystems plus rescans, rescans only on network filesystems. poll: rescans
     /// only, for mounts that look local but are written elsewhere (a bind mount of a share, say).
     enum WatchMode: String, Sendable, Equatable, CaseIterable { case auto, poll }

@@ -60,7 +60,8 @@ struct ConfigReader {
 
     private mutating func readBridge(_ node: Node) -> BridgeSettings {
         var settings = BridgeSettings()
-        let fields = fields(of: node, allowed: ["listen", "public_url"], context: "bridge")
+        let fields = fields(of: node, allowed: ["listen", "public_url", "max_upload", "rate_limit", "proof_link_lifetime"],
+                            context: "bridge")
         if let listen = fields["listen"], let text = scalar(listen, key: "listen") {
             if let separator = text.lastIndex(of: ":"), let port = Int(text[text.index(after: separator)...]),
                (0...65535).contains(port), separator != text.startIndex {
@@ -76,6 +77,19 @@ struct ConfigReader {
             } else {
                 report(node, "'public_url' must be an http or https URL, not \"\(text)\"")
             }
+        }
+        if let node = fields["max_upload"], let text = scalar(node, key: "max_upload") {
+            if let bytes = ByteSizeParsing.parse(text), bytes >= 1 << 20 {
+                settings.maxUploadBytes = Int64(bytes)
+            } else {
+                report(node, "'max_upload' must be a size of at least 1MiB, such as \"500MB\", not \"\(text)\"")
+            }
+        }
+        if let node = fields["rate_limit"], let limit = positiveInt(node, key: "rate_limit") {
+            settings.requestsPerMinute = limit
+        }
+        if let node = fields["proof_link_lifetime"], let lifetime = duration(node, key: "proof_link_lifetime", minimum: .seconds(60)) {
+            settings.proofLinkLifetime = lifetime
         }
         return settings
     }

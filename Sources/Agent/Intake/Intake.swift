@@ -43,7 +43,8 @@ struct Intake: Sendable {
             guard waited >= folder.ticketTimeout.seconds else { return .waiting }
             ticketProblem = .missing(fileName: name, waitedSeconds: Int(folder.ticketTimeout.seconds))
         }
-        let id = JobID.generate()
+        // A file whose name yields the externalId of an API job waiting for its file becomes that job's file.
+        let id = await awaitingJob(for: name) ?? JobID.generate()
         let claimDirectory = folder.layout.work + "/" + id.rawValue
         let claimedPath = claimDirectory + "/" + name
         let inbox = folder.layout.inbox
@@ -105,6 +106,13 @@ struct Intake: Sendable {
                 problem = .invalid(fileName: ticketName, reason: "it cannot be read")
             }
         }
+        if let waiting = try await store.job(id), waiting.status == .awaitingFile {
+            try await store.transition(id, to: .received, detail: detail + " for the waiting job \(waiting.externalId ?? "")",
+                                       update: JobUpdate(arrivedFile: ArrivedFile(
+                                           fileName: name, claimedPath: claimedPath, sha256: sha256, sizeBytes: size, kind: kind,
+                                           hotfolder: folder.name, product: ticket?.product)))
+            return problem
+        }
         let now = Date()
         let job = Job(id: id, status: .received, hotfolder: folder.name, fileName: name,
                       claimedPath: claimedPath, originalPath: claimedPath, sha256: sha256, sizeBytes: size, kind: kind,
@@ -112,6 +120,13 @@ struct Intake: Sendable {
                       product: folder.product.overridden(by: ticket?.product ?? ProductSpec()), createdAt: now, updatedAt: now)
         try await store.create(job, detail: detail)
         return problem
+    }
+
+    /// The API job in awaiting_file whose externalId the folder's filename_pattern finds in `name`.
+    private func awaitingJob(for name: String) async -> JobID? {
+        guard let externalId = Self.externalId(from: name, pattern: folder.filenamePattern) else { return nil }
+        let jobs = try? await store.jobs(matching: JobFilter(statuses: [.awaitingFile], externalId: externalId, limit: 1))
+        return jobs?.first?.id
     }
 
     /// A ticket stays in the inbox until its artwork claims it; one whose artwork never comes is set aside

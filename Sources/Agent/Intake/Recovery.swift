@@ -28,7 +28,8 @@ struct Recovery: Sendable {
                 let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
                 let job = try await store.job(id)
                 // The artwork, not a ticket claimed with it.
-                if job == nil, let file = files.first(where: { !SidecarTicket.isTicketName($0) }) ?? files.first {
+                // No row yet, or an API job still waiting for the file claimed for it.
+                if job == nil || job?.status == .awaitingFile, let file = files.first(where: { !SidecarTicket.isTicketName($0) }) ?? files.first {
                     let path = directory + "/" + file
                     try await Intake.record(id: id, claimedPath: path, kind: try? ArtworkKind.sniff(fileAt: path), folder: folder,
                                             store: store, detail: "adopted \(file) from the claim area after a restart")

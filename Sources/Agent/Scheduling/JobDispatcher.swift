@@ -50,7 +50,9 @@ final class JobDispatcher: Service {
         let runnable = Set(JobState.allCases.filter(\.isRunnable))
         while !Task.isCancelled {
             do {
-                for job in try await store.jobs(matching: JobFilter(statuses: runnable)) {
+                // Runnable jobs, and ended ones whose original still waits in the claim area.
+                let ended = try await store.jobs(matching: JobFilter(statuses: [.rejected, .cancelled], originalStillClaimed: true))
+                for job in try await store.jobs(matching: JobFilter(statuses: runnable)) + ended {
                     let running = inFlight.withLock { $0.contains(job.id) }
                     if !running { continuation.yield(job.id) }
                 }

@@ -12,15 +12,8 @@ struct JobFinisher: Sendable {
 
     func finish(_ job: Job, as state: JobState, reason: String?, folder: HotFolderConfiguration,
                 logger: Logger) async throws {
-        let destination = state == .printReady ? folder.layout.originals : folder.layout.error
-        let finalPath = try await moveOriginal(job, into: destination)
-        try await moveCompanions(of: job, into: FileOperations.parent(of: finalPath))
-        if let reason {
-            let reasonFile = finalPath + ".reason.txt"
-            if !FileOperations.exists(reasonFile) {
-                try await Blocking.run { try FileOperations.writeDurably(Data("\(reason)\n".utf8), to: reasonFile) }
-            }
-        }
+        let finalPath = try await moveOut(job, into: state == .printReady ? folder.layout.originals : folder.layout.error,
+                                          reason: reason)
         try await store.transition(job.id, to: state, detail: reason,
                                    update: JobUpdate(originalPath: finalPath, failureReason: reason))
         removeClaimDirectory(of: job)
@@ -31,6 +24,29 @@ struct JobFinisher: Sendable {
         } else {
             logger.info("job \(state.rawValue)", metadata: metadata)
         }
+    }
+
+    /// For a job someone else ended (rejected or cancelled through the API, the proof page or the CLI): its
+    /// original leaves the claim area for error/ with the reason beside it. The state is already terminal.
+    func settle(_ job: Job, folder: HotFolderConfiguration, logger: Logger) async throws {
+        let reason = job.failureReason ?? "job \(job.status.rawValue)"
+        let finalPath = try await moveOut(job, into: folder.layout.error, reason: "\(job.status.rawValue): \(reason)")
+        removeClaimDirectory(of: job)
+        logger.info("original of an ended job moved aside", metadata: ["job": "\(job.id)", "hotfolder": "\(folder.name)",
+                                                                     "status": "\(job.status.rawValue)", "original": "\(finalPath)"])
+    }
+
+    /// Original, companions and reason file into `directory`; returns where the original is now.
+    private func moveOut(_ job: Job, into directory: String, reason: String?) async throws -> String {
+        let finalPath = try await moveOriginal(job, into: directory)
+        try await moveCompanions(of: job, into: FileOperations.parent(of: finalPath))
+        if let reason {
+            let reasonFile = finalPath + ".reason.txt"
+            if !FileOperations.exists(reasonFile) {
+                try await Blocking.run { try FileOperations.writeDurably(Data("\(reason)\n".utf8), to: reasonFile) }
+            }
+        }
+        return finalPath
     }
 
     /// Moves the claimed original into `directory`, or returns where an earlier run already moved it.

@@ -29,12 +29,24 @@ struct JobRunner: Sendable {
                 if Task.isCancelled { return }
                 try await step(job, folder: folder, logger: logger)
             }
+            try await settleIfEnded(id, logger: logger)
         } catch let failure as WorkerFailure {
             if case .interrupted = failure { return }
             await fail(id, reason: failure.description, logger: logger)
+        } catch JobStoreError.illegalTransition(_, let from, _) where from == .cancelled || from == .rejected {
+            // Cancelled while a stage ran: the stage's result is dropped, the original moved aside.
+            try? await settleIfEnded(id, logger: logger)
         } catch {
             logger.error("job stopped by an internal error; it resumes at the next start", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// A job ended by a caller (rejected, cancelled) whose original still sits in the claim area.
+    private func settleIfEnded(_ id: JobID, logger: Logger) async throws {
+        guard let job = try await store.job(id), job.status == .rejected || job.status == .cancelled,
+              let claimed = job.claimedPath, job.originalPath == claimed, FileOperations.exists(claimed),
+              let name = job.hotfolder, let folder = configuration.hotfolder(named: name) else { return }
+        try await finisher.settle(job, folder: folder, logger: logger)
     }
 
     /// Advances the job by one transition.
@@ -50,7 +62,7 @@ struct JobRunner: Sendable {
             let input = try claimedFile(of: job)
             try await runStage(.preflight, job: job, folder: folder, arguments: [
                 "--input", input, "--file-name", job.fileName, "--product", try Self.json(job.product),
-                "--sha256", job.sha256 ?? "", "--profile", folder.preflightProfile ?? PreflightProfile.basic.name,
+                "--sha256", job.sha256 ?? "", "--profile", job.order.preflightProfile ?? folder.preflightProfile ?? PreflightProfile.basic.name,
                 "--thresholds", try Self.json(folder.preflightThresholds), "--severities", try Self.json(folder.preflightSeverities),
                 "--output", workspace.report, "--html", workspace.reportHTML,
             ], workspace: workspace)
@@ -80,7 +92,8 @@ struct JobRunner: Sendable {
             }
             try await advance(job, to: .proofGenerated, logger: logger)
         case .proofGenerated:
-            try await advance(job, to: folder.approval == .required ? .awaitingApproval : .producing, logger: logger)
+            let approval = job.order.approval ?? folder.approval
+            try await advance(job, to: approval == .required ? .awaitingApproval : .producing, logger: logger)
         case .approved:
             try await advance(job, to: .producing, logger: logger)
         case .producing:
@@ -115,7 +128,7 @@ struct JobRunner: Sendable {
     private func runStage(_ stage: WorkerStage, job: Job, folder: HotFolderConfiguration, arguments: [String],
                           workspace: JobWorkspace) async throws {
         try await slots.withSlot(for: folder.name) {
-            try await worker.run(stage, arguments: arguments, logFile: workspace.log(stage))
+            try await worker.run(stage, arguments: arguments, logFile: workspace.log(stage.rawValue))
         }
     }
 

@@ -20,12 +20,15 @@ final class HotFolderWatcher: Service {
     private let onClaimed: @Sendable (JobID) -> Void
     private let logger: Logger
     private let ignoreRules: IgnoreRules
+    private let readiness: Readiness
     /// How often due candidates are re-checked; bounds the extra wait past `stability`.
     static let tickInterval = Duration.milliseconds(200)
 
     init(folder: HotFolderConfiguration, inotify: InotifyThread, store: any JobStore, logger: Logger,
-         onClaimed: @escaping @Sendable (JobID) -> Void) {
+         readiness: Readiness = Readiness(), onClaimed: @escaping @Sendable (JobID) -> Void) {
         self.folder = folder
+        self.readiness = readiness
+        readiness.block("hotfolder:" + folder.name, "the watcher has not started yet")
         self.inotify = inotify
         var logger = logger
         logger[metadataKey: "hotfolder"] = "\(folder.name)"
@@ -54,6 +57,8 @@ final class HotFolderWatcher: Service {
                                                       "mode": "\(events == nil ? "polling" : "inotify+polling")",
                                                       "poll_interval_s": "\(folder.pollInterval.seconds)"])
         let (inputs, continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .unbounded)
+        readiness.clear("hotfolder:" + folder.name)
+        defer { readiness.block("hotfolder:" + folder.name, "the watcher has stopped") }
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 if let events {

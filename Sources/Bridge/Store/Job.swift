@@ -21,10 +21,13 @@ public struct Job: Sendable, Hashable, Codable {
     public var failureReason: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// What an API job ordered beyond the product; nil means the hot folder's setting.
+    public var order: JobOrder
 
     public init(id: JobID, status: JobState, hotfolder: String?, fileName: String, claimedPath: String?,
                 originalPath: String?, sha256: String?, sizeBytes: Int64?, kind: ArtworkKind?, externalId: String?,
-                product: ProductSpec, failureReason: String? = nil, createdAt: Date, updatedAt: Date) {
+                product: ProductSpec, failureReason: String? = nil, createdAt: Date, updatedAt: Date,
+                order: JobOrder = JobOrder()) {
         self.id = id
         self.status = status
         self.hotfolder = hotfolder
@@ -39,6 +42,7 @@ public struct Job: Sendable, Hashable, Codable {
         self.failureReason = failureReason
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.order = order
     }
 }
 
@@ -51,32 +55,4 @@ public struct JobEvent: Sendable, Hashable, Codable {
     public var to: JobState
     public var at: Date
     public var detail: String?
-}
-
-/// What a transition may change besides the state, in the same transaction.
-public struct JobUpdate: Sendable, Hashable {
-    public var originalPath: String?
-    public var failureReason: String?
-    public var clearsFailureReason = false
-
-    public init(originalPath: String? = nil, failureReason: String? = nil, clearsFailureReason: Bool = false) {
-        self.originalPath = originalPath
-        self.failureReason = failureReason
-        self.clearsFailureReason = clearsFailureReason
-    }
-}
-
-/// Which jobs a listing wants; nil fields do not filter.
-public struct JobFilter: Sendable, Hashable {
-    public var statuses: Set<JobState>?
-    public var hotfolder: String?
-    public var externalId: String?
-    public var limit: Int?
-
-    public init(statuses: Set<JobState>? = nil, hotfolder: String? = nil, externalId: String? = nil, limit: Int? = nil) {
-        self.statuses = statuses
-        self.hotfolder = hotfolder
-        self.externalId = externalId
-        self.limit = limit
-    }
 }

@@ -8,12 +8,24 @@ import Pipeline
 /// transaction, committed durably before the call returns, and illegal transitions are refused here.
 public protocol JobStore: Sendable {
     /// Records a new job in `job.status` (received or awaiting_file) with its first event.
-    func create(_ job: Job, detail: String?) async throws
+    ///
+    /// With an idempotency record, the job and the record are one transaction; when the record's key is
+    /// taken already, nothing is created and the stored record is returned instead.
+    @discardableResult
+    func create(_ job: Job, detail: String?, idempotency: IdempotencyRecord?) async throws -> IdempotencyRecord?
+    /// The record stored under `key` for `owner`, if it was made at or after `notBefore`.
+    func idempotencyRecord(key: String, owner: String, notBefore: Date) async throws -> IdempotencyRecord?
     func job(_ id: JobID) async throws -> Job?
     /// Jobs matching `filter`, oldest first.
     func jobs(matching filter: JobFilter) async throws -> [Job]
+    /// How many jobs are in each state.
+    func jobCounts() async throws -> [JobState: Int]
     /// The job's transitions, oldest first.
     func events(of id: JobID) async throws -> [JobEvent]
+    /// Every job's transitions with a global sequence above `sequence`, in order: the event feed.
+    func events(after sequence: Int64, limit: Int) async throws -> [JobEvent]
+    /// The highest global sequence written so far (0 for an empty store).
+    func lastEventSequence() async throws -> Int64
     /// Moves the job to `state` if its state machine allows it, writing the event in the same transaction.
     @discardableResult
     func transition(_ id: JobID, to state: JobState, detail: String?, update: JobUpdate) async throws -> Job
@@ -26,6 +38,10 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
+    public func create(_ job: Job, detail: String?) async throws {
+        try await create(job, detail: detail, idempotency: nil)
+    }
+
     @discardableResult
     public func transition(_ id: JobID, to state: JobState, detail: String? = nil) async throws -> Job {
         try await transition(id, to: state, detail: detail, update: JobUpdate())
@@ -45,4 +61,30 @@ public enum JobStoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicate(let id): "job \(id) exists already"
         }
     }
+}
+
+/// A stored answer to a request made with an `Idempotency-Key`.
+public struct IdempotencyRecord: Sendable, Hashable {
+    public var key: String
+    /// The token name that made the request: keys are per caller.
+    public var owner: String
+    /// SHA-256 of the canonical request, to tell a repeat from another request under the same key.
+    public var requestHash: String
+    public var statusCode: Int
+    public var responseBody: Data
+    public var createdAt: Date
+
+    public init(key: String, owner: String, requestHash: String, statusCode: Int, responseBody: Data, createdAt: Date) {
+        self.key = key
+        self.owner = owner
+        self.requestHash = requestHash
+        self.statusCode = statusCode
+        self.responseBody = responseBody
+        self.createdAt = createdAt
+    }
+}
+
+extension IdempotencyRecord {
+    /// How long a key is remembered.
+    public static let lifetime: TimeInterval = 24 * 3600
 }

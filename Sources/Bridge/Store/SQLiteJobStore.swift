@@ -7,7 +7,7 @@ import Pipeline
 ///
 /// Reads run concurrently with the agent's writes, so `hotfolder-agent jobs ...` works while the agent runs.
 public final class SQLiteJobStore: JobStore {
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
     public convenience init(path: String) throws {
@@ -61,22 +61,70 @@ public final class SQLiteJobStore: JobStore {
                 t.primaryKey(["jobId", "name"])
             }
         }
+        migrator.registerMigration("v2: API jobs, tokens, idempotency") { db in
+            try db.alter(table: "job") { t in
+                t.add(column: "jobOrder", .text).notNull().defaults(to: "{}")
+            }
+            try db.create(index: "job_createdAt", on: "job", columns: ["createdAt"])
+            try db.create(table: "access_token") { t in
+                t.primaryKey("name", .text)
+                t.column("sha256", .text).notNull().unique()
+                t.column("scopes", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("lastUsedAt", .datetime)
+            }
+            try db.create(table: "idempotency_key") { t in
+                t.column("owner", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("requestHash", .text).notNull()
+                t.column("statusCode", .integer).notNull()
+                t.column("responseBody", .blob).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.primaryKey(["owner", "key"])
+            }
+        }
         return migrator
     }
 
-    public func create(_ job: Job, detail: String?) async throws {
+    @discardableResult
+    public func create(_ job: Job, detail: String?, idempotency: IdempotencyRecord?) async throws -> IdempotencyRecord? {
         let product = try Self.encode(job.product)
-        try await writer.write { db in
+        let order = try Self.encode(job.order)
+        return try await writer.write { db in
+            if let idempotency {
+                // Replaced when stale, so a key can be reused after 24 h.
+                if let stored = try Self.fetchIdempotency(db, key: idempotency.key, owner: idempotency.owner,
+                                                          notBefore: idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.lifetime)) {
+                    return stored
+                }
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO idempotency_key (owner, key, requestHash, statusCode, responseBody, createdAt)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [idempotency.owner, idempotency.key, idempotency.requestHash, idempotency.statusCode,
+                                     idempotency.responseBody, idempotency.createdAt])
+            }
             if try Self.fetchJob(db, job.id) != nil { throw JobStoreError.duplicate(job.id) }
             try db.execute(sql: """
                 INSERT INTO job (id, status, hotfolder, fileName, claimedPath, originalPath, sha256, sizeBytes, kind,
-                                 externalId, product, failureReason, createdAt, updatedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 externalId, product, failureReason, createdAt, updatedAt, jobOrder)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [job.id.rawValue, job.status.rawValue, job.hotfolder, job.fileName, job.claimedPath,
                                  job.originalPath, job.sha256, job.sizeBytes, job.kind?.rawValue, job.externalId,
-                                 product, job.failureReason, job.createdAt, job.updatedAt])
+                                 product, job.failureReason, job.createdAt, job.updatedAt, order])
             try Self.appendEvent(db, job: job.id, from: nil, to: job.status, at: job.createdAt, detail: detail)
+            return nil
         }
+    }
+
+    public func idempotencyRecord(key: String, owner: String, notBefore: Date) async throws -> IdempotencyRecord? {
+        try await writer.read { db in try Self.fetchIdempotency(db, key: key, owner: owner, notBefore: notBefore) }
+    }
+
+    private static func fetchIdempotency(_ db: Database, key: String, owner: String, notBefore: Date) throws -> IdempotencyRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM idempotency_key WHERE owner = ? AND key = ? AND createdAt >= ?",
+                                         arguments: [owner, key, notBefore]) else { return nil }
+        return IdempotencyRecord(key: row["key"], owner: row["owner"], requestHash: row["requestHash"],
+                                 statusCode: row["statusCode"], responseBody: row["responseBody"], createdAt: row["createdAt"])
     }
 
     public func job(_ id: JobID) async throws -> Job? {
@@ -99,9 +147,23 @@ public final class SQLiteJobStore: JobStore {
                 clauses.append("externalId = ?")
                 _ = arguments.append(contentsOf: [externalId])
             }
+            if let date = filter.createdAfter {
+                clauses.append("createdAt > ?")
+                _ = arguments.append(contentsOf: [date])
+            }
+            if let date = filter.createdBefore {
+                clauses.append("createdAt < ?")
+                _ = arguments.append(contentsOf: [date])
+            }
+            if filter.originalStillClaimed { clauses.append("originalPath = claimedPath") }
+            // Ids are ULIDs: their order is creation order, so the id alone is a stable keyset cursor.
+            if let after = filter.after {
+                clauses.append(filter.order == .oldestFirst ? "id > ?" : "id < ?")
+                _ = arguments.append(contentsOf: [after.rawValue])
+            }
             var sql = "SELECT * FROM job"
             if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
-            sql += " ORDER BY id"
+            sql += filter.order == .oldestFirst ? " ORDER BY id" : " ORDER BY id DESC"
             if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.job(from:))
         }
@@ -112,6 +174,27 @@ public final class SQLiteJobStore: JobStore {
             try Row.fetchAll(db, sql: "SELECT * FROM job_event WHERE jobId = ? ORDER BY sequence", arguments: [id.rawValue])
                 .map(Self.event(from:))
         }
+    }
+
+    public func jobCounts() async throws -> [JobState: Int] {
+        try await writer.read { db in
+            var counts: [JobState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM job GROUP BY status") {
+                if let state = JobState(rawValue: row["status"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    public func events(after sequence: Int64, limit: Int) async throws -> [JobEvent] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM job_event WHERE globalSequence > ? ORDER BY globalSequence LIMIT ?",
+                             arguments: [sequence, max(0, limit)]).map(Self.event(from:))
+        }
+    }
+
+    public func lastEventSequence() async throws -> Int64 {
+        try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(globalSequence), 0) FROM job_event") ?? 0 }
     }
 
     @discardableResult
@@ -128,8 +211,22 @@ public final class SQLiteJobStore: JobStore {
             if let path = update.originalPath { job.originalPath = path }
             if update.clearsFailureReason { job.failureReason = nil }
             if let reason = update.failureReason { job.failureReason = reason }
-            try db.execute(sql: "UPDATE job SET status = ?, updatedAt = ?, originalPath = ?, failureReason = ? WHERE id = ?",
-                           arguments: [state.rawValue, now, job.originalPath, job.failureReason, id.rawValue])
+            if let file = update.arrivedFile {
+                job.fileName = file.fileName
+                job.claimedPath = file.claimedPath
+                job.originalPath = file.claimedPath
+                job.sha256 = file.sha256
+                job.sizeBytes = file.sizeBytes
+                job.kind = file.kind
+                if let hotfolder = file.hotfolder { job.hotfolder = hotfolder }
+                if let product = file.product { job.product = job.product.overridden(by: product) }
+            }
+            try db.execute(sql: """
+                UPDATE job SET status = ?, updatedAt = ?, originalPath = ?, failureReason = ?, fileName = ?, claimedPath = ?,
+                               sha256 = ?, sizeBytes = ?, kind = ?, hotfolder = ?, product = ? WHERE id = ?
+                """, arguments: [state.rawValue, now, job.originalPath, job.failureReason, job.fileName, job.claimedPath,
+                                 job.sha256, job.sizeBytes, job.kind?.rawValue, job.hotfolder, try Self.encode(job.product),
+                                 id.rawValue])
             try Self.appendEvent(db, job: id, from: previous, to: state, at: now, detail: detail)
             return job
         }
@@ -182,8 +279,9 @@ public final class SQLiteJobStore: JobStore {
         return Job(id: id, status: status, hotfolder: row["hotfolder"], fileName: row["fileName"],
                    claimedPath: row["claimedPath"], originalPath: row["originalPath"], sha256: row["sha256"],
                    sizeBytes: row["sizeBytes"], kind: (row["kind"] as String?).flatMap(ArtworkKind.init(rawValue:)),
-                   externalId: row["externalId"], product: try decode(productText),
-                   failureReason: row["failureReason"], createdAt: row["createdAt"], updatedAt: row["updatedAt"])
+                   externalId: row["externalId"], product: try decode(productText) as ProductSpec,
+                   failureReason: row["failureReason"], createdAt: row["createdAt"], updatedAt: row["updatedAt"],
+                   order: try decode(row["jobOrder"] as String? ?? "{}"))
     }
 
     private static func event(from row: Row) throws -> JobEvent {
@@ -197,13 +295,13 @@ public final class SQLiteJobStore: JobStore {
                         at: row["at"], detail: row["detail"])
     }
 
-    private static func encode(_ product: ProductSpec) throws -> String {
+    private static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(product), as: UTF8.self)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    private static func decode(_ text: String) throws -> ProductSpec {
-        try JSONDecoder().decode(ProductSpec.self, from: Data(text.utf8))
+    private static func decode<T: Decodable>(_ text: String) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(text.utf8))
     }
 }

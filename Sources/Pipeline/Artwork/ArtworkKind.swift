@@ -48,4 +48,24 @@ public enum ArtworkKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .tiff: "tif"
         }
     }
+
+    /// Every extension files of this kind commonly have, lowercased.
+    public var fileExtensions: Set<String> {
+        switch self {
+        case .pdf: ["pdf"]
+        case .jpeg: ["jpg", "jpeg", "jpe"]
+        case .png: ["png"]
+        case .tiff: ["tif", "tiff"]
+        }
+    }
+
+    /// The media type an HTTP client sends or expects for this kind.
+    public var mediaType: String {
+        switch self {
+        case .pdf: "application/pdf"
+        case .jpeg: "image/jpeg"
+        case .png: "image/png"
+        case .tiff: "image/tiff"
+        }
+    }
 }

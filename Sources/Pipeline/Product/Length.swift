@@ -54,7 +54,7 @@ public enum LengthUnit: String, CaseIterable, Sendable {
     }
 
     /// The value of `points` in this unit, rounded to two decimals, without trailing zeros.
-    func format(_ points: Double) -> String {
+    public func format(_ points: Double) -> String {
         let value = (points / self.points(1) * 100).rounded() / 100
         if value == value.rounded() { return String(Int(value)) }
         var text = String(format: "%.2f", value)

@@ -1,0 +1,172 @@
+import Crypto
+import Foundation
+import OpenAPIRuntime
+import Pipeline
+
+extension BridgeAPI {
+    func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
+        let key = input.headers.idempotencyKey
+        if let key, !(1...200).contains(key.count) {
+            throw APIError.invalid("Idempotency-Key", "the Idempotency-Key must have 1 to 200 characters")
+        }
+        switch input.body {
+        case .json(let request):
+            let order = try JobRequestValidation(configuration: configuration).validate(request)
+            let requestHash = try Self.hash(of: request)
+            if let stored = try await storedAnswer(key: key, requestHash: requestHash) { return stored }
+            let now = Date()
+            let job = Job(id: JobID.generate(at: now), status: .awaitingFile, hotfolder: order.hotfolder, fileName: "",
+                          claimedPath: nil, originalPath: nil, sha256: nil, sizeBytes: nil, kind: nil,
+                          externalId: order.externalId, product: order.product, createdAt: now, updatedAt: now, order: order.order)
+            return try await create(job, detail: "created through the API by token \(callerName)", key: key, requestHash: requestHash)
+        case .multipartForm(let parts):
+            return try await createWithFile(parts, key: key)
+        }
+    }
+
+    /// `job` then `file`, streamed: the file goes straight to the new job's workspace.
+    private func createWithFile(_ parts: MultipartBody<Operations.CreateJob.Input.Body.MultipartFormPayload>,
+                                key: String?) async throws -> Operations.CreateJob.Output {
+        let id = JobID.generate()
+        let workspace = workspaceOf(id)
+        var order: ValidatedJobRequest?
+        var requestJSON = Data()
+        var received: UploadReceiver.Received?
+        do {
+            for try await part in parts {
+                switch part {
+                case .job(let job):
+                    order = try JobRequestValidation(configuration: configuration).validate(job.payload.body)
+                    requestJSON = try Self.canonicalJSON(job.payload.body)
+                case .file(let file):
+                    guard let order else {
+                        throw APIError(.badRequest, "send the 'job' part before the 'file' part", field: "job")
+                    }
+                    guard received == nil else { throw APIError(.badRequest, "send one 'file' part", field: "file") }
+                    received = try await UploadReceiver(maxBytes: configuration.maxUploadBytes)
+                        .receive(file.payload.body, suggestedName: file.filename, fallbackStem: order.externalId ?? id.rawValue,
+                                 into: workspace.upload + "/" + UUID().uuidString)
+                case .undocumented:
+                    continue
+                }
+            }
+            guard let order else { throw APIError.invalid("job", "the 'job' part is missing") }
+            guard let received else { throw APIError.invalid("file", "the 'file' part is missing") }
+            let requestHash = Self.sha256(requestJSON + Data(received.sha256.utf8))
+            if let stored = try await storedAnswer(key: key, requestHash: requestHash) {
+                Self.discard(received)
+                return stored
+            }
+            let now = Date()
+            let job = Job(id: id, status: .received, hotfolder: order.hotfolder, fileName: received.fileName,
+                          claimedPath: received.path, originalPath: received.path, sha256: received.sha256,
+                          sizeBytes: received.sizeBytes, kind: received.kind, externalId: order.externalId, product: order.product,
+                          createdAt: now, updatedAt: now, order: order.order)
+            let output = try await create(job, detail: "created with its file \(received.fileName) through the API by token \(callerName)",
+                                          key: key, requestHash: requestHash)
+            hooks.jobIsRunnable(id)
+            return output
+        } catch {
+            if let received { Self.discard(received) }
+            throw error
+        }
+    }
+
+    private func create(_ job: Job, detail: String, key: String?, requestHash: String) async throws -> Operations.CreateJob.Output {
+        let body = try await resource.representation(of: job)
+        let record = try key.map {
+            IdempotencyRecord(key: $0, owner: callerName, requestHash: requestHash, statusCode: 201,
+                              responseBody: try JSONEncoder().encode(body), createdAt: job.createdAt)
+        }
+        if let existing = try await store.create(job, detail: detail, idempotency: record) {
+            // Another request with the same key won the race; answer as it was answered.
+            return try replay(existing, requestHash: requestHash)
+        }
+        logger.info("job created through the API", metadata: ["job": "\(job.id)", "hotfolder": "\(job.hotfolder ?? "-")",
+                                                               "requestId": "\(RequestScope.requestId)"])
+        return .created(.init(headers: .init(location: body.links._self), body: .json(body)))
+    }
+
+    private func storedAnswer(key: String?, requestHash: String) async throws -> Operations.CreateJob.Output? {
+        guard let key, let stored = try await store.idempotencyRecord(
+            key: key, owner: callerName, notBefore: Date().addingTimeInterval(-IdempotencyRecord.lifetime)) else { return nil }
+        return try replay(stored, requestHash: requestHash)
+    }
+
+    private func replay(_ record: IdempotencyRecord, requestHash: String) throws -> Operations.CreateJob.Output {
+        guard record.requestHash == requestHash else {
+            throw APIError.invalid("Idempotency-Key", "this Idempotency-Key was used within 24 h for a different request; use a new key")
+        }
+        let body = try JSONDecoder().decode(Components.Schemas.Job.self, from: record.responseBody)
+        return .created(.init(headers: .init(location: body.links._self), body: .json(body)))
+    }
+
+    func listJobs(_ input: Operations.ListJobs.Input) async throws -> Operations.ListJobs.Output {
+        let query = input.query
+        let limit = query.limit ?? 50
+        guard (1...200).contains(limit) else { throw APIError.invalid("limit", "limit must be between 1 and 200") }
+        var after: JobID?
+        if let cursor = query.cursor {
+            guard let id = JobID(cursor) else { throw APIError.invalid("cursor", "this cursor was not given out by this API") }
+            after = id
+        }
+        let filter = JobFilter(statuses: query.status.flatMap { JobState(rawValue: $0.rawValue) }.map { [$0] },
+                               hotfolder: query.hotfolder, externalId: query.externalId, createdAfter: query.createdAfter,
+                               createdBefore: query.createdBefore, after: after, order: .newestFirst, limit: limit + 1)
+        let jobs = try await store.jobs(matching: filter)
+        var page: [Components.Schemas.Job] = []
+        for job in jobs.prefix(limit) { page.append(try await resource.representation(of: job)) }
+        let next = jobs.count > limit ? jobs[limit - 1].id.rawValue : nil
+        return .ok(.init(body: .json(.init(jobs: page, nextCursor: next))))
+    }
+
+    func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
+        let job = try await existingJob(input.path.id)
+        return .ok(.init(body: .json(try await resource.representation(of: job))))
+    }
+
+    func uploadJobFile(_ input: Operations.UploadJobFile.Input) async throws -> Operations.UploadJobFile.Output {
+        let job = try await existingJob(input.path.id)
+        guard job.status == .awaitingFile else {
+            throw APIError(.conflict, "job \(job.id) is \(job.status.rawValue); only a job in awaiting_file takes a file")
+        }
+        let body: HTTPBody
+        switch input.body {
+        case .pdf(let data), .jpeg(let data), .png(let data), .imageTiff(let data): body = data
+        }
+        let received = try await UploadReceiver(maxBytes: configuration.maxUploadBytes).receive(
+            body, suggestedName: UploadReceiver.fileName(fromContentDisposition: input.headers.contentDisposition),
+            fallbackStem: job.externalId ?? job.id.rawValue,
+            // Each upload in a folder of its own: two racing uploads never touch each other's file.
+            into: workspaceOf(job.id).upload + "/" + UUID().uuidString)
+        let updated: Job
+        do {
+            updated = try await store.transition(job.id, to: .received,
+                                                 detail: "file \(received.fileName) (\(received.sizeBytes) bytes) uploaded through the API by token \(callerName)",
+                                                 update: JobUpdate(arrivedFile: ArrivedFile(
+                                                    fileName: received.fileName, claimedPath: received.path, sha256: received.sha256,
+                                                    sizeBytes: received.sizeBytes, kind: received.kind)))
+        } catch {
+            Self.discard(received)
+            throw error
+        }
+        hooks.jobIsRunnable(job.id)
+        return .ok(.init(body: .json(try await resource.representation(of: updated))))
+    }
+
+    /// Removes an upload that did not become a job's original (it is ours, never a customer's only copy).
+    static func discard(_ received: UploadReceiver.Received) {
+        unlink(received.path)
+        rmdir((received.path as NSString).deletingLastPathComponent)
+    }
+
+    static func canonicalJSON(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try encoder.encode(value)
+    }
+
+    static func hash(of value: some Encodable) throws -> String { sha256(try canonicalJSON(value)) }
+
+    static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+}

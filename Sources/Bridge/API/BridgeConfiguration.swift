@@ -1,0 +1,84 @@
+import Foundation
+import Pipeline
+
+/// What the bridge needs to know of the agent: where to listen, what to link to, its limits, and the hot
+/// folders an API job may name.
+public struct BridgeConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The base URL of links handed out (outputs, proof pages); no trailing slash.
+    public var publicURL: String
+    public var jobsDirectory: String
+    public var maxUploadBytes: Int64
+    public var requestsPerMinute: Int
+    public var proofLinkLifetime: TimeInterval
+    /// The HMAC key of proof-page links; kept in the state directory so links survive restarts.
+    public var proofLinkKey: Data
+    /// In config order; an API job without `hotfolder` uses the first.
+    public var hotfolders: [HotfolderDefaults]
+    public var version: String
+
+    public init(host: String = "127.0.0.1", port: Int = 8181, publicURL: String? = nil, jobsDirectory: String,
+                maxUploadBytes: Int64 = 500_000_000, requestsPerMinute: Int = 1000,
+                proofLinkLifetime: TimeInterval = 14 * 86400, proofLinkKey: Data, hotfolders: [HotfolderDefaults],
+                version: String = "0") {
+        self.host = host
+        self.port = port
+        self.publicURL = (publicURL ?? "http://\(host):\(port)").trimmingSuffix("/")
+        self.jobsDirectory = jobsDirectory
+        self.maxUploadBytes = maxUploadBytes
+        self.requestsPerMinute = requestsPerMinute
+        self.proofLinkLifetime = proofLinkLifetime
+        self.proofLinkKey = proofLinkKey
+        self.hotfolders = hotfolders
+        self.version = version
+    }
+
+    func hotfolder(named name: String?) -> HotfolderDefaults? {
+        guard let name else { return hotfolders.first }
+        return hotfolders.first { $0.name == name }
+    }
+}
+
+/// A hot folder's settings that an API job inherits.
+public struct HotfolderDefaults: Sendable, Hashable {
+    public var name: String
+    public var product: ProductSpec
+    public var approval: ApprovalPolicy
+
+    public init(name: String, product: ProductSpec, approval: ApprovalPolicy) {
+        self.name = name
+        self.product = product
+        self.approval = approval
+    }
+}
+
+/// How the bridge tells the agent what it did and asks it how it is.
+public struct BridgeHooks: Sendable {
+    /// A job became runnable (uploaded, approved, retried): start it now rather than at the next sweep.
+    public var jobIsRunnable: @Sendable (JobID) -> Void
+    /// A job was rejected or cancelled by a caller: its original must leave the claim area.
+    public var jobEnded: @Sendable (JobID) -> Void
+    /// Names of what is not ready, with the reason; empty when ready.
+    public var unreadiness: @Sendable () async -> [String: String]
+    /// Prometheus text exposition.
+    public var metrics: @Sendable () async -> String
+
+    public init(jobIsRunnable: @escaping @Sendable (JobID) -> Void = { _ in },
+                jobEnded: @escaping @Sendable (JobID) -> Void = { _ in },
+                unreadiness: @escaping @Sendable () async -> [String: String] = { [:] },
+                metrics: @escaping @Sendable () async -> String = { "" }) {
+        self.jobIsRunnable = jobIsRunnable
+        self.jobEnded = jobEnded
+        self.unreadiness = unreadiness
+        self.metrics = metrics
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        var text = self
+        while text.hasSuffix(suffix) { text.removeLast(suffix.count) }
+        return text
+    }
+}

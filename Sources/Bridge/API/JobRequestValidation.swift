@@ -1,0 +1,66 @@
+import Foundation
+import Pipeline
+
+/// A job request after its checks: the hot folder it runs in and the product with that folder's defaults.
+struct ValidatedJobRequest: Sendable {
+    var hotfolder: String
+    var externalId: String?
+    var product: ProductSpec
+    var order: JobOrder
+}
+
+/// Checks what the generated server does not (lengths, names that must exist, lengths with units) and
+/// names the field at fault.
+struct JobRequestValidation {
+    let configuration: BridgeConfiguration
+
+    func validate(_ request: Components.Schemas.JobRequest) throws(APIError) -> ValidatedJobRequest {
+        guard let folder = configuration.hotfolder(named: request.hotfolder) else {
+            if configuration.hotfolders.isEmpty { throw APIError.invalid("hotfolder", "this agent has no hot folders configured") }
+            throw APIError.invalid("hotfolder", "unknown hot folder '\(request.hotfolder ?? "")'; one of: "
+                                   + configuration.hotfolders.map(\.name).joined(separator: ", "))
+        }
+        if let externalId = request.externalId, !(1...200).contains(externalId.count) {
+            throw APIError.invalid("externalId", "externalId must have 1 to 200 characters")
+        }
+        if let profile = request.profile, PreflightProfile.named(profile) == nil {
+            throw APIError.invalid("profile", "unknown preflight profile '\(profile)'; one of: "
+                                   + PreflightProfile.all.map(\.name).joined(separator: ", "))
+        }
+        if let url = request.callbackUrl {
+            guard url.count <= 2000, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+                  parsed.host?.isEmpty == false else {
+                throw APIError.invalid("callbackUrl", "callbackUrl must be an absolute http or https URL")
+            }
+        }
+        if let language = request.language, !(1...35).contains(language.count) {
+            throw APIError.invalid("language", "language must be a BCP 47 tag such as en or de-CH")
+        }
+        let metadata = request.metadata?.additionalProperties ?? [:]
+        guard metadata.count <= 50, metadata.allSatisfy({ $0.key.count <= 100 && $0.value.count <= 2000 }) else {
+            throw APIError.invalid("metadata", "metadata takes at most 50 keys of up to 100 characters, values up to 2000")
+        }
+        let ordered = try product(request.product)
+        return ValidatedJobRequest(
+            hotfolder: folder.name, externalId: request.externalId, product: folder.product.overridden(by: ordered),
+            order: JobOrder(approval: request.approval.flatMap { ApprovalPolicy(rawValue: $0.rawValue) },
+                            preflightProfile: request.profile, language: request.language, callbackURL: request.callbackUrl,
+                            metadata: metadata))
+    }
+
+    /// Decoded with ProductSpec's own rules, the same as for tickets and config.
+    private func product(_ product: Components.Schemas.Product?) throws(APIError) -> ProductSpec {
+        guard let product else { return ProductSpec() }
+        do {
+            return try JSONDecoder().decode(ProductSpec.self, from: JSONEncoder().encode(product))
+        } catch let DecodingError.dataCorrupted(context) {
+            let field = (["product"] + context.codingPath.map(\.stringValue)).joined(separator: ".")
+            throw APIError.invalid(field, "\(field): \(context.debugDescription)")
+        } catch let DecodingError.typeMismatch(_, context) {
+            let field = (["product"] + context.codingPath.map(\.stringValue)).joined(separator: ".")
+            throw APIError.invalid(field, "\(field): \(context.debugDescription)")
+        } catch {
+            throw APIError.invalid("product", "the product cannot be read: \(error)")
+        }
+    }
+}

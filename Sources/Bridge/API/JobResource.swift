@@ -1,0 +1,106 @@
+import Foundation
+import Pipeline
+
+/// Builds the API's view of a job: the stored job plus what its workspace holds (links, preflight summary)
+/// and what its history says (stage timings). Links appear only once their file exists.
+struct JobResource: Sendable {
+    let configuration: BridgeConfiguration
+    let store: any JobStore
+    let proofLink: ProofLink
+
+    func representation(of job: Job) async throws -> Components.Schemas.Job {
+        let workspace = JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: job.id)
+        let events = try await store.events(of: job.id)
+        let report = Self.summary(ofReportAt: workspace.report)
+        return Components.Schemas.Job(
+            id: job.id.rawValue,
+            status: .init(rawValue: job.status.rawValue) ?? .failed,
+            externalId: job.externalId,
+            hotfolder: job.hotfolder,
+            fileName: job.fileName.isEmpty ? nil : job.fileName,
+            kind: job.kind.flatMap { .init(rawValue: $0.rawValue) },
+            sizeBytes: job.sizeBytes,
+            sha256: job.sha256,
+            product: Self.product(job.product),
+            profile: job.order.preflightProfile,
+            approval: job.order.approval.flatMap { .init(rawValue: $0.rawValue) },
+            language: job.order.language,
+            callbackUrl: job.order.callbackURL,
+            metadata: .init(additionalProperties: job.order.metadata),
+            createdAt: job.createdAt,
+            updatedAt: job.updatedAt,
+            stages: Self.stages(from: events),
+            preflight: report,
+            error: Self.error(of: job),
+            links: links(of: job, workspace: workspace))
+    }
+
+    func links(of job: Job, workspace: JobWorkspace) -> Components.Schemas.JobLinks {
+        let base = configuration.publicURL + "/api/v1/jobs/" + job.id.rawValue
+        func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+        let pages = Self.proofPageNumbers(in: workspace)
+        return Components.Schemas.JobLinks(
+            _self: base,
+            events: base + "/events",
+            original: job.originalPath.map(exists) == true ? base + "/files/original" : nil,
+            report: exists(workspace.report) ? base + "/report" : nil,
+            reportHtml: exists(workspace.reportHTML) ? base + "/files/report-html" : nil,
+            proofSheet: exists(workspace.proofSheet) ? base + "/files/proof-sheet" : nil,
+            printReady: job.status == .printReady && exists(workspace.printReady) ? base + "/files/print-ready" : nil,
+            proofs: pages.isEmpty ? nil : pages.map { base + "/proofs/\($0).png" },
+            thumbnail: exists(workspace.thumbnail) ? base + "/proofs/thumbnail.png" : nil,
+            proofPage: pages.isEmpty ? nil : proofPageURL(of: job.id))
+    }
+
+    /// The customer's proof page, with a capability valid for the configured lifetime from now.
+    func proofPageURL(of id: JobID) -> String {
+        let token = proofLink.token(for: id, expires: Date().addingTimeInterval(configuration.proofLinkLifetime))
+        return configuration.publicURL + "/proof/" + id.rawValue + "?t=" + token
+    }
+
+    static func proofPageNumbers(in workspace: JobWorkspace) -> [Int] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: workspace.proofs)) ?? []
+        return names.compactMap { name -> Int? in
+            guard name.hasPrefix("page-"), name.hasSuffix(".png") else { return nil }
+            return Int(name.dropFirst(5).dropLast(4))
+        }.sorted()
+    }
+
+    static func product(_ spec: ProductSpec) -> Components.Schemas.Product {
+        // The same JSON keys on both sides: ProductSpec's own encoding is the contract.
+        (try? JSONDecoder().decode(Components.Schemas.Product.self, from: JSONEncoder().encode(spec))) ?? .init()
+    }
+
+    /// Time in each stage, from entering its working state to the next transition.
+    static func stages(from events: [JobEvent]) -> [Components.Schemas.StageTiming] {
+        let stageOf: [JobState: Components.Schemas.StageTiming.StagePayload] = [
+            .preflighting: .preflight, .proofing: .proof, .producing: .printReady,
+        ]
+        var timings: [Components.Schemas.StageTiming] = []
+        for (index, event) in events.enumerated() {
+            guard let stage = stageOf[event.to] else { continue }
+            let end = index + 1 < events.count ? events[index + 1].at : nil
+            timings.append(.init(stage: stage, startedAt: event.at, endedAt: end,
+                                 durationMs: end.map { Int64(($0.timeIntervalSince(event.at) * 1000).rounded()) }))
+        }
+        return timings
+    }
+
+    static func summary(ofReportAt path: String) -> Components.Schemas.PreflightSummary? {
+        guard let data = FileManager.default.contents(atPath: path),
+              let report = try? JSONDecoder().decode(PreflightReport.self, from: data) else { return nil }
+        return .init(result: .init(rawValue: report.result.rawValue) ?? .fail, errors: report.errorCount,
+                     warnings: report.warningCount, infos: report.findings(severity: .info).count)
+    }
+
+    static func error(of job: Job) -> Components.Schemas.JobError? {
+        let message = job.failureReason ?? ""
+        switch job.status {
+        case .failed: return .init(code: .processingFailed, message: message.isEmpty ? "processing failed" : message)
+        case .preflightFailed: return .init(code: .preflightFailed, message: message, stage: "preflight")
+        case .rejected: return .init(code: .rejected, message: message)
+        case .cancelled: return .init(code: .cancelled, message: message.isEmpty ? "cancelled" : message)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+import OpenAPIRuntime
+import Pipeline
+
+/// Streams an uploaded body to a file under the job's workspace, hashing as it goes, within a size limit,
+/// and checks by content that it is artwork. The client's file name is only ever a name, never a path.
+struct UploadReceiver: Sendable {
+    let maxBytes: Int64
+
+    struct Received: Sendable {
+        var path: String
+        var fileName: String
+        var sha256: String
+        var sizeBytes: Int64
+        var kind: ArtworkKind
+    }
+
+    /// Writes `body` to `directory/<safe name>`; on any failure nothing is left behind.
+    func receive(_ body: HTTPBody, suggestedName: String?, fallbackStem: String, into directory: String) async throws -> Received {
+        if case .known(let length) = body.length, length > maxBytes { throw Self.tooLarge(maxBytes) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let partial = directory + "/.upload-\(UUID().uuidString).partial"
+        let descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else { throw APIError(.internalError, "cannot store the upload (error \(errno))") }
+        var closed = false
+        defer {
+            if !closed { close(descriptor) }
+        }
+        do {
+            var hasher = SHA256()
+            var size: Int64 = 0
+            var header: [UInt8] = []
+            for try await chunk in body {
+                size += Int64(chunk.count)
+                if size > maxBytes { throw Self.tooLarge(maxBytes) }
+                if header.count < ArtworkKind.sniffLength { header += chunk.prefix(ArtworkKind.sniffLength - header.count) }
+                hasher.update(data: chunk)
+                try chunk.withUnsafeBytes { buffer in try Self.writeAll(buffer, to: descriptor) }
+            }
+            guard size > 0 else { throw APIError(.validationError, "the file is empty (0 bytes)", field: "file") }
+            guard let kind = ArtworkKind.sniff(header) else {
+                throw APIError(.unsupportedMediaType, "the file is not a PDF, JPEG, PNG or TIFF file, whatever its Content-Type says")
+            }
+            guard fsync(descriptor) == 0 else { throw APIError(.internalError, "cannot store the upload (error \(errno))") }
+            close(descriptor)
+            closed = true
+            let name = Self.safeFileName(suggestedName, stem: fallbackStem, kind: kind)
+            let path = directory + "/" + name
+            guard rename(partial, path) == 0 else { throw APIError(.internalError, "cannot store the upload (error \(errno))") }
+            let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if directoryDescriptor >= 0 { fsync(directoryDescriptor); close(directoryDescriptor) }
+            return Received(path: path, fileName: name, sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined(),
+                            sizeBytes: size, kind: kind)
+        } catch {
+            unlink(partial)
+            throw error
+        }
+    }
+
+    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw APIError(.internalError, errno == ENOSPC ? "the agent's disk is full; try again later" : "cannot store the upload (error \(errno))")
+            }
+            offset += written
+        }
+    }
+
+    private static func tooLarge(_ limit: Int64) -> APIError {
+        APIError(.payloadTooLarge, "the file is larger than the \(limit / 1_000_000) MB this agent accepts")
+    }
+
+    /// The last path component of the client's name, without control characters or leading dots, with an
+    /// extension that matches the content; `<stem>.<ext>` when nothing usable is left.
+    static func safeFileName(_ suggested: String?, stem: String, kind: ArtworkKind) -> String {
+        let ext = kind.fileExtension
+        var name = (suggested ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        name = String(name.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && $0 != ":" }.map(Character.init))
+        while name.hasPrefix(".") || name.hasPrefix(" ") { name.removeFirst() }
+        name = String(name.prefix(150)).trimmingCharacters(in: .whitespaces)
+        if name.isEmpty { name = stem }
+        let current = (name as NSString).pathExtension.lowercased()
+        if !kind.fileExtensions.contains(current) { name += "." + ext }
+        return name
+    }
+
+    /// `filename="..."` (or RFC 5987 `filename*=UTF-8''...`) of a Content-Disposition header.
+    static func fileName(fromContentDisposition header: String?) -> String? {
+        guard let header else { return nil }
+        for part in header.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if part.lowercased().hasPrefix("filename*=") {
+                let value = part.dropFirst("filename*=".count)
+                if let quote = value.range(of: "''") { return String(value[quote.upperBound...]).removingPercentEncoding }
+            }
+        }
+        for part in header.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where part.lowercased().hasPrefix("filename=") {
+            return String(part.dropFirst("filename=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        return nil
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// Guards /api/v1: a known bearer token (401 otherwise), within its rate limit (429), with the rate-limit
+/// headers on every answer. Scopes are checked per operation by `ScopeMiddleware`.
+struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
+    let tokens: any AccessTokenStore
+    let limiter: RateLimiter
+    /// Bodies of requests other than uploads are small JSON; refuse big ones before reading them.
+    let maxJSONBodyBytes: Int
+    let lastUse = LastUse()
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        guard let token = try await authenticate(request) else {
+            throw APIError(.unauthenticated, "send a valid API token as 'Authorization: Bearer hfa_...'; create one with 'hotfolder-agent token create'")
+        }
+        let decision = limiter.admit(token.name)
+        var response: Response
+        if !decision.allowed {
+            response = ErrorResponse.response(
+                for: APIError(.rateLimited, "more than \(decision.limit) requests this minute for token '\(token.name)'; wait \(decision.reset) s",
+                              retryAfter: decision.reset),
+                requestId: RequestScope.requestId)
+        } else {
+            do {
+                if let length = request.headers[.contentLength].flatMap(Int.init), length > maxJSONBodyBytes,
+                   !Self.isUpload(request) {
+                    throw APIError(.payloadTooLarge, "the request body has \(length) bytes; JSON bodies are limited to \(maxJSONBodyBytes)")
+                }
+                response = try await RequestScope.$caller.withValue(token) { try await next(request, context) }
+            } catch {
+                response = ErrorResponse.response(for: ErrorTranslation.apiError(for: error), requestId: RequestScope.requestId)
+            }
+            if lastUse.isDue(token.name) { try? await tokens.markUsed(token.name, at: Date()) }
+        }
+        response.headers[HTTPField.Name("X-RateLimit-Limit")!] = String(decision.limit)
+        response.headers[HTTPField.Name("X-RateLimit-Remaining")!] = String(decision.remaining)
+        response.headers[HTTPField.Name("X-RateLimit-Reset")!] = String(decision.reset)
+        return response
+    }
+
+    private func authenticate(_ request: Request) async throws -> AccessToken? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let secret = parts[1].trimmingCharacters(in: .whitespaces)
+        guard secret.hasPrefix("hfa_"), secret.count < 100 else { return nil }
+        return try await tokens.token(withHash: AccessToken.hash(of: secret))
+    }
+
+    /// Uploads carry files, limited by `max_upload` where they are written.
+    static func isUpload(_ request: Request) -> Bool {
+        (request.method == .put && request.uri.path.hasSuffix("/file"))
+            || (request.method == .post && request.headers[.contentType]?.hasPrefix("multipart/form-data") == true)
+    }
+
+    /// Writes "last used" at most once a minute per token, not on every request.
+    final class LastUse: Sendable {
+        private let marks = Mutex([String: Date]())
+        func isDue(_ name: String, now: Date = Date()) -> Bool {
+            marks.withLock { marks in
+                if let last = marks[name], now.timeIntervalSince(last) < 60 { return false }
+                marks[name] = now
+                return true
+            }
+        }
+    }
+}

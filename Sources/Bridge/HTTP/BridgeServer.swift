@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import ServiceLifecycle
+
+/// The bridge: Hummingbird serving the generated API, the proof page and the service endpoints. It is a
+/// Service, run in the agent's ServiceGroup, so it starts and stops with the agent.
+public struct BridgeServer: Sendable {
+    let configuration: BridgeConfiguration
+    let store: any JobStore & AccessTokenStore
+    let hooks: BridgeHooks
+    let logger: Logger
+
+    public init(configuration: BridgeConfiguration, store: any JobStore & AccessTokenStore, hooks: BridgeHooks, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.hooks = hooks
+        self.logger = logger
+    }
+
+    /// The application to add to a ServiceGroup. `onListening` gets the bound port (useful with port 0).
+    public func makeService(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> any Service {
+        let router = try makeRouter()
+        var bridgeLogger = logger
+        bridgeLogger[metadataKey: "component"] = "bridge"
+        let serverLogger = bridgeLogger
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hotfolder-agent"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                serverLogger.info("bridge listening", metadata: ["address": "\(configuration.host):\(port)",
+                                                                 "public_url": "\(configuration.publicURL)"])
+                await onListening(port)
+            },
+            logger: serverLogger)
+    }
+
+    func makeRouter() throws -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestLoggingMiddleware())
+        router.add(middleware: AuthenticationMiddleware(tokens: store, limiter: RateLimiter(requestsPerMinute: configuration.requestsPerMinute),
+                                                        maxJSONBodyBytes: 1 << 20))
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: openAPIDocument)))
+        }
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: "hotfolder-agent bridge \(configuration.version). API under /api/v1, contract at /openapi.yaml.\n")))
+        }
+        ProofPageRoutes(configuration: configuration, store: store, hooks: hooks, logger: logger).register(on: router)
+        let api = BridgeAPI(configuration: configuration, store: store, hooks: hooks, logger: logger)
+        // Fractional seconds: events made within one second keep their order in createdAt filters.
+        let coding = Configuration(dateTranscoder: FlexibleDateTranscoder(),
+                                   jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+        try api.registerHandlers(on: router, serverURL: URL(string: "/")!, configuration: coding, middlewares: [ScopeMiddleware(), PlainHeaderMiddleware()])
+        return router
+    }
+}

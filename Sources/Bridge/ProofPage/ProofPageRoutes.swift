@@ -1,0 +1,104 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Pipeline
+
+/// GET /proof/{id}?t=..., its page images and its approve / reject forms. No API token: the signed link is
+/// the permission, checked on every request.
+struct ProofPageRoutes: Sendable {
+    let configuration: BridgeConfiguration
+    let store: any JobStore
+    let hooks: BridgeHooks
+    let logger: Logger
+
+    var link: ProofLink { ProofLink(key: configuration.proofLinkKey) }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/proof/{id}") { request, context in try await page(request, context: context, notice: nil) }
+        router.get("/proof/{id}/pages/{page}") { request, context in try await image(request, context: context) }
+        router.post("/proof/{id}/approve") { request, context in try await decide(request, context: context, approve: true) }
+        router.post("/proof/{id}/reject") { request, context in try await decide(request, context: context, approve: false) }
+    }
+
+    /// The job, when the link's capability is valid for it.
+    private func authorizedJob(_ request: Request, context: BasicRequestContext) async throws -> (Job, String) {
+        let idText = context.parameters.get("id") ?? ""
+        let token = request.uri.queryParameters.get("t") ?? ""
+        guard let id = JobID(idText) else { throw APIError(.notFound, "there is no such proof") }
+        switch link.verify(token, for: id) {
+        case .valid: break
+        case .expired: throw APIError(.forbidden, "this proof link has expired; ask the print shop for a new one")
+        case .invalid: throw APIError(.forbidden, "this proof link is not valid; use the link exactly as you received it")
+        }
+        guard let job = try await store.job(id) else { throw APIError(.notFound, "there is no such proof") }
+        return (job, token)
+    }
+
+    private func page(_ request: Request, context: BasicRequestContext, notice: String?) async throws -> Response {
+        let (job, token) = try await authorizedJob(request, context: context)
+        let workspace = JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: job.id)
+        let base = "/proof/\(job.id.rawValue)"
+        let query = "?t=" + (token.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? token)
+        let report = FileManager.default.contents(atPath: workspace.report).flatMap { try? JSONDecoder().decode(PreflightReport.self, from: $0) }
+        let html = ProofPageHTML(job: job, pageImageURLs: JobResource.proofPageNumbers(in: workspace).map { "\(base)/pages/\($0).png\(query)" },
+                                 report: report, approveURL: base + "/approve" + query, rejectURL: base + "/reject" + query,
+                                 notice: notice ?? request.uri.queryParameters.get("notice").flatMap { Self.notices[$0] }).html
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                                               HTTPField.Name("Referrer-Policy")!: "no-referrer",
+                                               HTTPField.Name("Content-Security-Policy")!: "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'"],
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    private func image(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let (job, _) = try await authorizedJob(request, context: context)
+        let name = context.parameters.get("page") ?? ""
+        guard name.hasSuffix(".png"), let number = Int(name.dropLast(4)), number >= 1 else { throw APIError(.notFound, "there is no such page") }
+        let path = JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: job.id).proofPage(number)
+        guard let data = FileManager.default.contents(atPath: path) else { throw APIError(.notFound, "there is no such page") }
+        return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, max-age=3600"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private func decide(_ request: Request, context: BasicRequestContext, approve: Bool) async throws -> Response {
+        let (job, token) = try await authorizedJob(request, context: context)
+        let notice: String
+        if job.status != .awaitingApproval {
+            notice = "unchanged"
+        } else if approve {
+            try await store.transition(job.id, to: .approved, detail: "approved on the proof page", update: JobUpdate())
+            hooks.jobIsRunnable(job.id)
+            notice = "approved"
+        } else {
+            let form = try await request.body.collect(upTo: 64 * 1024)
+            let reason = Self.formValue("reason", in: String(buffer: form))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            guard (1...2000).contains(reason.count) else { throw APIError.invalid("reason", "please say what should change") }
+            try await store.transition(job.id, to: .rejected, detail: "rejected on the proof page: \(reason)",
+                                       update: JobUpdate(failureReason: reason))
+            hooks.jobEnded(job.id)
+            notice = "rejected"
+        }
+        logger.info("proof page decision", metadata: ["job": "\(job.id)", "approve": "\(approve)", "requestId": "\(RequestScope.requestId)"])
+        // Post/redirect/get: a reload does not send the decision twice.
+        let location = "/proof/\(job.id.rawValue)?t=\(token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token)&notice=\(notice)"
+        return Response(status: .seeOther, headers: [.location: location])
+    }
+
+    /// The texts a redirect after a decision may show; the link names one, it cannot bring its own.
+    static let notices = [
+        "approved": "Thank you: your approval is recorded.",
+        "rejected": "Thank you: your request for changes is recorded.",
+        "unchanged": "Nothing changed: this proof is no longer waiting for a decision.",
+    ]
+
+    /// A value of an application/x-www-form-urlencoded body.
+    static func formValue(_ name: String, in body: String) -> String? {
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.first == name else { continue }
+            let raw = parts.count > 1 ? parts[1] : ""
+            return raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
+    }
+}

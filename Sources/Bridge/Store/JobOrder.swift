@@ -1,0 +1,26 @@
+import Foundation
+
+/// The settings an integrator may give a job through the API, each overriding its hot folder's.
+public struct JobOrder: Sendable, Hashable, Codable {
+    public var approval: ApprovalPolicy?
+    public var preflightProfile: String?
+    /// BCP 47 tag for texts shown to the customer (the proof page).
+    public var language: String?
+    public var callbackURL: String?
+    /// The integrator's own key-value pairs, returned untouched.
+    public var metadata: [String: String]
+
+    public init(approval: ApprovalPolicy? = nil, preflightProfile: String? = nil, language: String? = nil,
+                callbackURL: String? = nil, metadata: [String: String] = [:]) {
+        self.approval = approval
+        self.preflightProfile = preflightProfile
+        self.language = language
+        self.callbackURL = callbackURL
+        self.metadata = metadata
+    }
+}
+
+/// Whether a proof waits for a person before the print-ready file is made.
+public enum ApprovalPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    case auto, required
+}

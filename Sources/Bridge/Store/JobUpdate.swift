@@ -1,0 +1,43 @@
+import Foundation
+import Pipeline
+
+/// What a transition may change besides the state, in the same transaction.
+public struct JobUpdate: Sendable, Hashable {
+    public var originalPath: String?
+    public var failureReason: String?
+    public var clearsFailureReason = false
+    /// Set when a job waiting for its file gets one (an upload, or a file dropped into a hot folder).
+    public var arrivedFile: ArrivedFile?
+
+    public init(originalPath: String? = nil, failureReason: String? = nil, clearsFailureReason: Bool = false,
+                arrivedFile: ArrivedFile? = nil) {
+        self.originalPath = originalPath
+        self.failureReason = failureReason
+        self.clearsFailureReason = clearsFailureReason
+        self.arrivedFile = arrivedFile
+    }
+}
+
+/// The artwork a job in awaiting_file receives, claimed and hashed.
+public struct ArrivedFile: Sendable, Hashable {
+    public var fileName: String
+    public var claimedPath: String
+    public var sha256: String
+    public var sizeBytes: Int64
+    public var kind: ArtworkKind?
+    /// The hot folder it was dropped into, when it came that way.
+    public var hotfolder: String?
+    /// A sidecar ticket's product keys, applied over the job's.
+    public var product: ProductSpec?
+
+    public init(fileName: String, claimedPath: String, sha256: String, sizeBytes: Int64, kind: ArtworkKind?,
+                hotfolder: String? = nil, product: ProductSpec? = nil) {
+        self.fileName = fileName
+        self.claimedPath = claimedPath
+        self.sha256 = sha256
+        self.sizeBytes = sizeBytes
+        self.kind = kind
+        self.hotfolder = hotfolder
+        self.product = product
+    }
+}

@@ -1,0 +1,103 @@
+@testable import Bridge
+import Foundation
+import TestFixtures
+import Testing
+
+@Suite(.serialized) struct BridgeFileTests {
+    @Test func anUploadedFileMakesTheJobReceivedUnderASafeName() async throws {
+        let runnable = EndedJobs()
+        let bridge = try await BridgeHarness.start(hooks: BridgeHooks(jobIsRunnable: { runnable.add($0) }))
+        defer { Task { await bridge.stop() } }
+        let id = try await bridge.createJob()
+        let pdf = PDFFixture.businessCard(pages: 1)
+        let reply = try await bridge.send("PUT", "/api/v1/jobs/\(id)/file", body: pdf, contentType: "application/pdf",
+                                          headers: ["Content-Disposition": "attachment; filename=\"../../etc/.passwd card.pdf\""])
+        #expect(reply.status == 200, "\(reply.text)")
+        #expect(reply.json["status"] as? String == "received" && reply.json["kind"] as? String == "pdf")
+        #expect(reply.json["fileName"] as? String == "passwd card.pdf")
+        #expect(reply.json["sizeBytes"] as? Int == pdf.count)
+        let jobID = try #require(JobID(id))
+        let job = try #require(try await bridge.store.job(jobID))
+        let path = try #require(job.claimedPath)
+        #expect(path.hasPrefix(bridge.configuration.jobsDirectory + "/" + id + "/upload/"))
+        #expect(FileManager.default.contents(atPath: path) == pdf)
+        #expect(runnable.ids.map(\.rawValue) == [id])
+        let original = try await bridge.send("GET", "/api/v1/jobs/\(id)/files/original")
+        #expect(original.status == 200 && original.body == pdf && original.header("Content-Type") == "application/pdf")
+        #expect(original.header("Content-Disposition")?.contains("passwd card.pdf") == true)
+        let second = try await bridge.send("PUT", "/api/v1/jobs/\(id)/file", body: pdf, contentType: "application/pdf")
+        #expect(second.status == 409 && second.errorCode == "conflict")
+    }
+
+    @Test func contentDecidesTheTypeNotTheHeader() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let id = try await bridge.createJob()
+        let text = try await bridge.send("PUT", "/api/v1/jobs/\(id)/file", body: Data("hello, this is not a PDF".utf8), contentType: "application/pdf")
+        #expect(text.status == 415 && text.errorCode == "unsupported_media_type")
+        let wrongHeader = try await bridge.send("PUT", "/api/v1/jobs/\(id)/file", body: PDFFixture.businessCard(), contentType: "text/plain")
+        #expect(wrongHeader.status == 415)
+        let empty = try await bridge.send("PUT", "/api/v1/jobs/\(id)/file", body: Data(), contentType: "application/pdf")
+        #expect((400...422).contains(empty.status))
+        // Nothing of the refused uploads is left, and the job still waits.
+        let uploads = bridge.configuration.jobsDirectory + "/" + id + "/upload"
+        let left = (FileManager.default.subpaths(atPath: uploads) ?? []).filter { !$0.hasSuffix("/") && !$0.isEmpty }
+        #expect(left.allSatisfy { !$0.contains(".") })
+        #expect(try await bridge.send("GET", "/api/v1/jobs/\(id)").json["status"] as? String == "awaiting_file")
+    }
+
+    @Test func filesAboveTheLimitAreRefused() async throws {
+        let bridge = try await BridgeHarness.start(maxUploadBytes: 1_000_000)
+        defer { Task { await bridge.stop() } }
+        let id = try await bridge.createJob()
+        var big = PDFFixture.businessCard()
+        big.append(Data(repeating: 0x20, count: 1_200_000))
+        let reply = try await bridge.send("PUT", "/api/v1/jobs/\(id)/file", body: big, contentType: "application/pdf")
+        #expect(reply.status == 413 && reply.errorCode == "payload_too_large")
+        #expect(try await bridge.send("GET", "/api/v1/jobs/\(id)").json["status"] as? String == "awaiting_file")
+    }
+
+    @Test func multipartCreatesTheJobWithItsFileInOneCall() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let boundary = "hfa-test-boundary"
+        let pdf = PDFFixture.businessCard(pages: 2)
+        var body = Data()
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"job\"\r\nContent-Type: application/json\r\n\r\n".utf8))
+        body.append(Data(#"{"externalId":"ORD-MP","product":{"pages":2}}"#.utf8))
+        body.append(Data("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"card.pdf\"\r\nContent-Type: application/pdf\r\n\r\n".utf8))
+        body.append(pdf)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        let reply = try await bridge.send("POST", "/api/v1/jobs", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+        #expect(reply.status == 201, "\(reply.text)")
+        #expect(reply.json["status"] as? String == "received" && reply.json["fileName"] as? String == "card.pdf")
+        #expect(reply.json["externalId"] as? String == "ORD-MP" && reply.json["sizeBytes"] as? Int == pdf.count)
+        let events = try await bridge.send("GET", "/api/v1/jobs/\(reply.json["id"] as? String ?? "")/events")
+        #expect((events.json["events"] as? [[String: Any]])?.first?["type"] as? String == "job.created")
+    }
+
+    @Test func outputsAreServedOnceTheyExist() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let id = try await bridge.createJob()
+        #expect(try await bridge.send("GET", "/api/v1/jobs/\(id)/report").status == 404)
+        #expect(try await bridge.send("GET", "/api/v1/jobs/\(id)/proofs/1.png").status == 404)
+        #expect(try await bridge.send("GET", "/api/v1/jobs/\(id)/files/print-ready").status == 404)
+        let workspace = JobWorkspace(jobsDirectory: bridge.configuration.jobsDirectory, id: try #require(JobID(id)))
+        try FileManager.default.createDirectory(atPath: workspace.proofs, withIntermediateDirectories: true)
+        let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3])
+        try png.write(to: URL(fileURLWithPath: workspace.proofPage(1)))
+        try png.write(to: URL(fileURLWithPath: workspace.proofPage(2)))
+        try Data(#"{"schemaVersion":1,"result":"warn","findings":[{"check":"x","severity":"warning"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: workspace.report))
+        let page = try await bridge.send("GET", "/api/v1/jobs/\(id)/proofs/2.png")
+        #expect(page.status == 200 && page.body == png && page.header("Content-Type") == "image/png")
+        let report = try await bridge.send("GET", "/api/v1/jobs/\(id)/report")
+        #expect(report.status == 200 && report.json["result"] as? String == "warn")
+        let job = try await bridge.send("GET", "/api/v1/jobs/\(id)").json
+        let links = try #require(job["links"] as? [String: Any])
+        #expect((links["proofs"] as? [String])?.count == 2)
+        #expect((links["proofPage"] as? String)?.hasPrefix(BridgeHarness.publicURL + "/proof/" + id + "?t=") == true)
+        #expect(links["printReady"] == nil)
+    }
+}
