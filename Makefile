@@ -20,10 +20,15 @@ run: build
 	@./scripts/demo-banner.sh "$(CONFIG)"
 	exec "$$($(SWIFT) build --show-bin-path)/hotfolder-agent" run --config $(CONFIG)
 
+# Swift suites (unit, loopback HTTP, end-to-end on the real binary, Chromium on the proof page), then
+# schemathesis against a running agent's own /openapi.yaml.
 test: deps
+	@./scripts/ensure-packages.sh --test
 	@python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install --quiet jsonschema
+	@command -v schemathesis >/dev/null 2>&1 || python3 -m pip install --quiet schemathesis==4.32.5
 	$(SWIFT) build --build-tests
-	HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" $(SWIFT) test --skip-build --no-parallel
+	HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_REQUIRE_BROWSER=1 $(SWIFT) test --skip-build --no-parallel
+	./scripts/api-contract-test.sh "$$($(SWIFT) build --show-bin-path)/hotfolder-agent"
 
 # Speed figures, each beside a reference tool measured in the same run; writes docs/benchmarks.md.
 bench: deps

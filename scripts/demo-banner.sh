@@ -2,6 +2,15 @@
 # Tells whoever ran `make run` where to drop files and where results appear.
 config=${1:-hotfolders.example}
 here=$(pwd)
+binary="$(swift build --show-bin-path 2>/dev/null)/hotfolder-agent"
+# A demo API token, made once and kept beside the demo state (a real install prints it once, keeps only a hash).
+token_file=demo/demo-token.txt
+if [ ! -s "$token_file" ]; then
+  mkdir -p demo
+  "$binary" token create --config "$config" --name "demo-$(date +%s)" \
+      --scopes jobs:read,jobs:write,jobs:approve,webhooks:manage 2>/dev/null > "$token_file" && chmod 600 "$token_file"
+fi
+token=$(cat "$token_file" 2>/dev/null)
 cat <<TEXT
 
   hotfolder-agent is starting on $config
@@ -13,8 +22,10 @@ cat <<TEXT
 
   Results per folder:  out/print-ready/  out/proofs/  out/reports/  error/ (with NAME.reason.txt)
                        originals/  unsupported/ (with NAME.reason.txt)
-  Job list:            $(swift build --show-bin-path 2>/dev/null)/hotfolder-agent jobs list --config $config
-  Bridge URL:          http://127.0.0.1:8181 (the REST bridge arrives with issue 5; not served yet)
+  Job list:            $binary jobs list --config $config
+  Bridge URL:          http://127.0.0.1:8181   (contract: http://127.0.0.1:8181/openapi.yaml)
+  Demo API token:      $token
+    curl -H "Authorization: Bearer $token" http://127.0.0.1:8181/api/v1/jobs
 
   Stop with Ctrl-C. Jobs interrupted by a stop resume at the next start.
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the agent builds and runs with, when missing. As root it runs apt-get;
-# otherwise it prints the exact command to run and stops.
+# otherwise it prints the exact command to run and stops. `--test` adds what the test suite drives:
+# curl, and headless Chromium with its WebDriver for the customer proof page.
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,9 @@ packages=(
   libpoppler-glib-dev libcairo2-dev libqpdf-dev libinotifytools0-dev libcurl4-openssl-dev
   poppler-utils qpdf inotify-tools
 )
+if [ "${1:-}" = "--test" ]; then
+  packages+=(curl chromium chromium-driver)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

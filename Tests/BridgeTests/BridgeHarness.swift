@@ -1,8 +1,5 @@
 @testable import Bridge
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import Pipeline
 import ServiceLifecycle
@@ -70,37 +67,13 @@ final class BridgeHarness: Sendable {
 
     enum HarnessError: Error { case didNotStart }
 
-    struct Reply: Sendable {
-        var status: Int
-        var headers: [String: String]
-        var body: Data
+    typealias Reply = HTTPReply
 
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
-        var error: [String: Any] { json["error"] as? [String: Any] ?? [:] }
-        var errorCode: String? { error["code"] as? String }
-        var text: String { String(decoding: body, as: UTF8.self) }
-        func header(_ name: String) -> String? { headers.first { $0.key.lowercased() == name.lowercased() }?.value }
-    }
-
-    /// One request; `token` names a harness token, or nil for none.
+    /// One request; `token` names a harness token (or is a raw secret), nil for none.
     func send(_ method: String, _ path: String, token: String? = "full", json: Any? = nil, body: Data? = nil,
               contentType: String? = nil, headers: [String: String] = [:]) async throws -> Reply {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = method
-        if let token { request.setValue("Bearer " + (Self.tokens[token]?.secret ?? token), forHTTPHeaderField: "Authorization") }
-        if let json {
-            request.httpBody = try JSONSerialization.data(withJSONObject: json)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        if let body { request.httpBody = body }
-        if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        request.timeoutInterval = 120
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as! HTTPURLResponse
-        var fields: [String: String] = [:]
-        for (key, value) in http.allHeaderFields { fields["\(key)"] = "\(value)" }
-        return Reply(status: http.statusCode, headers: fields, body: data)
+        try await sendHTTP(method, port: port, path, bearer: token.map { Self.tokens[$0]?.secret ?? $0 }, json: json, body: body,
+                           contentType: contentType, headers: headers)
     }
 
     /// Creates a job through the API and returns its id.

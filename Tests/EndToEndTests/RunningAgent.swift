@@ -30,7 +30,9 @@ final class RunningAgent: @unchecked Sendable {
         directory = try makeTemporaryDirectory("e2e")
         configPath = directory.appendingPathComponent("hotfolders.yaml").path
         logPath = directory.appendingPathComponent("agent.log").path
-        var yaml = "state_dir: state\nworkers: 2\n\(topLevel)\nhotfolders:\n"
+        // Port 0: every agent under test gets a free port of its own; `bridgePort` reads it from the log.
+        let bridge = topLevel.contains("bridge:") ? "" : "bridge:\n  listen: \"127.0.0.1:0\"\n"
+        var yaml = "state_dir: state\nworkers: 2\n\(bridge)\(topLevel)\nhotfolders:\n"
         for name in folders {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(name), withIntermediateDirectories: true)
             yaml += """
@@ -79,6 +81,15 @@ final class RunningAgent: @unchecked Sendable {
     }
 
     var isRunning: Bool { process?.isRunning ?? false }
+
+    /// The port the bridge of the most recent start listens on.
+    func bridgePort() async throws -> Int {
+        try await waitUntil("the bridge to listen") { () -> Int? in
+            guard let line = log.split(separator: "\n").last(where: { $0.contains("bridge listening") }),
+                  let range = line.range(of: #"address=[0-9.]+:([0-9]+)"#, options: .regularExpression) else { return nil }
+            return Int(line[range].split(separator: ":").last ?? "")
+        }
+    }
 
     /// Kills the agent the hard way, as a power cut or the OOM killer would.
     func killHard() {

@@ -105,6 +105,9 @@ extension BridgeAPI {
         let query = input.query
         let limit = query.limit ?? 50
         guard (1...200).contains(limit) else { throw APIError.invalid("limit", "limit must be between 1 and 200") }
+        for (field, value) in [("externalId", query.externalId), ("hotfolder", query.hotfolder), ("cursor", query.cursor)] {
+            if let value, value.count > 200 { throw APIError.invalid(field, "\(field) has at most 200 characters") }
+        }
         var after: JobID?
         if let cursor = query.cursor {
             guard let id = JobID(cursor) else { throw APIError.invalid("cursor", "this cursor was not given out by this API") }

@@ -139,21 +139,14 @@ public final class SQLiteJobStore: JobStore {
                 clauses.append("status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))")
                 for status in statuses.sorted(by: { $0.rawValue < $1.rawValue }) { _ = arguments.append(contentsOf: [status.rawValue]) }
             }
-            if let hotfolder = filter.hotfolder {
-                clauses.append("hotfolder = ?")
-                _ = arguments.append(contentsOf: [hotfolder])
-            }
-            if let externalId = filter.externalId {
-                clauses.append("externalId = ?")
-                _ = arguments.append(contentsOf: [externalId])
-            }
-            if let date = filter.createdAfter {
-                clauses.append("createdAt > ?")
-                _ = arguments.append(contentsOf: [date])
-            }
-            if let date = filter.createdBefore {
-                clauses.append("createdAt < ?")
-                _ = arguments.append(contentsOf: [date])
+            // Each filter that is set adds one clause with one argument.
+            let conditions: [(String, (any DatabaseValueConvertible)?)] = [
+                ("hotfolder = ?", filter.hotfolder), ("externalId = ?", filter.externalId),
+                ("createdAt > ?", filter.createdAfter), ("createdAt < ?", filter.createdBefore),
+            ]
+            for case let (clause, value?) in conditions {
+                clauses.append(clause)
+                _ = arguments.append(contentsOf: [value])
             }
             if filter.originalStillClaimed { clauses.append("originalPath = claimedPath") }
             // Ids are ULIDs: their order is creation order, so the id alone is a stable keyset cursor.

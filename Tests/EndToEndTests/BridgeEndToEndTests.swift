@@ -1,0 +1,135 @@
+import Foundation
+import TestFixtures
+import Testing
+
+/// The real binary with its bridge: an MIS creates jobs, files arrive by API or by hot folder, a person
+/// approves or rejects, and the MIS follows it all through the event feed.
+@Suite(.serialized) struct BridgeEndToEndTests {
+    private func startAgent() async throws -> (RunningAgent, port: Int, token: String) {
+        let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: [1, 2]}",
+                                     folderSettings: "approval: required\nfilename_pattern: '^(?<externalId>ORD-[0-9]+)_'")
+        let token = try agent.cli(["token", "create", "--name", "mis", "--scopes", "jobs:read,jobs:write,jobs:approve"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("hfa_"))
+        try await agent.start()
+        return (agent, try await agent.bridgePort(), token)
+    }
+
+    /// Polls the API (not the CLI) until the job has `status`; bounded only so a broken build cannot hang CI.
+    private func waitForStatus(_ status: String, of id: String, agent: RunningAgent, port: Int, token: String,
+                               sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(180)
+        var job: [String: Any] = [:]
+        while Date() < deadline {
+            job = try await sendHTTP("GET", port: port, "/api/v1/jobs/\(id)", bearer: token).json
+            if job["status"] as? String == status { return job }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        Issue.record("job \(id) never became \(status); it is \(job["status"] ?? "?"); agent log:\n\(agent.log.suffix(3000))",
+                     sourceLocation: sourceLocation)
+        throw CancellationError()
+    }
+
+    @Test func aFileDroppedForAWaitingAPIJobIsProofedApprovedAndServed() async throws {
+        let (agent, port, token) = try await startAgent()
+        defer { agent.stop() }
+        let created = try await sendHTTP("POST", port: port, "/api/v1/jobs", bearer: token,
+                                         json: ["externalId": "ORD-42", "product": ["pages": 1]])
+        #expect(created.status == 201)
+        let id = try #require(created.json["id"] as? String)
+        // The shop drops the customer's file; its name carries the order number.
+        try agent.drop(PDFFixture.businessCard(pages: 1), as: "ORD-42_front.pdf")
+        let waiting = try await waitForStatus("awaiting_approval", of: id, agent: agent, port: port, token: token)
+        #expect(waiting["fileName"] as? String == "ORD-42_front.pdf")
+        let links = try #require(waiting["links"] as? [String: Any])
+        #expect((links["proofs"] as? [String])?.count == 1)
+        #expect((waiting["preflight"] as? [String: Any])?["result"] as? String != "fail")
+        #expect(try agent.jobs().count == 1)
+
+        let approved = try await sendHTTP("POST", port: port, "/api/v1/jobs/\(id)/approve", bearer: token)
+        #expect(approved.status == 200)
+        _ = try await waitForStatus("print_ready", of: id, agent: agent, port: port, token: token)
+        let printReady = try await sendHTTP("GET", port: port, "/api/v1/jobs/\(id)/files/print-ready", bearer: token)
+        #expect(printReady.status == 200 && printReady.body.starts(with: Data("%PDF".utf8)))
+        #expect(agent.files(in: "out/print-ready") == ["ORD-42_front.pdf"])
+
+        let feed = try await sendHTTP("GET", port: port, "/api/v1/events?after=0", bearer: token)
+        let types = (feed.json["events"] as? [[String: Any]] ?? []).map { $0["type"] as? String ?? "" }
+        #expect(types == ["job.created", "job.uploaded", "job.preflighting", "job.preflight_passed", "job.proofing",
+                          "job.proof_generated", "job.awaiting_approval", "job.approved", "job.producing", "job.print_ready"])
+    }
+
+    @Test func aRejectedUploadLeavesItsOriginalInErrorWithTheReason() async throws {
+        let (agent, port, token) = try await startAgent()
+        defer { agent.stop() }
+        let id = try #require(try await sendHTTP("POST", port: port, "/api/v1/jobs", bearer: token, json: ["externalId": "ORD-7"]).json["id"] as? String)
+        let upload = try await sendHTTP("PUT", port: port, "/api/v1/jobs/\(id)/file", bearer: token, body: PDFFixture.businessCard(pages: 2),
+                                        contentType: "application/pdf", headers: ["Content-Disposition": "attachment; filename=\"card.pdf\""])
+        #expect(upload.status == 200 && upload.json["status"] as? String == "received")
+        _ = try await waitForStatus("awaiting_approval", of: id, agent: agent, port: port, token: token)
+        let rejected = try await sendHTTP("POST", port: port, "/api/v1/jobs/\(id)/reject", bearer: token, json: ["reason": "wrong logo"])
+        #expect(rejected.status == 200)
+        let files = try await agent.waitUntil("the original in error/") { () -> [String]? in
+            let files = agent.files(in: "error")
+            return files.contains("card.pdf.reason.txt") ? files : nil
+        }
+        #expect(files.contains("card.pdf.reason.txt"))
+        let reason = try String(contentsOf: agent.folder().appendingPathComponent("error/card.pdf.reason.txt"), encoding: .utf8)
+        #expect(reason.contains("wrong logo"))
+        let job = try await sendHTTP("GET", port: port, "/api/v1/jobs/\(id)", bearer: token).json
+        #expect(job["status"] as? String == "rejected")
+    }
+
+    @Test func readinessAndMetricsAnswerWithoutAToken() async throws {
+        let (agent, port, _) = try await startAgent()
+        defer { agent.stop() }
+        let ready = try await sendHTTP("GET", port: port, "/readyz")
+        #expect(ready.status == 200 && ready.json["status"] as? String == "ok")
+        let metrics = try await sendHTTP("GET", port: port, "/metrics")
+        #expect(metrics.status == 200 && metrics.text.contains("hotfolder_jobs{state=\"print_ready\"}"))
+        let contract = try await sendHTTP("GET", port: port, "/openapi.yaml")
+        #expect(contract.text.hasPrefix("openapi: 3.1"))
+    }
+}
+
+/// The customer's side: the proof page in a real browser.
+@Suite(.serialized) struct ProofPageBrowserTests {
+    /// `make test` installs Chromium and sets HFA_REQUIRE_BROWSER, so there a missing browser is a failure.
+    static var enabled: Bool { WebDriverSession.isAvailable || ProcessInfo.processInfo.environment["HFA_REQUIRE_BROWSER"] != nil }
+
+    @Test(.enabled(if: enabled, "needs chromium and chromium-driver (make test installs them)"))
+    func theCustomerSeesTheProofAndApprovesItInABrowser() async throws {
+        let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: [1, 2]}", folderSettings: "approval: required")
+        let token = try agent.cli(["token", "create", "--name", "shop", "--scopes", "jobs:read"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try await agent.start()
+        defer { agent.stop() }
+        let port = try await agent.bridgePort()
+        try agent.drop(PDFFixture.businessCard(pages: 2), as: "card.pdf")
+        let jobs = try await agent.waitUntil("a job awaiting approval") { () -> [[String: Any]]? in
+            let jobs = try agent.jobs()
+            return jobs.first?["status"] as? String == "awaiting_approval" ? jobs : nil
+        }
+        let id = try #require(jobs.first?["id"] as? String)
+        let job = try await sendHTTP("GET", port: port, "/api/v1/jobs/\(id)", bearer: token).json
+        let link = try #require((job["links"] as? [String: Any])?["proofPage"] as? String)
+        // The link's host is the configured public URL; the test reaches the same path on its own port.
+        let start = try #require(link.range(of: "/proof/"))
+        let path = String(link[start.lowerBound...])
+
+        let browser = try await WebDriverSession()
+        defer { Task { await browser.close() } }
+        try await browser.open("http://127.0.0.1:\(port)\(path)")
+        let image = try await browser.element("img")
+        let width = try await browser.property("naturalWidth", of: image) as? Int ?? 0
+        #expect(width > 100, "the proof image did not load")
+        #expect(try await browser.pageText.contains("Waiting for your approval"))
+        try await browser.click(try await browser.element("#approve"))
+        try await agent.waitUntil("the approval to show") { () -> Bool? in
+            let status = try agent.jobs().first?["status"] as? String ?? ""
+            return ["approved", "producing", "print_ready"].contains(status) ? true : nil
+        }
+        #expect(try await browser.pageText.contains("your approval is recorded"))
+        _ = try await agent.waitForTerminalJobs(1)
+        #expect(try agent.jobs().first?["status"] as? String == "print_ready")
+    }
+}
