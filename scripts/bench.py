@@ -142,6 +142,99 @@ def proof_speed(binary, corpus, names):
     return rows
 
 
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def job_id(milliseconds, counter):
+    """A job id as the agent makes them: job_ + ULID (48 bits of time, 80 bits that here count up)."""
+    value = (milliseconds << 80) | counter
+    return "job_" + "".join(CROCKFORD[(value >> (5 * (25 - i))) & 31] for i in range(26))
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(port, agent, log, timeout=120):
+    import urllib.request
+    started = time.time()
+    while time.time() - started < timeout:
+        if agent.poll() is not None:
+            sys.exit("the agent exited; see " + log)
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as reply:
+                if reply.status == 200:
+                    return time.time() - started
+        except OSError:
+            pass
+        time.sleep(0.05)
+    sys.exit("the agent did not become ready; see " + log)
+
+
+def wrk(url, token=None, seconds=10):
+    command = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", url]
+    if token:
+        command[1:1] = ["-H", f"Authorization: Bearer {token}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(next(line.split()[1] for line in output.splitlines() if line.startswith("Requests/sec")))
+    p99 = next(line.split()[1] for line in output.splitlines() if line.strip().startswith("99%"))
+    errors = [line.strip() for line in output.splitlines() if "Non-2xx" in line or "Socket errors" in line]
+    return rps, p99, errors
+
+
+def bridge_speed(binary, jobs):
+    """GET /api/v1/jobs/{id} with `jobs` jobs in the store against GET /healthz on the same server."""
+    root = tempfile.mkdtemp(prefix="hfa-bench-bridge-")
+    os.makedirs(os.path.join(root, "cards"))
+    port = free_port()
+    config = os.path.join(root, "hotfolders.yaml")
+    with open(config, "w") as f:
+        f.write(f"state_dir: state\nworkers: 2\nbridge:\n  listen: \"127.0.0.1:{port}\"\n  rate_limit: 1000000000\n"
+                "hotfolders:\n  - name: cards\n    root: cards\n    product: {trim: 85x55mm, bleed: 3mm}\n")
+    token = subprocess.run([binary, "token", "create", "--config", config, "--name", "bench", "--scopes", "jobs:read"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    # Rows as the agent writes them: finished jobs, each with the ten transitions of a file that went through.
+    database = sqlite3.connect(os.path.join(root, "state", "jobs.sqlite"))
+    states = ["received", "preflighting", "preflight_passed", "proofing", "proof_generated", "producing", "print_ready"]
+    base = int(time.time() * 1000) - jobs * 10
+    ids = [job_id(base + index * 10, index) for index in range(jobs)]
+    stamp = lambda ms: datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    database.executemany(
+        "INSERT INTO job (id, status, hotfolder, fileName, claimedPath, originalPath, sha256, sizeBytes, kind, externalId, "
+        "product, failureReason, createdAt, updatedAt, jobOrder) VALUES (?, 'print_ready', 'cards', ?, NULL, ?, ?, 4711, 'pdf', ?, "
+        "'{\"bleed\":\"3mm\",\"trim\":\"85x55mm\"}', NULL, ?, ?, '{\"metadata\":{}}')",
+        [(job, f"card-{index}.pdf", f"/nowhere/card-{index}.pdf", "0" * 64, f"ORD-{index}", stamp(base + index * 10),
+          stamp(base + index * 10 + 9)) for index, job in enumerate(ids)])
+    database.executemany(
+        "INSERT INTO job_event (jobId, sequence, fromStatus, toStatus, at, detail) VALUES (?, ?, ?, ?, ?, NULL)",
+        [(job, number + 1, states[number - 1] if number else None, state, stamp(base + index * 10 + number))
+         for index, job in enumerate(ids) for number, state in enumerate(states)])
+    database.commit()
+    database.close()
+    target = ids[jobs // 2]
+    # The measured job has its preflight report in its workspace, as a real one does.
+    workspace = os.path.join(root, "state", "jobs", target)
+    os.makedirs(workspace)
+    with open(os.path.join(workspace, "report.json"), "w") as report:
+        subprocess.run([binary, "preflight", os.path.join(CORPUS, "ocrmypdf_vector.pdf"), "--trim", "85x55mm", "--json"],
+                       stdout=report, check=False)
+    log = os.path.join(root, "agent.log")
+    agent = subprocess.Popen([binary, "run", "--config", config], stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    try:
+        startup = wait_ready(port, agent, log)
+        wrk(f"http://127.0.0.1:{port}/healthz", seconds=2)  # warm-up
+        job = wrk(f"http://127.0.0.1:{port}/api/v1/jobs/{target}", token)
+        health = wrk(f"http://127.0.0.1:{port}/healthz")
+    finally:
+        agent.terminate()
+        agent.wait()
+        shutil.rmtree(root, ignore_errors=True)
+    return {"startup": startup, "job": job, "health": health, "jobs": jobs}
+
+
 def row(name, agent, reference, unit="ms"):
     ratio = agent / reference if reference > 0 else float("inf")
     return f"| {name} | {agent:.2f} {unit} | {reference:.2f} {unit} | {ratio:.1f}x |"
@@ -152,7 +245,10 @@ def main():
     parser.add_argument("--binary", required=True)
     parser.add_argument("--output", default="docs/benchmarks.md")
     parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=100_000)
     arguments = parser.parse_args()
+
+    bridge = bridge_speed(arguments.binary, arguments.jobs)
 
     agent_ms, reference_ms = detection_latency(arguments.binary, arguments.files)
     preflight_rows = preflight_speed(arguments.binary, os.path.abspath(CORPUS))
@@ -205,6 +301,20 @@ def main():
         f"| all pages | {sum(r[1] for r in proof_rows)} | {sum(r[2] * r[1] for r in proof_rows) / sum(r[1] for r in proof_rows):.1f} ms | "
         f"{sum(r[3] * r[1] for r in proof_rows) / sum(r[1] for r in proof_rows):.1f} ms | "
         f"{sum(r[2] * r[1] for r in proof_rows) / sum(r[3] * r[1] for r in proof_rows):.2f}x |",
+        "",
+        "## Bridge: GET /api/v1/jobs/{id} with a full store",
+        "",
+        f"{bridge['jobs']:,} finished jobs with 7 transitions each in the store; the job asked for has its preflight report",
+        "in its workspace. wrk, 2 threads, 32 connections, 10 s on loopback, against the agent's own GET /healthz on the",
+        "same server in the same run (no store access). Goal: at least 0.5 of /healthz.",
+        "",
+        "| figure | GET /api/v1/jobs/{id} | GET /healthz | ratio |",
+        "|---|---|---|---|",
+        f"| requests per second | {bridge['job'][0]:,.0f} | {bridge['health'][0]:,.0f} | {bridge['job'][0] / bridge['health'][0]:.2f} |",
+        f"| p99 latency | {bridge['job'][1]} | {bridge['health'][1]} | |",
+        *([f"| errors | {'; '.join(bridge['job'][2]) or 'none'} | {'; '.join(bridge['health'][2]) or 'none'} | |"]),
+        "",
+        f"Start-up with {bridge['jobs']:,} jobs in the store, from exec to /readyz answering 200: {bridge['startup'] * 1000:.0f} ms.",
         "",
         "## Preflight, per file detail",
         "",

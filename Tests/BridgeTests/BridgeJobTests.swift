@@ -1,5 +1,6 @@
 @testable import Bridge
 import Foundation
+import Pipeline
 import Testing
 
 @Suite(.serialized) struct BridgeJobTests {
@@ -130,6 +131,35 @@ import Testing
         #expect(rejected.status == 200 && rejected.json["status"] as? String == "rejected")
         #expect((rejected.json["error"] as? [String: Any])?["message"] as? String == "logo too small")
         #expect(ended.ids == [ids[1]])
+    }
+}
+
+extension BridgeJobTests {
+    @Test func aFailedJobCanBeRetriedAndStartsAtOnce() async throws {
+        let runnable = EndedJobs()
+        let bridge = try await BridgeHarness.start(hooks: BridgeHooks(jobIsRunnable: { runnable.add($0) }))
+        defer { Task { await bridge.stop() } }
+        let created = try await bridge.createJob()
+        let id = try #require(JobID(created))
+        try await bridge.store.transition(id, to: .failed, detail: "crashed", update: JobUpdate(failureReason: "crashed"))
+        let failed = try await bridge.send("GET", "/api/v1/jobs/\(id)")
+        #expect((failed.json["error"] as? [String: Any])?["code"] as? String == "processing_failed")
+        let retried = try await bridge.send("POST", "/api/v1/jobs/\(id)/retry")
+        #expect(retried.status == 200 && retried.json["status"] as? String == "received" && retried.json["error"] == nil)
+        #expect(runnable.ids == [id])
+    }
+
+    @Test func idempotencyKeysAreForgottenAfterADay() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let old = Date().addingTimeInterval(-IdempotencyRecord.lifetime - 60)
+        let job = Job(id: .generate(at: old), status: .awaitingFile, hotfolder: "cards", fileName: "", claimedPath: nil,
+                      originalPath: nil, sha256: nil, sizeBytes: nil, kind: nil, externalId: "OLD", product: ProductSpec(),
+                      createdAt: old, updatedAt: old)
+        try await bridge.store.create(job, detail: nil, idempotency: IdempotencyRecord(
+            key: "reused", owner: "full", requestHash: "x", statusCode: 201, responseBody: Data(), createdAt: old))
+        let reply = try await bridge.send("POST", "/api/v1/jobs", json: ["externalId": "NEW"], headers: ["Idempotency-Key": "reused"])
+        #expect(reply.status == 201 && reply.json["externalId"] as? String == "NEW")
     }
 }
 

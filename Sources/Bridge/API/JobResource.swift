@@ -9,9 +9,12 @@ struct JobResource: Sendable {
     let proofLink: ProofLink
 
     func representation(of job: Job) async throws -> Components.Schemas.Job {
+        representation(of: job, events: try await store.events(of: job.id))
+    }
+
+    func representation(of job: Job, events: [JobEvent]) -> Components.Schemas.Job {
         let workspace = JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: job.id)
-        let events = try await store.events(of: job.id)
-        let report = Self.summary(ofReportAt: workspace.report)
+        let contents = WorkspaceContents(workspace)
         return Components.Schemas.Job(
             id: job.id.rawValue,
             status: .init(rawValue: job.status.rawValue) ?? .failed,
@@ -30,25 +33,24 @@ struct JobResource: Sendable {
             createdAt: job.createdAt,
             updatedAt: job.updatedAt,
             stages: Self.stages(from: events),
-            preflight: report,
+            preflight: contents.hasReport ? ReportSummaryCache.shared.summary(ofReportAt: workspace.report) : nil,
             error: Self.error(of: job),
-            links: links(of: job, workspace: workspace))
+            links: links(of: job, contents: contents))
     }
 
-    func links(of job: Job, workspace: JobWorkspace) -> Components.Schemas.JobLinks {
+    func links(of job: Job, contents: WorkspaceContents) -> Components.Schemas.JobLinks {
         let base = configuration.publicURL + "/api/v1/jobs/" + job.id.rawValue
-        func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
-        let pages = Self.proofPageNumbers(in: workspace)
+        let pages = contents.proofPages
         return Components.Schemas.JobLinks(
             _self: base,
             events: base + "/events",
-            original: job.originalPath.map(exists) == true ? base + "/files/original" : nil,
-            report: exists(workspace.report) ? base + "/report" : nil,
-            reportHtml: exists(workspace.reportHTML) ? base + "/files/report-html" : nil,
-            proofSheet: exists(workspace.proofSheet) ? base + "/files/proof-sheet" : nil,
-            printReady: job.status == .printReady && exists(workspace.printReady) ? base + "/files/print-ready" : nil,
+            original: job.originalPath.map { FileManager.default.fileExists(atPath: $0) } == true ? base + "/files/original" : nil,
+            report: contents.hasReport ? base + "/report" : nil,
+            reportHtml: contents.hasReportHTML ? base + "/files/report-html" : nil,
+            proofSheet: contents.hasProofSheet ? base + "/files/proof-sheet" : nil,
+            printReady: job.status == .printReady && contents.hasPrintReady ? base + "/files/print-ready" : nil,
             proofs: pages.isEmpty ? nil : pages.map { base + "/proofs/\($0).png" },
-            thumbnail: exists(workspace.thumbnail) ? base + "/proofs/thumbnail.png" : nil,
+            thumbnail: contents.hasThumbnail ? base + "/proofs/thumbnail.png" : nil,
             proofPage: pages.isEmpty ? nil : proofPageURL(of: job.id))
     }
 
@@ -56,14 +58,6 @@ struct JobResource: Sendable {
     func proofPageURL(of id: JobID) -> String {
         let token = proofLink.token(for: id, expires: Date().addingTimeInterval(configuration.proofLinkLifetime))
         return configuration.publicURL + "/proof/" + id.rawValue + "?t=" + token
-    }
-
-    static func proofPageNumbers(in workspace: JobWorkspace) -> [Int] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: workspace.proofs)) ?? []
-        return names.compactMap { name -> Int? in
-            guard name.hasPrefix("page-"), name.hasSuffix(".png") else { return nil }
-            return Int(name.dropFirst(5).dropLast(4))
-        }.sorted()
     }
 
     static func product(_ spec: ProductSpec) -> Components.Schemas.Product {
@@ -84,13 +78,6 @@ struct JobResource: Sendable {
                                  durationMs: end.map { Int64(($0.timeIntervalSince(event.at) * 1000).rounded()) }))
         }
         return timings
-    }
-
-    static func summary(ofReportAt path: String) -> Components.Schemas.PreflightSummary? {
-        guard let data = FileManager.default.contents(atPath: path),
-              let report = try? JSONDecoder().decode(PreflightReport.self, from: data) else { return nil }
-        return .init(result: .init(rawValue: report.result.rawValue) ?? .fail, errors: report.errorCount,
-                     warnings: report.warningCount, infos: report.findings(severity: .info).count)
     }
 
     static func error(of job: Job) -> Components.Schemas.JobError? {

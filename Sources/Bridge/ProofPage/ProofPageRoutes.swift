@@ -41,7 +41,7 @@ struct ProofPageRoutes: Sendable {
         let base = "/proof/\(job.id.rawValue)"
         let query = "?t=" + (token.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? token)
         let report = FileManager.default.contents(atPath: workspace.report).flatMap { try? JSONDecoder().decode(PreflightReport.self, from: $0) }
-        let html = ProofPageHTML(job: job, pageImageURLs: JobResource.proofPageNumbers(in: workspace).map { "\(base)/pages/\($0).png\(query)" },
+        let html = ProofPageHTML(job: job, pageImageURLs: WorkspaceContents(workspace).proofPages.map { "\(base)/pages/\($0).png\(query)" },
                                  report: report, approveURL: base + "/approve" + query, rejectURL: base + "/reject" + query,
                                  notice: notice ?? request.uri.queryParameters.get("notice").flatMap { Self.notices[$0] }).html
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",

@@ -1,0 +1,27 @@
+import Foundation
+
+/// What a job's workspace holds, read with two directory listings instead of a stat per possible file:
+/// GET /jobs/{id} asks about eight of them on every request.
+struct WorkspaceContents {
+    let hasReport: Bool
+    let hasReportHTML: Bool
+    let hasPrintReady: Bool
+    let hasProofSheet: Bool
+    let hasThumbnail: Bool
+    /// Page numbers with a rendered proof, ascending.
+    let proofPages: [Int]
+
+    init(_ workspace: JobWorkspace) {
+        let names = Set((try? FileManager.default.contentsOfDirectory(atPath: workspace.directory)) ?? [])
+        hasReport = names.contains("report.json")
+        hasReportHTML = names.contains("report.html")
+        hasPrintReady = names.contains("print-ready.pdf")
+        let proofs = names.contains("proofs") ? (try? FileManager.default.contentsOfDirectory(atPath: workspace.proofs)) ?? [] : []
+        hasProofSheet = proofs.contains("proof.pdf")
+        hasThumbnail = proofs.contains("thumbnail.png")
+        proofPages = proofs.compactMap { name -> Int? in
+            guard name.hasPrefix("page-"), name.hasSuffix(".png") else { return nil }
+            return Int(name.dropFirst(5).dropLast(4))
+        }.sorted()
+    }
+}
