@@ -1,3 +1,4 @@
+import Bridge
 import Crypto
 import Foundation
 
@@ -154,7 +155,7 @@ enum FileOperations {
             size += Int64(block.count)
             hasher.update(data: block)
         }
-        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), size)
+        return (hasher.finalize().hexadecimal, size)
     }
 }
 

@@ -124,8 +124,10 @@ extension BridgeAPI {
     }
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
-        let job = try await existingJob(input.path.id)
-        return .ok(.init(body: .json(try await resource.representation(of: job))))
+        guard let id = JobID(input.path.id), let (job, events) = try await store.jobWithEvents(id) else {
+            throw APIError.noJob(input.path.id)
+        }
+        return .ok(.init(body: .json(resource.representation(of: job, events: events))))
     }
 
     func uploadJobFile(_ input: Operations.UploadJobFile.Input) async throws -> Operations.UploadJobFile.Output {
@@ -171,5 +173,5 @@ extension BridgeAPI {
 
     static func hash(of value: some Encodable) throws -> String { sha256(try canonicalJSON(value)) }
 
-    static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+    static func sha256(_ data: Data) -> String { SHA256.hash(data: data).hexadecimal }
 }

@@ -44,7 +44,7 @@ struct JobResource: Sendable {
         return Components.Schemas.JobLinks(
             _self: base,
             events: base + "/events",
-            original: job.originalPath.map { FileManager.default.fileExists(atPath: $0) } == true ? base + "/files/original" : nil,
+            original: job.originalPath.map { access($0, F_OK) == 0 } == true ? base + "/files/original" : nil,
             report: contents.hasReport ? base + "/report" : nil,
             reportHtml: contents.hasReportHTML ? base + "/files/report-html" : nil,
             proofSheet: contents.hasProofSheet ? base + "/files/proof-sheet" : nil,
@@ -54,15 +54,28 @@ struct JobResource: Sendable {
             proofPage: pages.isEmpty ? nil : proofPageURL(of: job.id))
     }
 
-    /// The customer's proof page, with a capability valid for the configured lifetime from now.
+    /// The customer's proof page, with a capability valid for the configured lifetime from now, rounded up
+    /// to the hour: the same link for an hour, signed once (job views are polled) and stable in callbacks.
     func proofPageURL(of id: JobID) -> String {
-        let token = proofLink.token(for: id, expires: Date().addingTimeInterval(configuration.proofLinkLifetime))
+        let expiry = ((Date().timeIntervalSince1970 + configuration.proofLinkLifetime) / 3600).rounded(.up) * 3600
+        let token = ProofLinkCache.shared.token(for: id, expiry: expiry) {
+            proofLink.token(for: id, expires: Date(timeIntervalSince1970: expiry))
+        }
         return configuration.publicURL + "/proof/" + id.rawValue + "?t=" + token
     }
 
+    /// Spelled as ProductSpec encodes itself (the config and ticket spelling), field by field.
     static func product(_ spec: ProductSpec) -> Components.Schemas.Product {
-        // The same JSON keys on both sides: ProductSpec's own encoding is the contract.
-        (try? JSONDecoder().decode(Components.Schemas.Product.self, from: JSONEncoder().encode(spec))) ?? .init()
+        let pages: Components.Schemas.Product.PagesPayload? = spec.pages.map {
+            switch $0 {
+            case .exactly(let count): .case1(count)
+            case .oneOf(let counts): .case2(counts)
+            case .range: .case3($0.description)
+            }
+        }
+        return Components.Schemas.Product(trim: spec.trim?.description, bleed: spec.bleed?.description,
+                                          safety: spec.safety?.description, pages: pages,
+                                          shape: spec.shape.flatMap { .init(rawValue: $0.rawValue) }, finishing: spec.finishing)
     }
 
     /// Time in each stage, from entering its working state to the next transition.

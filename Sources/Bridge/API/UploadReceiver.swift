@@ -50,7 +50,7 @@ struct UploadReceiver: Sendable {
             guard rename(partial, path) == 0 else { throw APIError(.internalError, "cannot store the upload (error \(errno))") }
             let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if directoryDescriptor >= 0 { fsync(directoryDescriptor); close(directoryDescriptor) }
-            return Received(path: path, fileName: name, sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined(),
+            return Received(path: path, fileName: name, sha256: hasher.finalize().hexadecimal,
                             sizeBytes: size, kind: kind)
         } catch {
             unlink(partial)

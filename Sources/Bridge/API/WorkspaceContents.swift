@@ -12,16 +12,28 @@ struct WorkspaceContents {
     let proofPages: [Int]
 
     init(_ workspace: JobWorkspace) {
-        let names = Set((try? FileManager.default.contentsOfDirectory(atPath: workspace.directory)) ?? [])
+        let names = Set(Self.names(in: workspace.directory))
         hasReport = names.contains("report.json")
         hasReportHTML = names.contains("report.html")
         hasPrintReady = names.contains("print-ready.pdf")
-        let proofs = names.contains("proofs") ? (try? FileManager.default.contentsOfDirectory(atPath: workspace.proofs)) ?? [] : []
+        let proofs = names.contains("proofs") ? Self.names(in: workspace.proofs) : []
         hasProofSheet = proofs.contains("proof.pdf")
         hasThumbnail = proofs.contains("thumbnail.png")
         proofPages = proofs.compactMap { name -> Int? in
             guard name.hasPrefix("page-"), name.hasSuffix(".png") else { return nil }
             return Int(name.dropFirst(5).dropLast(4))
         }.sorted()
+    }
+
+    /// readdir(3) directly: FileManager's listing costs several times more, and this runs per request.
+    static func names(in directory: String) -> [String] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 }

@@ -25,7 +25,7 @@ public struct AccessToken: Sendable, Hashable {
     }
 
     public static func hash(of secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).hexadecimal
     }
 
     /// Token names appear in logs and CLI output: keep them to simple words.

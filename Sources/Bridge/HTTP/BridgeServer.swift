@@ -55,7 +55,7 @@ public struct BridgeServer: Sendable {
         let api = BridgeAPI(configuration: configuration, store: store, hooks: hooks, logger: logger)
         // Fractional seconds: events made within one second keep their order in createdAt filters.
         let coding = Configuration(dateTranscoder: FlexibleDateTranscoder(),
-                                   jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+                                   jsonEncodingOptions: [.withoutEscapingSlashes])
         try api.registerHandlers(on: router, serverURL: URL(string: "/")!, configuration: coding, middlewares: [ScopeMiddleware(), PlainHeaderMiddleware()])
         return router
     }

@@ -22,6 +22,8 @@ public protocol JobStore: Sendable {
     func jobCounts() async throws -> [JobState: Int]
     /// The job's transitions, oldest first.
     func events(of id: JobID) async throws -> [JobEvent]
+    /// The job and its transitions, read together (one consistent snapshot, one round trip).
+    func jobWithEvents(_ id: JobID) async throws -> (Job, [JobEvent])?
     /// Every job's transitions with a global sequence above `sequence`, in order: the event feed.
     func events(after sequence: Int64, limit: Int) async throws -> [JobEvent]
     /// The highest global sequence written so far (0 for an empty store).

@@ -14,9 +14,13 @@ extension SQLiteJobStore: AccessTokenStore {
     }
 
     public func token(withHash sha256: String) async throws -> AccessToken? {
-        try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM access_token WHERE sha256 = ?", arguments: [sha256]).map(Self.token(from:))
+        if let cached = tokenCache.lookup(sha256) { return cached }
+        let token = try readNow { db in
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM access_token WHERE sha256 = ?"), arguments: [sha256])
+                .map(Self.token(from:))
         }
+        tokenCache.store(token, for: sha256)
+        return token
     }
 
     public func tokens() async throws -> [AccessToken] {
@@ -30,6 +34,7 @@ extension SQLiteJobStore: AccessTokenStore {
             try db.execute(sql: "DELETE FROM access_token WHERE name = ?", arguments: [name])
             guard db.changesCount == 1 else { throw AccessTokenError.notFound(name) }
         }
+        tokenCache.clear()
     }
 
     public func markUsed(_ name: String, at date: Date) async throws {

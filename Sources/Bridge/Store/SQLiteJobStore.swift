@@ -8,6 +8,7 @@ import Pipeline
 /// Reads run concurrently with the agent's writes, so `hotfolder-agent jobs ...` works while the agent runs.
 public final class SQLiteJobStore: JobStore {
     let writer: any DatabaseWriter
+    let tokenCache = TokenLookupCache()
 
     /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
     public convenience init(path: String) throws {
@@ -128,7 +129,7 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func job(_ id: JobID) async throws -> Job? {
-        try await writer.read { db in try Self.fetchJob(db, id) }
+        try readNow { db in try Self.fetchJob(db, id) }
     }
 
     public func jobs(matching filter: JobFilter) async throws -> [Job] {
@@ -163,10 +164,19 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func events(of id: JobID) async throws -> [JobEvent] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM job_event WHERE jobId = ? ORDER BY sequence", arguments: [id.rawValue])
-                .map(Self.event(from:))
+        try readNow { db in try Self.fetchEvents(db, id) }
+    }
+
+    public func jobWithEvents(_ id: JobID) async throws -> (Job, [JobEvent])? {
+        try readNow { db in
+            guard let job = try Self.fetchJob(db, id) else { return nil }
+            return (job, try Self.fetchEvents(db, id))
         }
+    }
+
+    private static func fetchEvents(_ db: Database, _ id: JobID) throws -> [JobEvent] {
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM job_event WHERE jobId = ? ORDER BY sequence"), arguments: [id.rawValue])
+            .map(Self.event(from:))
     }
 
     public func jobCounts() async throws -> [JobState: Int] {
@@ -249,7 +259,21 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
+    /// A point read on the calling thread, outside a transaction. GRDB's async read hops to a reader queue and
+    /// back and wraps the read in BEGIN/COMMIT, which for a read by primary key costs more than the read
+    /// itself; the bridge makes one per request. WAL readers never wait for the writer, so the cooperative
+    /// thread is held only for the microseconds of the query. Without the transaction, two statements may see
+    /// two commits; callers use it only where that is harmless (a job and its history, read for display).
+    func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+        if let pool = writer as? DatabasePool { return try pool.unsafeReentrantRead(body) }
+        return try writer.read(body)
+    }
+
     // MARK: Rows
+
+    /// Product and order columns repeat across thousands of jobs (one spelling per hot folder and order
+    /// type); decoding each distinct text once keeps JSON parsing out of every row read.
+    private static let decodedColumns = DecodedJSONColumns()
 
     private static func appendEvent(_ db: Database, job: JobID, from: JobState?, to: JobState, at: Date, detail: String?) throws {
         let sequence = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM job_event WHERE jobId = ?",
@@ -259,7 +283,7 @@ public final class SQLiteJobStore: JobStore {
     }
 
     private static func fetchJob(_ db: Database, _ id: JobID) throws -> Job? {
-        try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [id.rawValue]).map(job(from:))
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM job WHERE id = ?"), arguments: [id.rawValue]).map(job(from:))
     }
 
     private static func job(from row: Row) throws -> Job {
@@ -272,9 +296,9 @@ public final class SQLiteJobStore: JobStore {
         return Job(id: id, status: status, hotfolder: row["hotfolder"], fileName: row["fileName"],
                    claimedPath: row["claimedPath"], originalPath: row["originalPath"], sha256: row["sha256"],
                    sizeBytes: row["sizeBytes"], kind: (row["kind"] as String?).flatMap(ArtworkKind.init(rawValue:)),
-                   externalId: row["externalId"], product: try decode(productText) as ProductSpec,
+                   externalId: row["externalId"], product: try decodedColumns.product(productText),
                    failureReason: row["failureReason"], createdAt: row["createdAt"], updatedAt: row["updatedAt"],
-                   order: try decode(row["jobOrder"] as String? ?? "{}"))
+                   order: try decodedColumns.order(row["jobOrder"] as String? ?? "{}"))
     }
 
     private static func event(from row: Row) throws -> JobEvent {
@@ -294,7 +318,4 @@ public final class SQLiteJobStore: JobStore {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    private static func decode<T: Decodable>(_ text: String) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(text.utf8))
-    }
 }
