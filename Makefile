@@ -32,6 +32,7 @@ test: deps
 
 # Speed figures, each beside a reference tool measured in the same run; writes docs/benchmarks.md.
 bench: deps
+	@./scripts/ensure-packages.sh --bench
 	$(SWIFT) build -c release --product hotfolder-agent
 	python3 scripts/bench.py --binary "$$($(SWIFT) build -c release --show-bin-path)/hotfolder-agent" --output docs/benchmarks.md
 

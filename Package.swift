@@ -30,12 +30,14 @@ let package = Package(
         .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
         .systemLibrary(name: "CInotify", providers: [.apt(["libinotifytools0-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // TIFF artwork: none of the libraries above decodes TIFF (Poppler and Cairo do not read it).
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
 
         // Pipeline reaches Cairo through CPoppler (poppler.h includes cairo.h; its shim adds cairo-pdf.h):
         // importing CCairo beside it would give Swift two copies of Cairo's types in one module.
         .target(
             name: "Pipeline",
-            dependencies: ["CPoppler", "CQPDF"]
+            dependencies: ["CPoppler", "CQPDF", "CTIFF"]
         ),
         .target(
             name: "Bridge",

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the agent builds and runs with, when missing. As root it runs apt-get;
 # otherwise it prints the exact command to run and stops. `--test` adds what the test suite drives:
-# curl, and headless Chromium with its WebDriver for the customer proof page.
+# curl, and headless Chromium with its WebDriver for the customer proof page; `--bench` adds wrk.
 set -euo pipefail
 
 packages=(
   pkg-config libsqlite3-dev
-  libpoppler-glib-dev libcairo2-dev libqpdf-dev libinotifytools0-dev libcurl4-openssl-dev
+  libpoppler-glib-dev libcairo2-dev libqpdf-dev libinotifytools0-dev libcurl4-openssl-dev libtiff-dev
   poppler-utils qpdf inotify-tools
 )
-if [ "${1:-}" = "--test" ]; then
-  packages+=(curl chromium chromium-driver)
-fi
+case "${1:-}" in
+  --test) packages+=(curl chromium chromium-driver) ;;
+  --bench) packages+=(wrk) ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do

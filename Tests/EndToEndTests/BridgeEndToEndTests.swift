@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct BridgeEndToEndTests {
     private func startAgent() async throws -> (RunningAgent, port: Int, token: String) {
         let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: [1, 2]}",
-                                     folderSettings: "approval: required\nfilename_pattern: '^(?<externalId>ORD-[0-9]+)_'")
+                                     folderSettings: "approval: required\nfilename_pattern: '^(?<externalId>ORD-[0-9]+)_(?<side>[a-z]+)'\noutput_name: '{externalId}-{side}'")
         let token = try agent.cli(["token", "create", "--name", "mis", "--scopes", "jobs:read,jobs:write,jobs:approve"])
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.hasPrefix("hfa_"))
@@ -51,7 +51,9 @@ import Testing
         _ = try await waitForStatus("print_ready", of: id, agent: agent, port: port, token: token)
         let printReady = try await sendHTTP("GET", port: port, "/api/v1/jobs/\(id)/files/print-ready", bearer: token)
         #expect(printReady.status == 200 && printReady.body.starts(with: Data("%PDF".utf8)))
-        #expect(agent.files(in: "out/print-ready") == ["ORD-42_front.pdf"])
+        // Named from the pattern's groups (output_name), the original keeps its own name.
+        #expect(agent.files(in: "out/print-ready") == ["ORD-42-front.pdf"])
+        #expect(agent.files(in: "originals") == ["ORD-42_front.pdf"])
 
         let feed = try await sendHTTP("GET", port: port, "/api/v1/events?after=0", bearer: token)
         let types = (feed.json["events"] as? [[String: Any]] ?? []).map { $0["type"] as? String ?? "" }

@@ -88,14 +88,17 @@ import Testing
         #expect(agent.files(in: "originals") == ["photo.jpg"])
     }
 
-    @Test func tiffFailsWithAReasonInsteadOfAPrintReadyFile() async throws {
-        let agent = try RunningAgent(product: "{pages: 1}")
+    @Test func aCMYKTIFFBecomesAPrintReadyCMYKPDF() async throws {
+        let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: 1}")
         try await agent.start()
         defer { agent.stop() }
-        try agent.drop(try Data(contentsOf: Corpus.file("pypdf_smile-lzw.tiff")), as: "scan.tif")
+        try agent.drop(TIFFFixture.make(width: 1075, height: 720, mode: .cmyk), as: "scan.tif")
         let jobs = try await agent.waitForTerminalJobs(1)
-        #expect(jobs.first?["status"] as? String == "failed")
-        #expect((jobs.first?["failureReason"] as? String)?.contains("TIFF files cannot be made print-ready yet") == true)
-        #expect(agent.files(in: "error") == ["scan.tif", "scan.tif.reason.txt"])
+        #expect(jobs.first?["status"] as? String == "print_ready", "\(jobs.first?["failureReason"] ?? "")")
+        let printReady = agent.folder().appendingPathComponent("out/print-ready/scan.pdf").path
+        let images = try runTool("pdfimages", "-list", printReady)
+        #expect(images.contains("cmyk") && images.contains("1075") && images.contains("720"), "\(images)")
+        #expect(try pdfinfoBox("TrimBox", of: printReady) == [8.50, 8.50, 249.45, 164.41])
+        #expect(agent.files(in: "originals") == ["scan.tif"])
     }
 }

@@ -259,3 +259,46 @@ public func runProgram(_ program: String, _ arguments: [String]) throws -> (stat
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+/// Uncompressed 8-bit TIFF files for tests: grey (1 sample), RGB (3) or CMYK (4), 300 ppi, filled with
+/// `sample(x, y, channel)`.
+public enum TIFFFixture {
+    public enum Mode: Sendable { case gray, rgb, cmyk }
+
+    public static func make(width: Int, height: Int, mode: Mode, sample: (Int, Int, Int) -> UInt8 = { x, y, c in UInt8((x * 7 + y * 3 + c * 50) & 0xFF) }) -> Data {
+        let channels = switch mode { case .gray: 1; case .rgb: 3; case .cmyk: 4 }
+        let photometric: UInt16 = switch mode { case .gray: 1; case .rgb: 2; case .cmyk: 5 }
+        var pixels = [UInt8]()
+        pixels.reserveCapacity(width * height * channels)
+        for y in 0..<height { for x in 0..<width { for c in 0..<channels { pixels.append(sample(x, y, c)) } } }
+        // Layout: header, pixel data, BitsPerSample values, resolution rationals, then the directory.
+        var data = Data([0x49, 0x49, 42, 0])
+        func u16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
+        func u32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)] }
+        let pixelOffset = 8
+        let bitsOffset = pixelOffset + pixels.count
+        let resolutionOffset = bitsOffset + channels * 2
+        let directoryOffset = resolutionOffset + 16
+        data.append(contentsOf: u32(UInt32(directoryOffset)))
+        data.append(contentsOf: pixels)
+        for _ in 0..<channels { data.append(contentsOf: u16(8)) }
+        data.append(contentsOf: u32(300) + u32(1) + u32(300) + u32(1))
+        var entries: [(UInt16, UInt16, UInt32, UInt32)] = [  // tag, type, count, value or offset
+            (256, 4, 1, UInt32(width)), (257, 4, 1, UInt32(height)),
+            (258, 3, UInt32(channels), channels == 1 ? 8 : UInt32(bitsOffset)),
+            (259, 3, 1, 1), (262, 3, 1, UInt32(photometric)), (273, 4, 1, UInt32(pixelOffset)),
+            (277, 3, 1, UInt32(channels)), (278, 4, 1, UInt32(height)), (279, 4, 1, UInt32(pixels.count)),
+            (282, 5, 1, UInt32(resolutionOffset)), (283, 5, 1, UInt32(resolutionOffset + 8)), (284, 3, 1, 1), (296, 3, 1, 2),
+        ]
+        if mode == .cmyk { entries.append((332, 3, 1, 1)) }
+        entries.sort { $0.0 < $1.0 }
+        data.append(contentsOf: u16(UInt16(entries.count)))
+        for (tag, type, count, value) in entries {
+            data.append(contentsOf: u16(tag) + u16(type) + u32(count))
+            // SHORT values sit left-justified in the 4-byte field.
+            data.append(contentsOf: type == 3 && count == 1 ? u16(UInt16(value)) + [0, 0] : u32(value))
+        }
+        data.append(contentsOf: u32(0))
+        return data
+    }
+}

@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+@testable import Pipeline
 import TestFixtures
 import Testing
 
@@ -45,11 +45,49 @@ import Testing
         #expect(placements == 9)
     }
 
-    @Test func tiffIsRefusedWithAReason() throws {
+    /// pdfimages -list fields of the first image: width, height, colour, components, bits per component.
+    func firstImage(_ pdf: String) throws -> [String] {
+        let line = try tool("pdfimages", "-list", pdf).split(separator: "\n").dropFirst(2).first.map(String.init) ?? ""
+        return line.split(separator: " ").map(String.init)
+    }
+
+    @Test(arguments: [(TIFFFixture.Mode.cmyk, "cmyk", "4"), (.gray, "gray", "1"), (.rgb, "rgb", "3")])
+    func tiffKeepsItsColourSpaceAndPixels(mode: TIFFFixture.Mode, colour: String, components: String) throws {
+        let directory = try makeTemporaryDirectory("raster")
+        let input = directory.appendingPathComponent("art.tif").path
+        // 85 x 55 mm plus 3 mm bleed at 300 ppi: 1075 x 720 px.
+        try TIFFFixture.make(width: 1075, height: 720, mode: mode).write(to: URL(fileURLWithPath: input))
+        let info = try RasterHeaderReader().read(fileAt: input, kind: .tiff)
+        let output = directory.appendingPathComponent("out.pdf").path
+        try RasterToPDF(product: cardOrder).write(imageAt: input, kind: .tiff, info: info, to: output)
+        let image = try firstImage(output)
+        #expect(image.count > 8 && image[3] == "1075" && image[4] == "720", "\(image)")
+        #expect(image[5] == colour && image[6] == components && image[7] == "8", "\(image)")
+        // The samples are the TIFF's own, byte for byte.
+        let tiff = try TIFFImage.read(path: input)
+        let file = try QPDFFile(path: output)
+        let objects = try #require(file.page(at: 0).inherited("Resources")?["XObject"])
+        let streams = objects.keys.compactMap { objects[$0] }.filter { $0["Subtype"]?.name == "Image" }
+        #expect(streams.first?.streamData().map { [UInt8]($0) } == tiff.samples)
+        #expect(try tool("qpdf", "--check", output).contains("No syntax or stream encoding errors"))
+    }
+
+    @Test func otherTIFFsAreDecodedToRGB() throws {
         let output = try makeTemporaryDirectory("raster").appendingPathComponent("out.pdf").path
+        let input = Corpus.file("pypdf_smile-lzw.tiff").path
+        let info = try RasterHeaderReader().read(fileAt: input, kind: .tiff)
+        try RasterToPDF(product: cardOrder).write(imageAt: input, kind: .tiff, info: info, to: output)
+        let image = try firstImage(output)
+        #expect(image.count > 8 && image[3] == "16" && image[4] == "16" && image[5] == "rgb", "\(image)")
+    }
+
+    @Test func aBrokenTIFFIsRefusedWithAReason() throws {
+        let directory = try makeTemporaryDirectory("raster")
+        let input = directory.appendingPathComponent("broken.tif").path
+        try Data(TIFFFixture.make(width: 100, height: 100, mode: .cmyk).prefix(300)).write(to: URL(fileURLWithPath: input))
         #expect(throws: PrintReadyError.self) {
-            try RasterToPDF(product: cardOrder).write(imageAt: Corpus.file("pypdf_smile-lzw.tiff").path, kind: .tiff,
-                                                      info: RasterInfo(widthPx: 16, heightPx: 16, colourMode: .rgb), to: output)
+            try RasterToPDF(product: cardOrder).write(imageAt: input, kind: .tiff, info: RasterInfo(widthPx: 100, heightPx: 100, colourMode: .cmyk),
+                                                      to: directory.appendingPathComponent("out.pdf").path)
         }
     }
 }

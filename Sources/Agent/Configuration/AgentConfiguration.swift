@@ -74,6 +74,8 @@ struct HotFolderConfiguration: Sendable, Equatable {
     var ignore: [String]
     /// A regular expression with named groups (orderReference, externalId, ...) matched against file names.
     var filenamePattern: String?
+    /// Template for output names from the pattern's groups ("{orderReference}-{side}"); nil keeps the original's.
+    var outputName: String? = nil
     var callbackURL: String?
     var maxConcurrent: Int
     var ticket: TicketPolicy = .optional

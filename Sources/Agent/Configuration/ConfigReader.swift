@@ -16,7 +16,8 @@ struct ConfigReader {
 
     static let topLevelKeys = ["state_dir", "workers", "limits", "bridge", "callbacks", "hotfolders"]
     static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
-                                "ignore", "filename_pattern", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks", "generate_bleed"]
+                                "ignore", "filename_pattern", "output_name", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks",
+                                "generate_bleed"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
     static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "finishing"]
 
@@ -232,6 +233,18 @@ struct ConfigReader {
             }
         }
         if let timeout = fields["ticket_timeout"].flatMap({ duration($0, key: "ticket_timeout") }) { configuration.ticketTimeout = timeout }
+        if let node = fields["output_name"], let text = scalar(node, key: "output_name") {
+            let known = OutputNaming.knownPlaceholders(pattern: pattern)
+            let unknown = OutputNaming.placeholders(in: text).filter { !known.contains($0) }
+            if text.contains("/") {
+                report(node, "'output_name' is a name, not a path: remove the '/'")
+            } else if !unknown.isEmpty {
+                report(node, "'output_name' uses {\(unknown.joined(separator: "}, {"))}, which is not a group of 'filename_pattern' "
+                       + "nor one of {name}, {externalId}, {job}")
+            } else {
+                configuration.outputName = text
+            }
+        }
         return configuration
     }
 

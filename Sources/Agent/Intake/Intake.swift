@@ -44,7 +44,8 @@ struct Intake: Sendable {
             ticketProblem = .missing(fileName: name, waitedSeconds: Int(folder.ticketTimeout.seconds))
         }
         // A file whose name yields the externalId of an API job waiting for its file becomes that job's file.
-        let id = await awaitingJob(for: name) ?? JobID.generate()
+        let waitingJob = await awaitingJob(for: name)
+        let id = waitingJob ?? JobID.generate()
         let claimDirectory = folder.layout.work + "/" + id.rawValue
         let claimedPath = claimDirectory + "/" + name
         let inbox = folder.layout.inbox
@@ -69,6 +70,7 @@ struct Intake: Sendable {
         }
         do {
             let problem = try await Self.record(id: id, claimedPath: claimedPath, kind: kind, folder: folder, store: store,
+                                                forWaitingJob: waitingJob != nil,
                                                 detail: "claimed \(name) from the inbox (\(evidence.rawValue))"
                                                     + (ticketName.map { " with its ticket \($0)" } ?? ""))
             logger.info("claimed file", metadata: ["job": "\(id)", "hotfolder": "\(folderName)", "file": "\(name)",
@@ -90,7 +92,7 @@ struct Intake: Sendable {
     /// and recovery's adoption. Returns the ticket's problem when it could not be used (the job then fails).
     @discardableResult
     static func record(id: JobID, claimedPath: String, kind: ArtworkKind?, folder: HotFolderConfiguration,
-                       store: any JobStore, detail: String) async throws -> TicketError? {
+                       store: any JobStore, forWaitingJob: Bool = false, detail: String) async throws -> TicketError? {
         let (sha256, size) = try await Blocking.run { try FileOperations.sha256(of: claimedPath) }
         let name = FileOperations.fileName(of: claimedPath)
         var ticket: SidecarTicket?
@@ -106,7 +108,7 @@ struct Intake: Sendable {
                 problem = .invalid(fileName: ticketName, reason: "it cannot be read")
             }
         }
-        if let waiting = try await store.job(id), waiting.status == .awaitingFile {
+        if forWaitingJob, let waiting = try await store.job(id), waiting.status == .awaitingFile {
             try await store.transition(id, to: .received, detail: detail + " for the waiting job \(waiting.externalId ?? "")",
                                        update: JobUpdate(arrivedFile: ArrivedFile(
                                            fileName: name, claimedPath: claimedPath, sha256: sha256, sizeBytes: size, kind: kind,

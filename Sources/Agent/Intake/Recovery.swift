@@ -32,7 +32,7 @@ struct Recovery: Sendable {
                 if job == nil || job?.status == .awaitingFile, let file = files.first(where: { !SidecarTicket.isTicketName($0) }) ?? files.first {
                     let path = directory + "/" + file
                     try await Intake.record(id: id, claimedPath: path, kind: try? ArtworkKind.sniff(fileAt: path), folder: folder,
-                                            store: store, detail: "adopted \(file) from the claim area after a restart")
+                                            store: store, forWaitingJob: job != nil, detail: "adopted \(file) from the claim area after a restart")
                     logger.info("adopted claimed file after a restart", metadata: ["job": "\(id)", "hotfolder": "\(folder.name)", "file": "\(file)"])
                     adopted += 1
                 } else if files.isEmpty, job == nil || job?.status.isTerminal == true {

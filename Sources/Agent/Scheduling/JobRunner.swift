@@ -83,7 +83,7 @@ struct JobRunner: Sendable {
                                  "--converted", workspace.converted, "--generate-bleed", folder.generateBleed.rawValue]
                 if let externalId = job.externalId { arguments += ["--external-id", externalId] }
                 try await runStage(.proof, job: job, folder: folder, arguments: arguments, workspace: workspace)
-                let stem = Self.stem(job.fileName)
+                let stem = OutputNaming(folder: folder).stem(for: job)
                 let files = (try? FileManager.default.contentsOfDirectory(atPath: workspace.proofs)) ?? []
                 for file in files.sorted() where !file.hasPrefix(".") {
                     let name = file == ProofSet.sheetName ? stem + ".proof.pdf" : stem + "-" + file
@@ -105,7 +105,7 @@ struct JobRunner: Sendable {
                     "--product", try Self.json(job.product), "--marks", folder.marks.rawValue,
                 ], workspace: workspace)
                 try await publisher.publish(workspace.printReady, as: "print-ready", into: folder.layout.printReady,
-                                            name: Self.stem(job.fileName) + ".pdf")
+                                            name: OutputNaming(folder: folder).stem(for: job) + ".pdf")
             }
             try await publishReports(publisher, workspace: workspace, job: job, folder: folder)
             try await finisher.finish(job, as: .printReady, reason: nil, folder: folder, logger: logger)
@@ -118,10 +118,10 @@ struct JobRunner: Sendable {
     private func publishReports(_ publisher: OutputPublisher, workspace: JobWorkspace, job: Job,
                                 folder: HotFolderConfiguration) async throws {
         try await publisher.publish(workspace.report, as: "report", into: folder.layout.reports,
-                                    name: Self.stem(job.fileName) + ".report.json")
+                                    name: OutputNaming(folder: folder).stem(for: job) + ".report.json")
         if FileOperations.exists(workspace.reportHTML) {
             try await publisher.publish(workspace.reportHTML, as: "report-html", into: folder.layout.reports,
-                                        name: Self.stem(job.fileName) + ".report.html")
+                                        name: OutputNaming(folder: folder).stem(for: job) + ".report.html")
         }
     }
 

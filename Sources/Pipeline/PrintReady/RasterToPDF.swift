@@ -3,7 +3,8 @@ import Foundation
 
 /// Turns an image file into a one-page PDF of trim plus bleed with the image scaled to cover it, for the
 /// proof and print-ready stages. JPEG data is embedded as it is (Cairo's MIME data), so a CMYK JPEG stays
-/// CMYK and is not recompressed; PNG is decoded by Cairo. Boxes are set afterwards with qpdf
+/// CMYK and is not recompressed; PNG is decoded by Cairo; a TIFF's samples (CMYK, grey or RGB) replace
+/// Cairo's placeholder image afterwards (`TIFFEmbedding`). Boxes are set afterwards with qpdf
 /// (`PrintReadyPDF`), since Cairo cannot write them.
 public struct RasterToPDF: Sendable {
     public enum BleedGeneration: String, Sendable, Hashable, Codable, CaseIterable { case none, mirror }
@@ -23,7 +24,8 @@ public struct RasterToPDF: Sendable {
                                              height: .points(Double(info.displayedHeightPx) * 72 / ppi))
         let bleed = product.bleed?.points ?? 0
         let page = (width: trim.width.points + 2 * bleed, height: trim.height.points + 2 * bleed)
-        let image = try surface(for: path, kind: kind, info: info)
+        let tiff = kind == .tiff ? try TIFFImage.read(path: path) : nil
+        let image = try surface(for: path, kind: kind, info: info, tiff: tiff)
         defer { cairo_surface_destroy(image) }
         guard let pdf = cairo_pdf_surface_create(output, page.width, page.height), let context = cairo_create(pdf) else {
             throw .unsupported("Cairo cannot create \(output)")
@@ -53,6 +55,10 @@ public struct RasterToPDF: Sendable {
         cairo_show_page(context)
         let status = cairo_surface_status(pdf)
         guard status == CAIRO_STATUS_SUCCESS else { throw .unsupported(String(cString: cairo_status_to_string(status))) }
+        if let tiff {
+            cairo_surface_finish(pdf)
+            try TIFFEmbedding.embed(tiff, inPDFAt: output)
+        }
     }
 
     /// Draws the image centred at the origin, turned upright by its EXIF orientation, scaled to cover `cover`.
@@ -77,7 +83,7 @@ public struct RasterToPDF: Sendable {
 
     /// A Cairo surface for the image: for JPEG a blank surface carrying the file as MIME data (what the PDF
     /// surface embeds), for PNG the decoded pixels.
-    private func surface(for path: String, kind: ArtworkKind, info: RasterInfo) throws(PrintReadyError) -> OpaquePointer {
+    private func surface(for path: String, kind: ArtworkKind, info: RasterInfo, tiff: TIFFImage?) throws(PrintReadyError) -> OpaquePointer {
         switch kind {
         case .jpeg:
             guard let data = FileManager.default.contents(atPath: path) else { throw .unsupported("the JPEG cannot be read") }
@@ -97,7 +103,12 @@ public struct RasterToPDF: Sendable {
             }
             return surface
         case .tiff:
-            throw .unsupported("TIFF files cannot be made print-ready yet; send a PDF, JPEG or PNG")
+            // A placeholder of the image's size; its pixels are replaced by the TIFF's own after layout.
+            guard let tiff, let sized = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(tiff.width), Int32(tiff.height)),
+                  cairo_surface_status(sized) == CAIRO_STATUS_SUCCESS else {
+                throw .unsupported("the TIFF is too large (\(info.widthPx) x \(info.heightPx) px)")
+            }
+            return sized
         case .pdf:
             throw .unsupported("a PDF is not an image")
         }

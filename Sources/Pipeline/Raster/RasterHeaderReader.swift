@@ -5,18 +5,25 @@ import Foundation
 public struct RasterHeaderReader: Sendable {
     public init() {}
 
-    /// How much of the file is read: headers, Exif and TIFF IFDs live near the start.
+    /// How much of a JPEG or PNG is read: their headers and Exif live near the start.
     static let headerLimit = 1 << 20
 
     public func read(fileAt path: String, kind: ArtworkKind) throws(ArtworkError) -> RasterInfo {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .missing(path: path) }
+        // A TIFF's directory may sit anywhere, often after megabytes of pixels: libtiff finds it.
+        if kind == .tiff {
+            guard let info = TIFFImage.info(path: path), info.widthPx > 0, info.heightPx > 0 else {
+                throw .unreadable(path: path, reason: "its TIFF header is damaged")
+            }
+            return info
+        }
         defer { try? handle.close() }
         let bytes = [UInt8]((try? handle.read(upToCount: Self.headerLimit)) ?? Data())
         let info: RasterInfo?
         switch kind {
         case .jpeg: info = Self.jpeg(bytes)
         case .png: info = Self.png(bytes)
-        case .tiff: info = Self.tiff(bytes, base: 0).map { $0.info }
+        case .tiff: info = nil
         case .pdf: info = nil
         }
         guard let info, info.widthPx > 0, info.heightPx > 0 else {

@@ -166,6 +166,19 @@ extension QPDFObject {
     func set(_ key: String, to object: QPDFObject) {
         qpdf_oh_replace_key(file.data, handle, "/" + key, object.handle)
     }
+
+    /// Gives a stream new, uncompressed data (the writer compresses it) and new dictionary entries, written
+    /// as PDF syntax ("/DeviceCMYK", "8"). For images this agent made itself, never for customer content.
+    func replaceStreamData(_ bytes: [UInt8], entries: [String: String], removing: [String]) {
+        guard isStream else { return }
+        bytes.withUnsafeBufferPointer { buffer in
+            qpdf_oh_replace_stream_data(file.data, handle, buffer.baseAddress, buffer.count,
+                                        qpdf_oh_new_null(file.data), qpdf_oh_new_null(file.data))
+        }
+        let dictionary = qpdf_oh_get_dict(file.data, handle)
+        for key in removing { qpdf_oh_remove_key(file.data, dictionary, "/" + key) }
+        for (key, value) in entries { qpdf_oh_replace_key(file.data, dictionary, "/" + key, qpdf_oh_parse(file.data, value)) }
+    }
 }
 
 extension QPDFFile {
@@ -192,10 +205,11 @@ extension QPDFFile {
 
     /// Writes the file with object streams (the object dictionaries compressed), every existing stream's
     /// data byte for byte as it was: customer content, fonts and images are not re-encoded.
-    func write(to path: String) throws(PrintReadyError) {
+    /// `recompressing` is for PDFs the agent made itself: uncompressed streams get compressed.
+    func write(to path: String, recompressing: Bool = false) throws(PrintReadyError) {
         if qpdf_init_write(data, path) & QPDF_ERRORS != 0 { throw .qpdf(stage: "write", message: lastErrorText) }
         qpdf_set_object_stream_mode(data, qpdf_o_generate)
-        qpdf_set_stream_data_mode(data, qpdf_s_preserve)
+        qpdf_set_stream_data_mode(data, recompressing ? qpdf_s_compress : qpdf_s_preserve)
         if qpdf_write(data) & QPDF_ERRORS != 0 { throw .qpdf(stage: "write", message: lastErrorText) }
     }
 
