@@ -228,10 +228,15 @@ def bridge_speed(binary, jobs):
             f.write(report)
         for name in ["report.html", "print-ready.pdf", "proofs/page-1.png", "proofs/page-2.png", "proofs/thumbnail.png", "proofs/proof.pdf"]:
             open(os.path.join(workspace, name), "wb").close()
-    script = os.path.join(root, "jobs.lua")
-    with open(script, "w") as f:
-        f.write("ids = {" + ",".join(f'"{job}"' for job in polled) + "}\n"
-                "request = function()\n  return wrk.format(nil, \"/api/v1/jobs/\" .. ids[math.random(#ids)])\nend\n")
+    def lua(name, chosen):
+        path = os.path.join(root, name)
+        with open(path, "w") as f:
+            f.write("ids = {" + ",".join(f'"{job}"' for job in chosen) + "}\n"
+                    "request = function()\n  return wrk.format(nil, \"/api/v1/jobs/\" .. ids[math.random(#ids)])\nend\n")
+        return path
+    script = lua("polled.lua", polled)
+    # Every job of the store at random: almost no answer is asked for twice within the cache's second.
+    everything = lua("all.lua", ids)
     log = os.path.join(root, "agent.log")
     agent = subprocess.Popen([binary, "run", "--config", config], stdout=open(log, "w"), stderr=subprocess.STDOUT)
     try:
@@ -239,11 +244,12 @@ def bridge_speed(binary, jobs):
         wrk(f"http://127.0.0.1:{port}/healthz", seconds=2)  # warm-up
         job = wrk(f"http://127.0.0.1:{port}/api/v1/jobs/{polled[0]}", token, script=script)
         health = wrk(f"http://127.0.0.1:{port}/healthz")
+        cold = wrk(f"http://127.0.0.1:{port}/api/v1/jobs/{polled[0]}", token, script=everything)
     finally:
         agent.terminate()
         agent.wait()
         shutil.rmtree(root, ignore_errors=True)
-    return {"startup": startup, "job": job, "health": health, "jobs": jobs}
+    return {"startup": startup, "job": job, "health": health, "cold": cold, "jobs": jobs}
 
 
 def row(name, agent, reference, unit="ms"):
@@ -315,16 +321,19 @@ def main():
         "",
         "## Bridge: GET /api/v1/jobs/{id} with a full store",
         "",
-        f"{bridge['jobs']:,} finished jobs with 7 transitions each in the store; wrk asks for 1,000 of them at random, each",
-        "with the workspace of a finished job (report, proofs, print-ready file). wrk, 2 threads, 32 connections, 10 s on",
+        f"{bridge['jobs']:,} finished jobs with 7 transitions each in the store. wrk, 2 threads, 32 connections, 10 s each on",
         "loopback, against the agent's own GET /healthz on the same server in the same run (no store access, no token).",
-        "Goal: at least 0.5 of /healthz.",
+        "Polled: wrk asks for 1,000 of the jobs at random, as an MIS polls its open orders; each has the workspace of",
+        "a finished job (report, proofs, print-ready file). An answer is kept while the job has no new commit and for",
+        "at most a second, so most of these are served from that cache. Every job: wrk asks for any of the",
+        f"{bridge['jobs']:,} at random, so nearly every answer is built from the store. Goal: at least 0.5 of /healthz.",
         "",
-        "| figure | GET /api/v1/jobs/{id} | GET /healthz | ratio |",
+        "| figure | requests per second | p99 latency | ratio to /healthz |",
         "|---|---|---|---|",
-        f"| requests per second | {bridge['job'][0]:,.0f} | {bridge['health'][0]:,.0f} | {bridge['job'][0] / bridge['health'][0]:.2f} |",
-        f"| p99 latency | {bridge['job'][1]} | {bridge['health'][1]} | |",
-        *([f"| errors | {'; '.join(bridge['job'][2]) or 'none'} | {'; '.join(bridge['health'][2]) or 'none'} | |"]),
+        f"| GET /healthz | {bridge['health'][0]:,.0f} | {bridge['health'][1]} | 1 |",
+        f"| GET /api/v1/jobs/{{id}}, 1,000 polled jobs | {bridge['job'][0]:,.0f} | {bridge['job'][1]} | {bridge['job'][0] / bridge['health'][0]:.2f} |",
+        f"| GET /api/v1/jobs/{{id}}, every job | {bridge['cold'][0]:,.0f} | {bridge['cold'][1]} | {bridge['cold'][0] / bridge['health'][0]:.2f} |",
+        *([f"| errors | {'; '.join(bridge['job'][2] + bridge['cold'][2]) or 'none'} | | |"]),
         "",
         f"Start-up with {bridge['jobs']:,} jobs in the store, from exec to /readyz answering 200: {bridge['startup'] * 1000:.0f} ms.",
         "",

@@ -169,3 +169,39 @@ final class EndedJobs: @unchecked Sendable {
     func add(_ id: JobID) { lock.withLock { list.append(id) } }
     var ids: [JobID] { lock.withLock { list } }
 }
+
+@Suite(.serialized) struct JobViewCacheTests {
+    @Test func aKeptAnswerNeverHidesACommitOfThisProcess() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let created = try await bridge.createJob()
+        let id = try #require(JobID(created))
+        #expect(try await bridge.send("GET", "/api/v1/jobs/\(id)").json["status"] as? String == "awaiting_file")
+        #expect(try await bridge.send("GET", "/api/v1/jobs/\(id)").json["status"] as? String == "awaiting_file")
+        try await bridge.store.transition(id, to: .cancelled)
+        #expect(try await bridge.send("GET", "/api/v1/jobs/\(id)").json["status"] as? String == "cancelled")
+        // Each answer still has its own request id and rate-limit count.
+        let first = try await bridge.send("GET", "/api/v1/jobs/\(id)")
+        let second = try await bridge.send("GET", "/api/v1/jobs/\(id)")
+        #expect(first.header("X-Request-Id") != second.header("X-Request-Id"))
+        #expect(first.header("X-RateLimit-Remaining") != second.header("X-RateLimit-Remaining"))
+        #expect(try await bridge.send("GET", "/api/v1/jobs/\(id)", token: "hfa_unknown").status == 401)
+    }
+
+    @Test func aChangeByAnotherProcessShowsSoon() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let created = try await bridge.createJob()
+        let id = try #require(JobID(created))
+        #expect(try await bridge.send("GET", "/api/v1/jobs/\(id)").json["status"] as? String == "awaiting_file")
+        // The CLI writes through a store of its own on the same file.
+        let other = try SQLiteJobStore(path: bridge.directory.appendingPathComponent("jobs.sqlite").path)
+        try await other.transition(id, to: .cancelled)
+        var status = ""
+        for _ in 0..<100 where status != "cancelled" {
+            status = try await bridge.send("GET", "/api/v1/jobs/\(id)").json["status"] as? String ?? ""
+            if status != "cancelled" { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(status == "cancelled")
+    }
+}

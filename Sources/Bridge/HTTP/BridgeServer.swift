@@ -43,6 +43,7 @@ public struct BridgeServer: Sendable {
         router.add(middleware: RequestLoggingMiddleware())
         router.add(middleware: AuthenticationMiddleware(tokens: store, limiter: RateLimiter(requestsPerMinute: configuration.requestsPerMinute),
                                                         maxJSONBodyBytes: 1 << 20))
+        router.add(middleware: JobViewResponseCache(store: store))
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: openAPIDocument)))

@@ -37,6 +37,9 @@ public protocol JobStore: Sendable {
     func outputs(of id: JobID) async throws -> [String: String]
     /// Records where the original is, or is about to be moved to, without a state change.
     func recordOriginalPath(_ id: JobID, path: String) async throws
+    /// How many changes to the job this process has committed: a view built at an earlier count is stale.
+    /// Other processes' changes (the CLI, other agents) are not counted; caches bound their age for those.
+    func localChangeCount(of id: JobID) -> UInt64
 }
 
 extension JobStore {

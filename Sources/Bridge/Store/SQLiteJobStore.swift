@@ -9,6 +9,9 @@ import Pipeline
 public final class SQLiteJobStore: JobStore {
     let writer: any DatabaseWriter
     let tokenCache = TokenLookupCache()
+    private let changes = JobChangeCounter()
+
+    public func localChangeCount(of id: JobID) -> UInt64 { changes.count(of: id) }
 
     /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
     public convenience init(path: String) throws {
@@ -91,6 +94,7 @@ public final class SQLiteJobStore: JobStore {
     public func create(_ job: Job, detail: String?, idempotency: IdempotencyRecord?) async throws -> IdempotencyRecord? {
         let product = try Self.encode(job.product)
         let order = try Self.encode(job.order)
+        defer { changes.bump(job.id) }
         return try await writer.write { db in
             if let idempotency {
                 // Replaced when stale, so a key can be reused after 24 h.
@@ -202,7 +206,8 @@ public final class SQLiteJobStore: JobStore {
 
     @discardableResult
     public func transition(_ id: JobID, to state: JobState, detail: String?, update: JobUpdate) async throws -> Job {
-        try await writer.write { db in
+        defer { changes.bump(id) }
+        return try await writer.write { db in
             guard var job = try Self.fetchJob(db, id) else { throw JobStoreError.notFound(id) }
             guard job.status.canMove(to: state) else {
                 throw JobStoreError.illegalTransition(id, from: job.status, to: state)
@@ -236,6 +241,7 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func recordOutput(_ id: JobID, name: String, path: String) async throws {
+        defer { changes.bump(id) }
         try await writer.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO job_output (jobId, name, path) VALUES (?, ?, ?)",
                            arguments: [id.rawValue, name, path])
@@ -253,6 +259,7 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func recordOriginalPath(_ id: JobID, path: String) async throws {
+        defer { changes.bump(id) }
         try await writer.write { db in
             try db.execute(sql: "UPDATE job SET originalPath = ? WHERE id = ?", arguments: [path, id.rawValue])
             guard db.changesCount == 1 else { throw JobStoreError.notFound(id) }
