@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "Bridge",
             dependencies: [
-                "Pipeline",
+                "Pipeline", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -74,6 +74,7 @@ let package = Package(
             "Bridge", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Bridge", "Pipeline", "TestFixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestFixtures"]),

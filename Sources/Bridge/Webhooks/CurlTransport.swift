@@ -1,0 +1,136 @@
+import CCurl
+import Dispatch
+import Foundation
+
+/// Outbound HTTP POSTs for callbacks and webhooks, with libcurl: the system CA store, proxies from the
+/// environment (http_proxy, https_proxy, no_proxy) as admins expect, no redirects followed, and each
+/// transfer run on a Dispatch queue of its own so a slow endpoint never holds a thread of Swift's
+/// cooperative pool.
+public final class CurlTransport: Sendable {
+    public struct Request: Sendable {
+        public var url: String
+        public var headers: [(name: String, value: String)]
+        public var body: Data
+
+        public init(url: String, headers: [(name: String, value: String)], body: Data) {
+            self.url = url
+            self.headers = headers
+            self.body = body
+        }
+    }
+
+    public struct Response: Sendable {
+        public var status: Int
+        /// Header names lowercased; the last value wins.
+        public var headers: [String: String]
+        /// The first `maximumBodyBytes` of the body, kept for the delivery log.
+        public var body: Data
+    }
+
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        case timedOut(String)
+        case unreachable(String)
+        case refused(String)
+
+        public var description: String {
+            switch self {
+            case .timedOut(let detail): "timed out: \(detail)"
+            case .unreachable(let detail): "could not connect: \(detail)"
+            case .refused(let detail): detail
+            }
+        }
+    }
+
+    let connectTimeout: Duration
+    let totalTimeout: Duration
+    let userAgent: String
+    static let maximumBodyBytes = 16 * 1024
+    private let queue = DispatchQueue(label: "hotfolder-agent.curl", qos: .utility, attributes: .concurrent)
+
+    public init(connectTimeout: Duration = .seconds(10), totalTimeout: Duration = .seconds(30), userAgent: String = "hotfolder-agent") {
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
+        self.userAgent = userAgent
+        Self.initialiseOnce
+    }
+
+    /// curl_global_init is not thread-safe; it runs once, before the first handle.
+    private static let initialiseOnce: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    public func post(_ request: Request) async throws(Failure) -> Response {
+        let result: Result<Response, Failure> = await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: self.perform(request)) }
+        }
+        return try result.get()
+    }
+
+    /// One blocking transfer on the calling (Dispatch) thread.
+    private func perform(_ request: Request) -> Result<Response, Failure> {
+        guard let curl = curl_easy_init() else { return .failure(.refused("libcurl could not start a transfer")) }
+        defer { curl_easy_cleanup(curl) }
+        let collected = Collected()
+        let context = Unmanaged.passUnretained(collected).toOpaque()
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
+        // Without this, curl sends "Expect: 100-continue" for larger bodies and waits for the server.
+        headerList = curl_slist_append(headerList, "Expect:")
+        defer { curl_slist_free_all(headerList) }
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let code: CURLcode = request.body.withUnsafeBytes { body in
+            errorBuffer.withUnsafeMutableBufferPointer { errors in
+                hfa_curl_set_pointer(curl, CURLOPT_URL, request.url)
+                hfa_curl_set_pointer(curl, CURLOPT_PROTOCOLS_STR, "http,https")
+                hfa_curl_set_long(curl, CURLOPT_POST, 1)
+                hfa_curl_set_pointer(curl, CURLOPT_POSTFIELDS, body.baseAddress)
+                hfa_curl_set_size(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+                hfa_curl_set_pointer(curl, CURLOPT_HTTPHEADER, headerList)
+                hfa_curl_set_pointer(curl, CURLOPT_USERAGENT, userAgent)
+                hfa_curl_set_long(curl, CURLOPT_FOLLOWLOCATION, 0)
+                hfa_curl_set_long(curl, CURLOPT_NOSIGNAL, 1)
+                hfa_curl_set_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout.components.seconds * 1000))
+                hfa_curl_set_long(curl, CURLOPT_TIMEOUT_MS, Int(totalTimeout.components.seconds * 1000))
+                hfa_curl_set_pointer(curl, CURLOPT_ERRORBUFFER, errors.baseAddress)
+                hfa_curl_set_callback(curl, CURLOPT_WRITEFUNCTION, { data, size, count, context in
+                    let collected = Unmanaged<Collected>.fromOpaque(context!).takeUnretainedValue()
+                    let length = size * count
+                    if let data, collected.body.count < CurlTransport.maximumBodyBytes {
+                        collected.body.append(Data(bytes: data, count: min(length, CurlTransport.maximumBodyBytes - collected.body.count)))
+                    }
+                    return length
+                })
+                hfa_curl_set_pointer(curl, CURLOPT_WRITEDATA, context)
+                hfa_curl_set_callback(curl, CURLOPT_HEADERFUNCTION, { data, size, count, context in
+                    let collected = Unmanaged<Collected>.fromOpaque(context!).takeUnretainedValue()
+                    let length = size * count
+                    if let data {
+                        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+                        if let colon = line.firstIndex(of: ":") {
+                            collected.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+                        }
+                    }
+                    return length
+                })
+                hfa_curl_set_pointer(curl, CURLOPT_HEADERDATA, context)
+                return curl_easy_perform(curl)
+            }
+        }
+        guard code == CURLE_OK else {
+            let message = errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+            let detail = message.isEmpty ? String(cString: curl_easy_strerror(code)) : String(decoding: message, as: UTF8.self)
+            switch code {
+            case CURLE_OPERATION_TIMEDOUT: return .failure(.timedOut(detail))
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .failure(.unreachable(detail))
+            default: return .failure(.refused(detail))
+            }
+        }
+        var status = 0
+        hfa_curl_get_long(curl, CURLINFO_RESPONSE_CODE, &status)
+        return .success(Response(status: status, headers: collected.headers, body: collected.body))
+    }
+
+    /// What the callbacks gather during one transfer (touched by that transfer's thread only).
+    private final class Collected {
+        var headers: [String: String] = [:]
+        var body = Data()
+    }
+}
