@@ -59,6 +59,13 @@ import Testing
         let types = (feed.json["events"] as? [[String: Any]] ?? []).map { $0["type"] as? String ?? "" }
         #expect(types == ["job.created", "job.uploaded", "job.preflighting", "job.preflight_passed", "job.proofing",
                           "job.proof_generated", "job.awaiting_approval", "job.approved", "job.producing", "job.print_ready"])
+        // The last event carries what a receiver needs without asking back: files, proof page, preflight.
+        let last = try #require((feed.json["events"] as? [[String: Any]])?.last?["data"] as? [String: Any])
+        let files = try #require(last["files"] as? [String: Any])
+        #expect((files["printReady"] as? String)?.hasSuffix("/api/v1/jobs/\(id)/files/print-ready") == true)
+        #expect((files["proofs"] as? [String])?.count == 1 && (last["proofPageUrl"] as? String)?.contains("/proof/\(id)?t=") == true)
+        let preflight = try #require(last["preflight"] as? [String: Any])
+        #expect(preflight["errors"] as? Int == 0 && preflight["findings"] is [[String: Any]])
     }
 
     @Test func aRejectedUploadLeavesItsOriginalInErrorWithTheReason() async throws {

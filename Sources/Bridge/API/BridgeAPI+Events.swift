@@ -5,7 +5,7 @@ extension BridgeAPI {
         let job = try await existingJob(input.path.id)
         let events = try await store.events(of: job.id)
         return .ok(.init(body: .json(.init(
-            events: events.map { EventResource.representation(of: $0, job: job, publicURL: configuration.publicURL) },
+            events: events.map { EventResource(resource: resource).representation(of: $0, job: job) },
             lastSequence: events.map(\.globalSequence).max() ?? 0))))
     }
 
@@ -21,7 +21,7 @@ extension BridgeAPI {
         var items: [Components.Schemas.Event] = []
         for event in events {
             if jobs[event.jobId] == nil { jobs[event.jobId] = try await store.job(event.jobId) }
-            items.append(EventResource.representation(of: event, job: jobs[event.jobId], publicURL: configuration.publicURL))
+            items.append(EventResource(resource: resource).representation(of: event, job: jobs[event.jobId]))
         }
         return .ok(.init(body: .json(.init(events: items, lastSequence: events.last?.globalSequence ?? after))))
     }

@@ -1,8 +1,11 @@
 import Foundation
 
-/// The public shape of a transition: `{"id":"evt_..","type":"job.<status>","sequence",..}`, shared by the
-/// event feed and, later, callbacks and webhooks.
-enum EventResource {
+/// The public shape of a transition: `{"id":"evt_..","type":"job.<status>","sequence",..,"data":{..}}`, the
+/// same for the event feed and for callbacks and webhooks. `data` tells the job's state and files as they
+/// are when the event is read, so a receiver can act on it without asking back.
+struct EventResource: Sendable {
+    let resource: JobResource
+
     static func eventId(_ sequence: Int64) -> String { "evt_\(sequence)" }
 
     /// A job's first event is job.created; its file arriving is job.uploaded; every other is job.<new status>.
@@ -12,12 +15,38 @@ enum EventResource {
         return .init(rawValue: "job." + event.to.rawValue) ?? .job_failed
     }
 
-    static func representation(of event: JobEvent, job: Job?, publicURL: String) -> Components.Schemas.Event {
-        Components.Schemas.Event(
-            id: eventId(event.globalSequence), _type: type(of: event), createdAt: event.at, sequence: event.globalSequence,
-            data: .init(jobId: event.jobId.rawValue, externalId: job?.externalId, hotfolder: job?.hotfolder,
-                        status: .init(rawValue: event.to.rawValue) ?? .failed,
-                        previousStatus: event.from.flatMap { .init(rawValue: $0.rawValue) }, detail: event.detail,
-                        jobUrl: publicURL + "/api/v1/jobs/" + event.jobId.rawValue))
+    /// Events after which the findings themselves travel along, not only their counts.
+    private static let findingsTravelWith: Set<JobState> = [.preflightPassed, .preflightFailed, .printReady, .failed, .rejected]
+
+    func representation(of event: JobEvent, job: Job?) -> Components.Schemas.Event {
+        let publicURL = resource.configuration.publicURL
+        var data = Components.Schemas.EventData(
+            jobId: event.jobId.rawValue, externalId: job?.externalId, hotfolder: job?.hotfolder,
+            status: .init(rawValue: event.to.rawValue) ?? .failed,
+            previousStatus: event.from.flatMap { .init(rawValue: $0.rawValue) }, detail: event.detail,
+            jobUrl: publicURL + "/api/v1/jobs/" + event.jobId.rawValue)
+        if let job {
+            let workspace = JobWorkspace(jobsDirectory: resource.configuration.jobsDirectory, id: job.id)
+            let contents = WorkspaceContents(workspace)
+            let links = resource.links(of: job, contents: contents)
+            data.files = .init(original: links.original, printReady: links.printReady, proofSheet: links.proofSheet,
+                               proofs: links.proofs, report: links.report, reportHtml: links.reportHtml)
+            data.proofPageUrl = links.proofPage
+            if contents.hasReport, let summary = ReportSummaryCache.shared.summary(ofReportAt: workspace.report) {
+                data.preflight = .init(result: .init(rawValue: summary.result.rawValue) ?? .fail, errors: summary.errors,
+                                       warnings: summary.warnings,
+                                       findings: Self.findingsTravelWith.contains(event.to) ? Self.findings(ofReportAt: workspace.report) : nil)
+            }
+            data.error = JobResource.error(of: job)
+        }
+        return Components.Schemas.Event(id: Self.eventId(event.globalSequence), _type: Self.type(of: event), createdAt: event.at,
+                                        sequence: event.globalSequence, data: data)
+    }
+
+    /// The report's findings as they are written there (check, severity, page, message, measured, expected, bbox).
+    private static func findings(ofReportAt path: String) -> [Components.Schemas.EventPreflight.FindingsPayloadPayload]? {
+        struct Findings: Decodable { var findings: [Components.Schemas.EventPreflight.FindingsPayloadPayload] }
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(Findings.self, from: data).findings
     }
 }
