@@ -26,8 +26,9 @@ test: deps
 	@./scripts/ensure-packages.sh --test
 	@python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install --quiet jsonschema
 	@command -v schemathesis >/dev/null 2>&1 || python3 -m pip install --quiet schemathesis==4.32.5
+	@python3 -c "import standardwebhooks" 2>/dev/null || python3 -m pip install --quiet standardwebhooks==1.1.0
 	$(SWIFT) build --build-tests
-	HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_REQUIRE_BROWSER=1 $(SWIFT) test --skip-build --no-parallel
+	HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_REQUIRE_TEST_TOOLS=1 $(SWIFT) test --skip-build --no-parallel
 	./scripts/api-contract-test.sh "$$($(SWIFT) build --show-bin-path)/hotfolder-agent"
 
 # Speed figures, each beside a reference tool measured in the same run; writes docs/benchmarks.md.

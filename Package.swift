@@ -68,7 +68,11 @@ let package = Package(
         .plugin(name: "EmbedOpenAPIDocument", capability: .buildTool()),
 
         // Fixtures the test targets share: generated PDFs and the path of the shared corpus.
-        .target(name: "TestFixtures", path: "Tests/Fixtures"),
+        .target(name: "TestFixtures", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/Fixtures"),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures", "CCairo"]),
         .testTarget(name: "BridgeTests", dependencies: [
             "Bridge", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"),

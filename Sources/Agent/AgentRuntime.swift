@@ -33,7 +33,15 @@ struct AgentRuntime {
                 dispatcher.enqueue(id)
             }
         }
-        let bridge = try BridgeServer(configuration: try bridgeConfiguration(), store: store, hooks: BridgeHooks(
+        let bridgeSettings = try bridgeConfiguration()
+        let callbacks = try CallbackDelivery(
+            configuration: bridgeSettings,
+            callbacks: CallbackConfiguration(secret: try CallbackSecret.loadOrCreate(configured: configuration.callbacks.secret,
+                                                                                     at: configuration.stateDirectory + "/callback-secret",
+                                                                                     logger: logger),
+                                             retrySchedule: configuration.callbacks.retrySchedule),
+            store: store, logger: logger)
+        let bridge = try BridgeServer(configuration: bridgeSettings, store: store, hooks: BridgeHooks(
             jobIsRunnable: { dispatcher.enqueue($0) },
             jobEnded: { dispatcher.enqueue($0) },
             unreadiness: { [stateDirectory = configuration.stateDirectory] in
@@ -54,7 +62,7 @@ struct AgentRuntime {
         hangups.resume()
         defer { hangups.cancel() }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: dispatcher)] + watchers.map { .init(service: $0) } + [.init(service: bridge)],
+            services: [.init(service: dispatcher)] + watchers.map { .init(service: $0) } + [.init(service: bridge), .init(service: callbacks)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -69,7 +77,9 @@ struct AgentRuntime {
             maxUploadBytes: settings.maxUploadBytes, requestsPerMinute: settings.requestsPerMinute,
             proofLinkLifetime: settings.proofLinkLifetime.seconds,
             proofLinkKey: try ProofLinkKey.loadOrCreate(at: configuration.proofLinkKeyPath),
-            hotfolders: configuration.hotfolders.map { HotfolderDefaults(name: $0.name, product: $0.product, approval: $0.approval) },
+            hotfolders: configuration.hotfolders.map {
+                HotfolderDefaults(name: $0.name, product: $0.product, approval: $0.approval, callbackURL: $0.callbackURL)
+            },
             version: HotfolderAgent.version)
     }
 }

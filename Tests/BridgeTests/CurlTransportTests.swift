@@ -1,4 +1,5 @@
 import Bridge
+import TestFixtures
 import Foundation
 import Testing
 

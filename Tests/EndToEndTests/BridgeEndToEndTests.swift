@@ -103,8 +103,8 @@ import Testing
 
 /// The customer's side: the proof page in a real browser.
 @Suite(.serialized) struct ProofPageBrowserTests {
-    /// `make test` installs Chromium and sets HFA_REQUIRE_BROWSER, so there a missing browser is a failure.
-    static var enabled: Bool { WebDriverSession.isAvailable || ProcessInfo.processInfo.environment["HFA_REQUIRE_BROWSER"] != nil }
+    /// `make test` installs Chromium and sets HFA_REQUIRE_TEST_TOOLS, so there a missing browser is a failure.
+    static var enabled: Bool { WebDriverSession.isAvailable || ProcessInfo.processInfo.environment["HFA_REQUIRE_TEST_TOOLS"] != nil }
 
     @Test(.enabled(if: enabled, "needs chromium and chromium-driver (make test installs them)"))
     func theCustomerSeesTheProofAndApprovesItInABrowser() async throws {

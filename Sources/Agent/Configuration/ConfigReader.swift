@@ -1,3 +1,4 @@
+import Bridge
 import Foundation
 import Pipeline
 import Yams
@@ -98,7 +99,14 @@ struct ConfigReader {
     private mutating func readCallbacks(_ node: Node) -> CallbackSettings {
         var settings = CallbackSettings()
         let fields = fields(of: node, allowed: ["secret", "retry_schedule"], context: "callbacks")
-        if let node = fields["secret"] { settings.secret = scalar(node, key: "secret") }
+        if let node = fields["secret"], let text = scalar(node, key: "secret") {
+            do {
+                _ = try WebhookSignature(secret: text)
+                settings.secret = text
+            } catch {
+                report(node, "'secret': \(error.description)")
+            }
+        }
         if let node = fields["retry_schedule"] {
             if case .sequence(let items) = node, !items.isEmpty {
                 settings.retrySchedule = items.compactMap { duration($0, key: "retry_schedule") }

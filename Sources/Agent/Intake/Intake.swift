@@ -119,7 +119,8 @@ struct Intake: Sendable {
         let job = Job(id: id, status: .received, hotfolder: folder.name, fileName: name,
                       claimedPath: claimedPath, originalPath: claimedPath, sha256: sha256, sizeBytes: size, kind: kind,
                       externalId: ticket?.externalId ?? externalId(from: name, pattern: folder.filenamePattern),
-                      product: folder.product.overridden(by: ticket?.product ?? ProductSpec()), createdAt: now, updatedAt: now)
+                      product: folder.product.overridden(by: ticket?.product ?? ProductSpec()), createdAt: now, updatedAt: now,
+                      order: JobOrder(callbackURL: ticket?.callbackUrl))
         try await store.create(job, detail: detail)
         return problem
     }

@@ -45,11 +45,14 @@ public struct HotfolderDefaults: Sendable, Hashable {
     public var name: String
     public var product: ProductSpec
     public var approval: ApprovalPolicy
+    /// Receives the events of this folder's jobs that have no callback URL of their own.
+    public var callbackURL: String?
 
-    public init(name: String, product: ProductSpec, approval: ApprovalPolicy) {
+    public init(name: String, product: ProductSpec, approval: ApprovalPolicy, callbackURL: String? = nil) {
         self.name = name
         self.product = product
         self.approval = approval
+        self.callbackURL = callbackURL
     }
 }
 

@@ -87,6 +87,7 @@ public final class SQLiteJobStore: JobStore {
                 t.primaryKey(["owner", "key"])
             }
         }
+        registerDeliveryMigration(&migrator)
         return migrator
     }
 

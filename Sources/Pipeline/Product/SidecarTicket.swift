@@ -6,16 +6,20 @@ import Foundation
 public struct SidecarTicket: Sendable, Hashable, Codable {
     public var externalId: String?
     public var product: ProductSpec?
+    /// Receives this job's events instead of the hot folder's callback_url.
+    public var callbackUrl: String?
 
-    public init(externalId: String? = nil, product: ProductSpec? = nil) {
+    public init(externalId: String? = nil, product: ProductSpec? = nil, callbackUrl: String? = nil) {
         self.externalId = externalId
         self.product = product
+        self.callbackUrl = callbackUrl
     }
 
     /// Parses ticket JSON; the error says what is wrong in words an operator can pass on.
     public static func parse(_ data: Data, fileName: String) throws(TicketError) -> SidecarTicket {
+        let ticket: SidecarTicket
         do {
-            return try JSONDecoder().decode(SidecarTicket.self, from: data)
+            ticket = try JSONDecoder().decode(SidecarTicket.self, from: data)
         } catch let DecodingError.dataCorrupted(context) {
             throw .invalid(fileName: fileName, reason: Self.describe(context))
         } catch let DecodingError.typeMismatch(_, context) {
@@ -23,6 +27,12 @@ public struct SidecarTicket: Sendable, Hashable, Codable {
         } catch {
             throw .invalid(fileName: fileName, reason: "it is not valid JSON")
         }
+        if let url = ticket.callbackUrl {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
+                throw .invalid(fileName: fileName, reason: "callbackUrl must be an http or https URL")
+            }
+        }
+        return ticket
     }
 
     private static func describe(_ context: DecodingError.Context) -> String {

@@ -7,18 +7,26 @@ import Synchronization
 
 /// A real HTTP endpoint on loopback that records what it receives and answers as told: an ERP's callback
 /// receiver, for delivery tests.
-final class LoopbackReceiver: Sendable {
-    struct Received: Sendable {
-        var path: String
-        var headers: [String: String]
-        var body: Data
+public final class LoopbackReceiver: Sendable {
+    public struct Received: Sendable {
+        public var path: String
+        public var headers: [String: String]
+        public var body: Data
+        /// The status it was answered with.
+        public var answeredWith: Int
     }
 
     /// What to answer next: status, extra headers, and a delay before answering.
-    struct Answer: Sendable {
-        var status: HTTPResponse.Status = .ok
-        var headers: HTTPFields = [:]
-        var delay: Duration = .zero
+    public struct Answer: Sendable {
+        public var status: HTTPResponse.Status
+        public var headers: HTTPFields
+        public var delay: Duration
+
+        public init(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], delay: Duration = .zero) {
+            self.status = status
+            self.headers = headers
+            self.delay = delay
+        }
     }
 
     /// What arrived and what to answer, shared with the route.
@@ -27,7 +35,7 @@ final class LoopbackReceiver: Sendable {
     }
 
     private let recorder: Recorder
-    let port: Int
+    public let port: Int
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
@@ -38,7 +46,7 @@ final class LoopbackReceiver: Sendable {
         self.task = task
     }
 
-    static func start() async throws -> LoopbackReceiver {
+    public static func start() async throws -> LoopbackReceiver {
         let receiver = Recorder()
         let router = Router()
         router.post("**") { request, _ -> Response in
@@ -46,8 +54,10 @@ final class LoopbackReceiver: Sendable {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let answer = receiver.state.withLock { state -> Answer in
-                state.received.append(Received(path: request.uri.path, headers: headers, body: Data(buffer: body)))
-                return state.answers.isEmpty ? Answer() : state.answers.removeFirst()
+                let answer = state.answers.isEmpty ? Answer() : state.answers.removeFirst()
+                state.received.append(Received(path: request.uri.path, headers: headers, body: Data(buffer: body),
+                                               answeredWith: Int(answer.status.code)))
+                return answer
             }
             if answer.delay > .zero { try await Task.sleep(for: answer.delay) }
             return Response(status: answer.status, headers: answer.headers, body: .init(byteBuffer: ByteBuffer(string: "answer \(answer.status.code)")))
@@ -65,11 +75,11 @@ final class LoopbackReceiver: Sendable {
         return LoopbackReceiver(recorder: receiver, port: port, group: group, task: task)
     }
 
-    var url: String { "http://127.0.0.1:\(port)/hook" }
-    var received: [Received] { recorder.state.withLock { $0.received } }
-    func answerNext(_ answers: Answer...) { recorder.state.withLock { $0.answers += answers } }
+    public var url: String { "http://127.0.0.1:\(port)/hook" }
+    public var received: [Received] { recorder.state.withLock { $0.received } }
+    public func answerNext(_ answers: Answer...) { recorder.state.withLock { $0.answers += answers } }
 
-    func stop() async {
+    public func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }

@@ -1,0 +1,87 @@
+import Foundation
+
+/// One event on its way to one endpoint: a row in the store from the moment it is planned, so that nothing
+/// is lost to a restart, and with its body fixed then, so that every retry sends the same bytes.
+public struct Delivery: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable, Codable { case pending, delivered, dead }
+
+    public var id: Int64
+    public var endpoint: String
+    /// The webhook subscription it is for; nil for a job's own callback URL.
+    public var subscription: String?
+    public var eventSequence: Int64
+    public var eventId: String
+    public var jobId: JobID
+    public var body: Data
+    public var status: Status
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var lastStatus: Int?
+    public var lastError: String?
+    public var createdAt: Date
+    public var finishedAt: Date?
+}
+
+/// A delivery to be planned.
+public struct PlannedDelivery: Sendable, Hashable {
+    public var endpoint: String
+    public var subscription: String?
+    public var eventSequence: Int64
+    public var eventId: String
+    public var jobId: JobID
+    public var body: Data
+
+    public init(endpoint: String, subscription: String? = nil, eventSequence: Int64, eventId: String, jobId: JobID, body: Data) {
+        self.endpoint = endpoint
+        self.subscription = subscription
+        self.eventSequence = eventSequence
+        self.eventId = eventId
+        self.jobId = jobId
+        self.body = body
+    }
+}
+
+/// One try, as the delivery log shows it.
+public struct DeliveryAttempt: Sendable, Hashable {
+    public var deliveryId: Int64
+    public var number: Int
+    public var at: Date
+    public var httpStatus: Int?
+    public var durationMs: Int
+    public var error: String?
+
+    public init(deliveryId: Int64, number: Int, at: Date, httpStatus: Int?, durationMs: Int, error: String?) {
+        self.deliveryId = deliveryId
+        self.number = number
+        self.at = at
+        self.httpStatus = httpStatus
+        self.durationMs = durationMs
+        self.error = error
+    }
+}
+
+/// What became of an attempt.
+public enum DeliveryOutcome: Sendable, Hashable {
+    case delivered
+    case retry(at: Date)
+    case dead
+}
+
+/// Where deliveries live: beside the events they carry, so planning and the cursor commit together.
+public protocol DeliveryStore: Sendable {
+    /// The global event sequence up to which deliveries have been planned.
+    func plannedThrough() async throws -> Int64
+    /// Stores the deliveries and moves the cursor to `sequence`, in one transaction; a delivery planned
+    /// before (same endpoint and event) is not planned twice.
+    func plan(_ deliveries: [PlannedDelivery], through sequence: Int64) async throws
+    /// Pending deliveries due at `now`, oldest event first, at most one per endpoint and job: a later event
+    /// of a job waits while an earlier one to the same endpoint is still pending.
+    func dueDeliveries(at now: Date, limit: Int) async throws -> [Delivery]
+    /// The earliest time a pending delivery is due, if any.
+    func nextDueTime() async throws -> Date?
+    /// Records the attempt and its outcome in one transaction.
+    func record(_ attempt: DeliveryAttempt, outcome: DeliveryOutcome, error: String?) async throws
+    func delivery(_ id: Int64) async throws -> Delivery?
+    func attempts(of id: Int64) async throws -> [DeliveryAttempt]
+    func deliveries(of job: JobID) async throws -> [Delivery]
+}

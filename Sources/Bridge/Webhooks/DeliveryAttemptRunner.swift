@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+
+/// Makes one attempt of a delivery: signs it, posts it, and decides what comes next from the answer.
+struct DeliveryAttemptRunner: Sendable {
+    let callbacks: CallbackConfiguration
+    let signature: WebhookSignature
+    let transport: CurlTransport
+    let store: any DeliveryStore
+    let logger: Logger
+
+    func attempt(_ delivery: Delivery) async {
+        let number = delivery.attempts + 1
+        let started = Date()
+        let timestamp = Int64(started.timeIntervalSince1970)
+        let request = CurlTransport.Request(url: delivery.endpoint, headers: [
+            ("Content-Type", "application/json"),
+            ("webhook-id", delivery.eventId),
+            ("webhook-timestamp", String(timestamp)),
+            ("webhook-signature", signature.signature(id: delivery.eventId, timestamp: timestamp, body: delivery.body)),
+        ], body: delivery.body)
+        let clock = ContinuousClock.now
+        var status: Int?
+        var retryAfter: TimeInterval?
+        var problem: String?
+        do {
+            let response = try await transport.post(request)
+            status = response.status
+            retryAfter = response.headers["retry-after"].flatMap(Self.seconds(fromRetryAfter:))
+            if !(200..<300).contains(response.status) {
+                problem = "HTTP \(response.status): " + String(decoding: response.body.prefix(200), as: UTF8.self)
+            }
+        } catch {
+            problem = error.description
+        }
+        let elapsed = clock.duration(to: .now)
+        let outcome = decide(number: number, status: status, retryAfter: retryAfter, now: Date())
+        let attempt = DeliveryAttempt(deliveryId: delivery.id, number: number, at: started, httpStatus: status,
+                                      durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+                                      error: problem)
+        var metadata: Logger.Metadata = ["job": "\(delivery.jobId)", "event": "\(delivery.eventId)", "endpoint": "\(delivery.endpoint)",
+                                         "attempt": "\(number)", "status": "\(status.map(String.init) ?? "-")"]
+        if let problem { metadata["error"] = "\(problem)" }
+        switch outcome {
+        case .delivered: logger.info("callback delivered", metadata: metadata)
+        case .retry(let at): logger.warning("callback failed; will retry", metadata: metadata.merging(["retry_at": "\(at)"]) { $1 })
+        case .dead: logger.error("callback given up; it can be redelivered", metadata: metadata)
+        }
+        do {
+            try await store.record(attempt, outcome: outcome, error: problem)
+        } catch {
+            // Not recorded: the delivery stays due and is attempted again; receivers dedupe by webhook-id.
+            logger.error("cannot record a callback attempt", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
+        }
+    }
+
+    /// 2xx delivered; 410 dead (the endpoint asks for no more); otherwise the next step of the schedule,
+    /// never sooner than Retry-After, dead after the last.
+    func decide(number: Int, status: Int?, retryAfter: TimeInterval?, now: Date) -> DeliveryOutcome {
+        if let status, (200..<300).contains(status) { return .delivered }
+        if status == 410 { return .dead }
+        guard number < callbacks.retrySchedule.count else { return .dead }
+        let planned = callbacks.retrySchedule[number]
+        let seconds = Double(planned.components.seconds) + Double(planned.components.attoseconds) / 1e18
+        let jittered = seconds * Double.random(in: 0.9...1.1)
+        return .retry(at: now.addingTimeInterval(max(jittered, min(retryAfter ?? 0, 86400))))
+    }
+
+    /// Retry-After as seconds, from either of its forms (delta seconds or an HTTP date).
+    static func seconds(fromRetryAfter value: String) -> TimeInterval? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int(trimmed) { return TimeInterval(max(0, seconds)) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: trimmed).map { max(0, $0.timeIntervalSinceNow) }
+    }
+}

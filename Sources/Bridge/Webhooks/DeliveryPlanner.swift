@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+
+/// Turns committed events into delivery rows, in event order, behind a durable cursor: the events are the
+/// outbox (written in the transition's own transaction), so a crash between an event and its planning
+/// only delays the planning.
+struct DeliveryPlanner: Sendable {
+    let configuration: BridgeConfiguration
+    let store: any JobStore & DeliveryStore
+    let logger: Logger
+    var batch = 200
+
+    /// Plans what is there to plan; returns how many events it read.
+    func planNextBatch() async throws -> Int {
+        let through = try await store.plannedThrough()
+        let events = try await store.events(after: through, limit: batch)
+        guard let last = events.last else { return 0 }
+        let resource = EventResource(resource: JobResource(configuration: configuration, store: store,
+                                                           proofLink: ProofLink(key: configuration.proofLinkKey)))
+        var jobs: [JobID: Job?] = [:]
+        var planned: [PlannedDelivery] = []
+        for event in events {
+            if jobs[event.jobId] == nil { jobs[event.jobId] = .some(try await store.job(event.jobId)) }
+            guard let job = jobs[event.jobId] ?? nil, let endpoint = callbackURL(of: job) else { continue }
+            let body = try Self.encoder.encode(resource.representation(of: event, job: job))
+            planned.append(PlannedDelivery(endpoint: endpoint, eventSequence: event.globalSequence,
+                                           eventId: EventResource.eventId(event.globalSequence), jobId: job.id, body: body))
+        }
+        try await store.plan(planned, through: last.globalSequence)
+        if !planned.isEmpty {
+            logger.debug("planned callbacks", metadata: ["count": "\(planned.count)", "through": "\(last.globalSequence)"])
+        }
+        return events.count
+    }
+
+    /// The job's own callback URL (API job or ticket), else its hot folder's.
+    func callbackURL(of job: Job) -> String? {
+        job.order.callbackURL ?? job.hotfolder.flatMap { name in configuration.hotfolders.first { $0.name == name }?.callbackURL }
+    }
+
+    /// The same JSON as the API writes: dates with milliseconds, slashes as they are.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(try FlexibleDateTranscoder().encode(date))
+        }
+        return encoder
+    }()
+}

@@ -1,0 +1,71 @@
+import Foundation
+import TestFixtures
+import Testing
+
+/// The ERP's side: a real receiver that refuses at first, an agent killed in the middle, and in the end
+/// every event delivered, in order, signed so that the Standard Webhooks reference library accepts it.
+@Suite(.serialized) struct CallbackEndToEndTests {
+    static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    /// `make test` installs the standardwebhooks package and sets HFA_REQUIRE_TEST_TOOLS.
+    static var referenceLibrary: Bool {
+        (try? runProgram("python3", ["-c", "import standardwebhooks"]).status) == 0
+            || ProcessInfo.processInfo.environment["HFA_REQUIRE_TEST_TOOLS"] != nil
+    }
+
+    @Test func everyEventArrivesInOrderAndSignedAcrossAKill() async throws {
+        let receiver = try await LoopbackReceiver.start()
+        defer { Task { await receiver.stop() } }
+        receiver.answerNext(.init(status: .serviceUnavailable), .init(status: .serviceUnavailable), .init(status: .badGateway))
+        let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: [1, 2]}",
+                                     folderSettings: "callback_url: \"\(receiver.url)\"",
+                                     topLevel: "callbacks:\n  secret: \"\(Self.secret)\"\n  retry_schedule: [0s, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms]")
+        try await agent.start()
+        try agent.drop(PDFFixture.businessCard(pages: 2), as: "card.pdf")
+        let jobs = try await agent.waitForTerminalJobs(1)
+        // Killed while callbacks may still be pending or mid-retry.
+        agent.killHard()
+        try await agent.start()
+        defer { agent.stop() }
+        let id = try #require(jobs.first?["id"] as? String)
+        let history = try JSONSerialization.jsonObject(with: Data(try agent.cli(["jobs", "show", id, "--json"]).utf8)) as? [String: Any]
+        let eventCount = (history?["events"] as? [Any])?.count ?? 0
+        #expect(eventCount >= 7)
+        let accepted = try await agent.waitUntil("every event accepted by the receiver") { () -> [LoopbackReceiver.Received]? in
+            let accepted = receiver.received.filter { $0.answeredWith == 200 }
+            return Set(accepted.map { $0.headers["webhook-id"] ?? "" }).count >= eventCount ? accepted : nil
+        }
+        // In order: each event's first acceptance comes after the previous event's.
+        var firstAccepted: [String] = []
+        for request in accepted where !firstAccepted.contains(request.headers["webhook-id"] ?? "") {
+            firstAccepted.append(request.headers["webhook-id"] ?? "")
+        }
+        let sequences = firstAccepted.compactMap { Int($0.dropFirst(4)) }
+        #expect(sequences == sequences.sorted() && sequences.count == eventCount, "\(firstAccepted)")
+        // A repeat (after the kill, say) carries the same webhook-id and body.
+        let byId = Dictionary(grouping: receiver.received, by: { $0.headers["webhook-id"] ?? "" })
+        #expect(byId.values.allSatisfy { Set($0.map(\.body)).count == 1 })
+        let types = firstAccepted.compactMap { id in
+            (byId[id]?.first).flatMap { try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any] }?["type"] as? String
+        }
+        #expect(types.first == "job.created" && types.last == "job.print_ready")
+
+        if Self.referenceLibrary {
+            let directory = try makeTemporaryDirectory("webhooks")
+            for (index, request) in accepted.enumerated() {
+                try request.body.write(to: directory.appendingPathComponent("\(index).body"))
+                let headers = ["webhook-id", "webhook-timestamp", "webhook-signature"].reduce(into: [String: String]()) { $0[$1] = request.headers[$1] }
+                try JSONSerialization.data(withJSONObject: headers).write(to: directory.appendingPathComponent("\(index).headers"))
+            }
+            let script = """
+                import json, pathlib, sys
+                from standardwebhooks.webhooks import Webhook
+                hook = Webhook(sys.argv[1])
+                for body in sorted(pathlib.Path(sys.argv[2]).glob("*.body")):
+                    hook.verify(body.read_bytes(), json.loads(body.with_suffix(".headers").read_text()))
+                print("verified")
+                """
+            let result = try runProgram("python3", ["-c", script, Self.secret, directory.path])
+            #expect(result.status == 0 && result.output.contains("verified"), "standardwebhooks refused a delivery")
+        }
+    }
+}
