@@ -119,8 +119,9 @@ extension SQLiteJobStore: DeliveryStore {
         guard let jobId = JobID(jobText), let status = Delivery.Status(rawValue: statusText) else {
             throw DatabaseError(message: "delivery row with job \(jobText) and status \(statusText)")
         }
-        return Delivery(id: row["id"], endpoint: row["endpoint"], subscription: row["subscription"], eventSequence: row["eventSequence"],
-                        eventId: row["eventId"], jobId: jobId, body: row["body"], status: status, attempts: row["attempts"],
+        let planned = PlannedDelivery(endpoint: row["endpoint"], subscription: row["subscription"], eventSequence: row["eventSequence"],
+                                      eventId: row["eventId"], jobId: jobId, body: row["body"])
+        return Delivery(id: row["id"], planned: planned, status: status, attempts: row["attempts"],
                         nextAttemptAt: row["nextAttemptAt"], lastStatus: row["lastStatus"], lastError: row["lastError"],
                         createdAt: row["createdAt"], finishedAt: row["finishedAt"])
     }

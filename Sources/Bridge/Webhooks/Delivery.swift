@@ -2,17 +2,13 @@ import Foundation
 
 /// One event on its way to one endpoint: a row in the store from the moment it is planned, so that nothing
 /// is lost to a restart, and with its body fixed then, so that every retry sends the same bytes.
+/// The planned part (endpoint, event, body) reads as the delivery's own: `delivery.endpoint`.
+@dynamicMemberLookup
 public struct Delivery: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable, Codable { case pending, delivered, dead }
 
     public var id: Int64
-    public var endpoint: String
-    /// The webhook subscription it is for; nil for a job's own callback URL.
-    public var subscription: String?
-    public var eventSequence: Int64
-    public var eventId: String
-    public var jobId: JobID
-    public var body: Data
+    public var planned: PlannedDelivery
     public var status: Status
     public var attempts: Int
     public var nextAttemptAt: Date
@@ -20,6 +16,8 @@ public struct Delivery: Sendable, Hashable {
     public var lastError: String?
     public var createdAt: Date
     public var finishedAt: Date?
+
+    public subscript<T>(dynamicMember keyPath: KeyPath<PlannedDelivery, T>) -> T { planned[keyPath: keyPath] }
 }
 
 /// A delivery to be planned.
