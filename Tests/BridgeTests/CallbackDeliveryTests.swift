@@ -94,6 +94,35 @@ import Testing
         #expect(deliveries.map(\.attempts) == [1, 2] && deliveries.map(\.lastStatus) == [410, 500])
     }
 
+    @Test func subscriptionsGetTheEventsTheyAskForSignedWithTheirOwnSecretUntil410() async throws {
+        let receiver = try await LoopbackReceiver.start()
+        defer { Task { await receiver.stop() } }
+        let rig = try await start(schedule: [.zero, .milliseconds(100)])
+        defer { Task { await rig.stop() } }
+        let webhook = WebhookSubscription(id: WebhookSubscription.newID(), url: receiver.url + "/subscribed", events: ["job.cancelled"],
+                                          description: nil, secret: WebhookSignature.generateSecret(), createdAt: Date())
+        try await rig.store.createWebhook(webhook)
+        let job = Job(id: .generate(), status: .received, hotfolder: "cards", fileName: "a.pdf", claimedPath: nil, originalPath: nil,
+                      sha256: nil, sizeBytes: nil, kind: .pdf, externalId: nil, product: ProductSpec(), createdAt: Date(), updatedAt: Date())
+        try await rig.store.create(job, detail: nil)
+        try await rig.store.transition(job.id, to: .cancelled)
+        let deliveries = try await settled(rig.store, job.id, count: 1)
+        #expect(deliveries.first?.status == .delivered && deliveries.first?.subscription == webhook.id)
+        let request = try #require(receiver.received.first)
+        #expect(request.path == "/hook/subscribed" && request.headers["webhook-id"] == "evt_2")
+        let signer = try WebhookSignature(secret: webhook.secret)
+        #expect(request.headers["webhook-signature"] == signer.signature(id: "evt_2", timestamp: Int64(request.headers["webhook-timestamp"] ?? "") ?? 0,
+                                                                         body: request.body))
+        // 410 Gone: the subscription is disabled and gets nothing more.
+        receiver.answerNext(.init(status: .gone))
+        let second = Job(id: .generate(), status: .received, hotfolder: "cards", fileName: "b.pdf", claimedPath: nil, originalPath: nil,
+                         sha256: nil, sizeBytes: nil, kind: .pdf, externalId: nil, product: ProductSpec(), createdAt: Date(), updatedAt: Date())
+        try await rig.store.create(second, detail: nil)
+        try await rig.store.transition(second.id, to: .cancelled)
+        _ = try await settled(rig.store, second.id, count: 1)
+        #expect(try await rig.store.webhook(webhook.id)?.disabledAt != nil)
+    }
+
     @Test func retryAfterIsHonouredAndTheScheduleJittered() throws {
         let runner = DeliveryAttemptRunner(callbacks: CallbackConfiguration(secret: Self.secret, retrySchedule: [.zero, .seconds(100), .seconds(1)]),
                                            signature: try WebhookSignature(secret: Self.secret), transport: CurlTransport(),

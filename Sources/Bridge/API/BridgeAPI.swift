@@ -6,7 +6,7 @@ import Pipeline
 /// The operations of openapi.yaml, over the job store. One extension per group of operations.
 struct BridgeAPI: APIProtocol {
     let configuration: BridgeConfiguration
-    let store: any JobStore
+    let store: any BridgeStore
     let hooks: BridgeHooks
     let logger: Logger
 

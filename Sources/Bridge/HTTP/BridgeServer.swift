@@ -9,11 +9,11 @@ import ServiceLifecycle
 /// Service, run in the agent's ServiceGroup, so it starts and stops with the agent.
 public struct BridgeServer: Sendable {
     let configuration: BridgeConfiguration
-    let store: any JobStore & AccessTokenStore
+    let store: any BridgeStore
     let hooks: BridgeHooks
     let logger: Logger
 
-    public init(configuration: BridgeConfiguration, store: any JobStore & AccessTokenStore, hooks: BridgeHooks, logger: Logger) {
+    public init(configuration: BridgeConfiguration, store: any BridgeStore, hooks: BridgeHooks, logger: Logger) {
         self.configuration = configuration
         self.store = store
         self.hooks = hooks

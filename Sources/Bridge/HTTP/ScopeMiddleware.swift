@@ -8,6 +8,8 @@ struct ScopeMiddleware: ServerMiddleware {
         "listJobs": .jobsRead, "getJob": .jobsRead, "getJobEvents": .jobsRead, "getJobReport": .jobsRead,
         "getJobFile": .jobsRead, "getJobProofPage": .jobsRead, "listEvents": .jobsRead,
         "approveJob": .jobsApprove, "rejectJob": .jobsApprove,
+        "createWebhook": .webhooksManage, "listWebhooks": .webhooksManage, "getWebhook": .webhooksManage,
+        "deleteWebhook": .webhooksManage, "listWebhookDeliveries": .webhooksManage, "redeliverWebhookDelivery": .webhooksManage,
     ]
 
     func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,

@@ -11,7 +11,8 @@ extension SQLiteJobStore: DeliveryStore {
             try db.create(table: "delivery") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("endpoint", .text).notNull()
-                t.column("subscription", .text)
+                // '' for a job's own callback URL, else the webhook subscription's id.
+                t.column("subscription", .text).notNull().defaults(to: "")
                 t.column("eventSequence", .integer).notNull()
                 t.column("eventId", .text).notNull()
                 t.column("jobId", .text).notNull()
@@ -23,10 +24,20 @@ extension SQLiteJobStore: DeliveryStore {
                 t.column("lastError", .text)
                 t.column("createdAt", .datetime).notNull()
                 t.column("finishedAt", .datetime)
-                t.uniqueKey(["endpoint", "eventSequence"])
+                t.uniqueKey(["endpoint", "subscription", "eventSequence"])
             }
             try db.create(index: "delivery_due", on: "delivery", columns: ["status", "nextAttemptAt"])
             try db.create(index: "delivery_order", on: "delivery", columns: ["endpoint", "jobId", "status", "eventSequence"])
+            try db.create(table: "webhook") { t in
+                t.primaryKey("id", .text)
+                t.column("url", .text).notNull()
+                t.column("events", .text).notNull()
+                t.column("description", .text)
+                t.column("secret", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("disabledAt", .datetime)
+                t.column("disabledReason", .text)
+            }
             try db.create(table: "delivery_attempt") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("deliveryId", .integer).notNull().references("delivery", onDelete: .cascade).indexed()
@@ -52,7 +63,7 @@ extension SQLiteJobStore: DeliveryStore {
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO delivery (endpoint, subscription, eventSequence, eventId, jobId, body, status, nextAttemptAt, createdAt)
                     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
-                    """, arguments: [delivery.endpoint, delivery.subscription, delivery.eventSequence, delivery.eventId,
+                    """, arguments: [delivery.endpoint, delivery.subscription ?? "", delivery.eventSequence, delivery.eventId,
                                      delivery.jobId.rawValue, delivery.body, now, now])
             }
             try db.execute(sql: "INSERT OR REPLACE INTO delivery_cursor (name, sequence) VALUES ('events', ?)", arguments: [sequence])
@@ -64,7 +75,8 @@ extension SQLiteJobStore: DeliveryStore {
             try Row.fetchAll(db, sql: """
                 SELECT * FROM delivery AS d
                 WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
-                  AND NOT EXISTS (SELECT 1 FROM delivery AS e WHERE e.endpoint = d.endpoint AND e.jobId = d.jobId
+                  AND NOT EXISTS (SELECT 1 FROM delivery AS e WHERE e.endpoint = d.endpoint AND e.subscription = d.subscription
+                                  AND e.jobId = d.jobId
                                   AND e.status = 'pending' AND e.eventSequence < d.eventSequence)
                 ORDER BY d.eventSequence LIMIT ?
                 """, arguments: [now, limit]).map(Self.delivery(from:))
@@ -113,13 +125,15 @@ extension SQLiteJobStore: DeliveryStore {
         }
     }
 
-    private static func delivery(from row: Row) throws -> Delivery {
+    static func delivery(from row: Row) throws -> Delivery {
         let jobText: String = row["jobId"]
         let statusText: String = row["status"]
         guard let jobId = JobID(jobText), let status = Delivery.Status(rawValue: statusText) else {
             throw DatabaseError(message: "delivery row with job \(jobText) and status \(statusText)")
         }
-        let planned = PlannedDelivery(endpoint: row["endpoint"], subscription: row["subscription"], eventSequence: row["eventSequence"],
+        let subscription: String = row["subscription"]
+        let planned = PlannedDelivery(endpoint: row["endpoint"], subscription: subscription.isEmpty ? nil : subscription,
+                                      eventSequence: row["eventSequence"],
                                       eventId: row["eventId"], jobId: jobId, body: row["body"])
         return Delivery(id: row["id"], planned: planned, status: status, attempts: row["attempts"],
                         nextAttemptAt: row["nextAttemptAt"], lastStatus: row["lastStatus"], lastError: row["lastError"],

@@ -9,13 +9,13 @@ import Synchronization
 public final class CallbackDelivery: Service {
     private let planner: DeliveryPlanner
     private let runner: DeliveryAttemptRunner
-    private let store: any JobStore & DeliveryStore
+    private let store: any JobStore & DeliveryStore & WebhookStore
     private let concurrency: Int
     private let logger: Logger
     private let busyEndpoints = Mutex(Set<String>())
     let pollInterval = Duration.milliseconds(200)
 
-    public init(configuration: BridgeConfiguration, callbacks: CallbackConfiguration, store: any JobStore & DeliveryStore,
+    public init(configuration: BridgeConfiguration, callbacks: CallbackConfiguration, store: any JobStore & DeliveryStore & WebhookStore,
                 transport: CurlTransport = CurlTransport(), logger: Logger) throws(WebhookSecretError) {
         var logger = logger
         logger[metadataKey: "component"] = "callbacks"

@@ -4,12 +4,24 @@ import Logging
 /// Makes one attempt of a delivery: signs it, posts it, and decides what comes next from the answer.
 struct DeliveryAttemptRunner: Sendable {
     let callbacks: CallbackConfiguration
+    /// Signs deliveries to jobs' callback URLs; subscriptions have secrets of their own.
     let signature: WebhookSignature
     let transport: CurlTransport
-    let store: any DeliveryStore
+    let store: any DeliveryStore & WebhookStore
     let logger: Logger
 
     func attempt(_ delivery: Delivery) async {
+        var signature = self.signature
+        if let id = delivery.subscription {
+            guard let webhook = try? await store.webhook(id), webhook.disabledAt == nil,
+                  let own = try? WebhookSignature(secret: webhook.secret) else {
+                try? await store.record(DeliveryAttempt(deliveryId: delivery.id, number: delivery.attempts + 1, at: Date(), httpStatus: nil,
+                                                        durationMs: 0, error: "the subscription is gone or disabled"),
+                                        outcome: .dead, error: "the subscription is gone or disabled")
+                return
+            }
+            signature = own
+        }
         let number = delivery.attempts + 1
         let started = Date()
         let timestamp = Int64(started.timeIntervalSince1970)
@@ -41,6 +53,10 @@ struct DeliveryAttemptRunner: Sendable {
         var metadata: Logger.Metadata = ["job": "\(delivery.jobId)", "event": "\(delivery.eventId)", "endpoint": "\(delivery.endpoint)",
                                          "attempt": "\(number)", "status": "\(status.map(String.init) ?? "-")"]
         if let problem { metadata["error"] = "\(problem)" }
+        if status == 410, let id = delivery.subscription {
+            logger.warning("webhook endpoint answered 410 Gone; subscription disabled", metadata: metadata.merging(["webhook": "\(id)"]) { $1 })
+            try? await store.disableWebhook(id, reason: "the endpoint answered 410 Gone at \(started)")
+        }
         switch outcome {
         case .delivered: logger.info("callback delivered", metadata: metadata)
         case .retry(let at): logger.warning("callback failed; will retry", metadata: metadata.merging(["retry_at": "\(at)"]) { $1 })

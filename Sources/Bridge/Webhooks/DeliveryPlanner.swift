@@ -6,7 +6,7 @@ import Logging
 /// only delays the planning.
 struct DeliveryPlanner: Sendable {
     let configuration: BridgeConfiguration
-    let store: any JobStore & DeliveryStore
+    let store: any JobStore & DeliveryStore & WebhookStore
     let logger: Logger
     var batch = 200
 
@@ -19,12 +19,19 @@ struct DeliveryPlanner: Sendable {
                                                            proofLink: ProofLink(key: configuration.proofLinkKey)))
         var jobs: [JobID: Job?] = [:]
         var planned: [PlannedDelivery] = []
+        let subscriptions = try await store.webhooks().filter { $0.disabledAt == nil }
         for event in events {
             if jobs[event.jobId] == nil { jobs[event.jobId] = .some(try await store.job(event.jobId)) }
-            guard let job = jobs[event.jobId] ?? nil, let endpoint = callbackURL(of: job) else { continue }
+            guard let job = jobs[event.jobId] ?? nil else { continue }
+            let type = EventResource.type(of: event).rawValue
+            let callback = callbackURL(of: job).map { (endpoint: $0, subscription: String?.none) }
+            let targets = (callback.map { [$0] } ?? []) + subscriptions.filter { $0.wants(type) }.map { ($0.url, Optional($0.id)) }
+            guard !targets.isEmpty else { continue }
             let body = try Self.encoder.encode(resource.representation(of: event, job: job))
-            planned.append(PlannedDelivery(endpoint: endpoint, eventSequence: event.globalSequence,
-                                           eventId: EventResource.eventId(event.globalSequence), jobId: job.id, body: body))
+            for target in targets {
+                planned.append(PlannedDelivery(endpoint: target.0, subscription: target.1, eventSequence: event.globalSequence,
+                                               eventId: EventResource.eventId(event.globalSequence), jobId: job.id, body: body))
+            }
         }
         try await store.plan(planned, through: last.globalSequence)
         if !planned.isEmpty {

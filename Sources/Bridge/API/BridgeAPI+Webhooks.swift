@@ -1,0 +1,82 @@
+import Foundation
+
+extension BridgeAPI {
+    func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output {
+        guard case .json(let request) = input.body else { throw APIError(.badRequest, "send the subscription as JSON") }
+        guard request.url.count <= 2000, let url = URL(string: request.url), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+              url.host?.isEmpty == false else {
+            throw APIError.invalid("url", "url must be an absolute http or https URL")
+        }
+        let known = Set(Components.Schemas.Event._TypePayload.allCases.map(\.rawValue) + ["job.*"])
+        guard (1...20).contains(request.events.count) else { throw APIError.invalid("events", "give 1 to 20 event types, or [\"job.*\"]") }
+        if let unknown = request.events.first(where: { !known.contains($0) }) {
+            throw APIError.invalid("events", "unknown event type '\(unknown)'; use job.* or one of " + known.sorted().joined(separator: ", "))
+        }
+        if let description = request.description, description.count > 500 {
+            throw APIError.invalid("description", "description has at most 500 characters")
+        }
+        let webhook = WebhookSubscription(id: WebhookSubscription.newID(), url: request.url, events: request.events,
+                                          description: request.description, secret: WebhookSignature.generateSecret(), createdAt: Date())
+        try await store.createWebhook(webhook)
+        logger.info("webhook subscription created", metadata: ["webhook": "\(webhook.id)", "url": "\(webhook.url)",
+                                                              "requestId": "\(RequestScope.requestId)"])
+        return .created(.init(body: .json(Self.view(of: webhook, withSecret: true))))
+    }
+
+    func listWebhooks(_ input: Operations.ListWebhooks.Input) async throws -> Operations.ListWebhooks.Output {
+        .ok(.init(body: .json(.init(webhooks: try await store.webhooks().map { Self.view(of: $0, withSecret: false) }))))
+    }
+
+    func getWebhook(_ input: Operations.GetWebhook.Input) async throws -> Operations.GetWebhook.Output {
+        .ok(.init(body: .json(Self.view(of: try await existingWebhook(input.path.webhookId), withSecret: false))))
+    }
+
+    func deleteWebhook(_ input: Operations.DeleteWebhook.Input) async throws -> Operations.DeleteWebhook.Output {
+        guard try await store.deleteWebhook(input.path.webhookId) else { throw Self.noWebhook(input.path.webhookId) }
+        return .noContent(.init())
+    }
+
+    func listWebhookDeliveries(_ input: Operations.ListWebhookDeliveries.Input) async throws -> Operations.ListWebhookDeliveries.Output {
+        let webhook = try await existingWebhook(input.path.webhookId)
+        let limit = input.query.limit ?? 50
+        guard (1...200).contains(limit) else { throw APIError.invalid("limit", "limit must be between 1 and 200") }
+        var views: [Components.Schemas.WebhookDelivery] = []
+        for delivery in try await store.deliveries(ofWebhook: webhook.id, limit: limit) {
+            views.append(Self.view(of: delivery, attempts: try await store.attempts(of: delivery.id)))
+        }
+        return .ok(.init(body: .json(.init(deliveries: views))))
+    }
+
+    func redeliverWebhookDelivery(_ input: Operations.RedeliverWebhookDelivery.Input) async throws -> Operations.RedeliverWebhookDelivery.Output {
+        let webhook = try await existingWebhook(input.path.webhookId)
+        guard let delivery = try await store.delivery(input.path.deliveryId), delivery.subscription == webhook.id else {
+            throw APIError(.notFound, "webhook \(webhook.id) has no delivery \(input.path.deliveryId)")
+        }
+        guard try await store.redeliver(delivery.id, ofWebhook: webhook.id) else {
+            throw APIError(.conflict, "delivery \(delivery.id) is still pending; it is sent at its next attempt")
+        }
+        let queued = try await store.delivery(delivery.id) ?? delivery
+        return .accepted(.init(body: .json(Self.view(of: queued, attempts: try await store.attempts(of: delivery.id)))))
+    }
+
+    private func existingWebhook(_ id: String) async throws -> WebhookSubscription {
+        guard let webhook = try await store.webhook(id) else { throw Self.noWebhook(id) }
+        return webhook
+    }
+
+    private static func noWebhook(_ id: String) -> APIError { APIError(.notFound, "there is no webhook subscription \(id)") }
+
+    static func view(of webhook: WebhookSubscription, withSecret: Bool) -> Components.Schemas.Webhook {
+        .init(id: webhook.id, url: webhook.url, events: webhook.events, description: webhook.description,
+              secret: withSecret ? webhook.secret : nil, createdAt: webhook.createdAt, disabledAt: webhook.disabledAt,
+              disabledReason: webhook.disabledReason)
+    }
+
+    static func view(of delivery: Delivery, attempts: [DeliveryAttempt]) -> Components.Schemas.WebhookDelivery {
+        .init(id: delivery.id, eventId: delivery.eventId, jobId: delivery.jobId.rawValue,
+              status: .init(rawValue: delivery.status.rawValue) ?? .dead,
+              nextAttemptAt: delivery.status == .pending ? delivery.nextAttemptAt : nil, createdAt: delivery.createdAt,
+              finishedAt: delivery.finishedAt,
+              attempts: attempts.map { .init(number: $0.number, at: $0.at, httpStatus: $0.httpStatus, durationMs: $0.durationMs, error: $0.error) })
+    }
+}

@@ -1,0 +1,52 @@
+@testable import Bridge
+import Foundation
+import Testing
+
+@Suite(.serialized) struct WebhookAPITests {
+    @Test func subscriptionsAreManagedWithTheirOwnScopeAndShowTheSecretOnce() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let body: [String: Any] = ["url": "https://erp.example/hooks", "events": ["job.print_ready", "job.failed"], "description": "ERP"]
+        #expect(try await bridge.send("POST", "/api/v1/webhooks", token: "writer", json: body).status == 403)
+        let created = try await bridge.send("POST", "/api/v1/webhooks", json: body)
+        #expect(created.status == 201)
+        let id = try #require(created.json["id"] as? String)
+        #expect(id.hasPrefix("wh_") && (created.json["secret"] as? String)?.hasPrefix("whsec_") == true)
+        let listed = try await bridge.send("GET", "/api/v1/webhooks")
+        let first = try #require((listed.json["webhooks"] as? [[String: Any]])?.first)
+        #expect(first["id"] as? String == id && first["secret"] == nil && first["events"] as? [String] == ["job.print_ready", "job.failed"])
+        #expect(try await bridge.send("GET", "/api/v1/webhooks/\(id)").json["url"] as? String == "https://erp.example/hooks")
+        let badEvent = try await bridge.send("POST", "/api/v1/webhooks", json: ["url": "https://x.example", "events": ["job.exploded"]])
+        #expect(badEvent.status == 422 && badEvent.error["field"] as? String == "events")
+        let badURL = try await bridge.send("POST", "/api/v1/webhooks", json: ["url": "file:///etc/passwd", "events": ["job.*"]])
+        #expect(badURL.status == 422 && badURL.error["field"] as? String == "url")
+        #expect(try await bridge.send("DELETE", "/api/v1/webhooks/\(id)").status == 204)
+        #expect(try await bridge.send("GET", "/api/v1/webhooks/\(id)").status == 404)
+        #expect(try await bridge.send("DELETE", "/api/v1/webhooks/\(id)").status == 404)
+    }
+
+    @Test func theDeliveryLogShowsEveryAttemptAndADeadDeliveryCanBeSentAgain() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let created = try await bridge.send("POST", "/api/v1/webhooks", json: ["url": "https://erp.example/hooks", "events": ["job.*"]])
+        let id = try #require(created.json["id"] as? String)
+        let jobText = try await bridge.createJob()
+        let job = try #require(JobID(jobText))
+        try await bridge.store.plan([PlannedDelivery(endpoint: "https://erp.example/hooks", subscription: id, eventSequence: 1,
+                                                     eventId: "evt_1", jobId: job, body: Data("{}".utf8))], through: 1)
+        let delivery = try #require(try await bridge.store.deliveries(ofWebhook: id, limit: 10).first)
+        #expect(try await bridge.send("POST", "/api/v1/webhooks/\(id)/deliveries/\(delivery.id)/redeliver").status == 409)
+        for (number, status) in [(1, 503), (2, 500)] {
+            try await bridge.store.record(DeliveryAttempt(deliveryId: delivery.id, number: number, at: Date(), httpStatus: status, durationMs: 12,
+                                                          error: "HTTP \(status)"),
+                                          outcome: number == 2 ? .dead : .retry(at: Date()), error: "HTTP \(status)")
+        }
+        let log = try await bridge.send("GET", "/api/v1/webhooks/\(id)/deliveries")
+        let entry = try #require((log.json["deliveries"] as? [[String: Any]])?.first)
+        #expect(entry["status"] as? String == "dead" && entry["eventId"] as? String == "evt_1")
+        #expect((entry["attempts"] as? [[String: Any]])?.compactMap { $0["httpStatus"] as? Int } == [503, 500])
+        let again = try await bridge.send("POST", "/api/v1/webhooks/\(id)/deliveries/\(delivery.id)/redeliver")
+        #expect(again.status == 202 && again.json["status"] as? String == "pending")
+        #expect(try await bridge.send("POST", "/api/v1/webhooks/\(id)/deliveries/999/redeliver").status == 404)
+    }
+}
