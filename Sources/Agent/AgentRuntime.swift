@@ -80,6 +80,6 @@ struct AgentRuntime {
             hotfolders: configuration.hotfolders.map {
                 HotfolderDefaults(name: $0.name, product: $0.product, approval: $0.approval, callbackURL: $0.callbackURL)
             },
-            version: HotfolderAgent.version)
+            version: HotfolderAgent.version, callbackHosts: CallbackHostPolicy(allowedHosts: configuration.callbacks.allowedHosts))
     }
 }

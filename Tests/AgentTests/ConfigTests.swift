@@ -286,3 +286,19 @@ import Testing
         }
     }
 }
+
+extension ConfigTests {
+    @Test func aFolderCallbackOutsideTheAllowedHostsIsRefused() {
+        let yaml = """
+            callbacks:
+              allowed_hosts: [erp.example.com]
+            hotfolders:
+              - name: cards
+                root: cards
+                callback_url: "http://10.0.0.5/hook"
+            """
+        #expect(problems(yaml).contains { $0.hasPrefix("6:") && $0.contains("allowed_hosts") })
+        #expect(problems(yaml.replacingOccurrences(of: "http://10.0.0.5/hook", with: "https://erp.example.com/hook")).isEmpty)
+        #expect(problems("callbacks:\n  secret: \"whsec_short\"\nhotfolders:\n  - name: cards\n    root: cards\n").contains { $0.contains("secret") })
+    }
+}

@@ -23,7 +23,7 @@ final class BridgeHarness: Sendable {
 
     static let publicURL = "http://bridge.test"
 
-    static func start(requestsPerMinute: Int = 10_000, maxUploadBytes: Int64 = 5_000_000,
+    static func start(requestsPerMinute: Int = 10_000, maxUploadBytes: Int64 = 5_000_000, allowedCallbackHosts: [String]? = nil,
                       hooks: BridgeHooks = BridgeHooks()) async throws -> BridgeHarness {
         let directory = try makeTemporaryDirectory("bridge")
         let store = try SQLiteJobStore(path: directory.appendingPathComponent("jobs.sqlite").path)
@@ -36,7 +36,7 @@ final class BridgeHarness: Sendable {
             hotfolders: [
                 HotfolderDefaults(name: "cards", product: ProductSpec(trim: try TrimSize(parsing: "85x55mm"), bleed: .millimetres(3)), approval: .auto),
                 HotfolderDefaults(name: "posters", product: ProductSpec(trim: try TrimSize(parsing: "297x420mm")), approval: .required),
-            ], version: "test")
+            ], version: "test", callbackHosts: CallbackHostPolicy(allowedHosts: allowedCallbackHosts))
         var logger = Logger(label: "bridge-test")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream<Int>.makeStream()

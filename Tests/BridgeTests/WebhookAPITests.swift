@@ -1,5 +1,6 @@
 @testable import Bridge
 import Foundation
+import TestFixtures
 import Testing
 
 @Suite(.serialized) struct WebhookAPITests {
@@ -23,6 +24,42 @@ import Testing
         #expect(try await bridge.send("DELETE", "/api/v1/webhooks/\(id)").status == 204)
         #expect(try await bridge.send("GET", "/api/v1/webhooks/\(id)").status == 404)
         #expect(try await bridge.send("DELETE", "/api/v1/webhooks/\(id)").status == 404)
+    }
+
+    @Test func aTestEventReachesTheEndpointSigned() async throws {
+        let receiver = try await LoopbackReceiver.start()
+        defer { Task { await receiver.stop() } }
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let created = try await bridge.send("POST", "/api/v1/webhooks", json: ["url": receiver.url, "events": ["job.*"]])
+        let id = try #require(created.json["id"] as? String)
+        let secret = try #require(created.json["secret"] as? String)
+        let result = try await bridge.send("POST", "/api/v1/webhooks/\(id)/test")
+        #expect(result.status == 200 && result.json["delivered"] as? Bool == true && result.json["httpStatus"] as? Int == 200)
+        let request = try #require(receiver.received.first)
+        let eventId = try #require(request.headers["webhook-id"])
+        #expect(eventId.hasPrefix("evt_test_"))
+        #expect(request.headers["webhook-signature"] == (try WebhookSignature(secret: secret))
+            .signature(id: eventId, timestamp: Int64(request.headers["webhook-timestamp"] ?? "") ?? 0, body: request.body))
+        let body = try #require(try JSONSerialization.jsonObject(with: request.body) as? [String: Any])
+        #expect(body["type"] as? String == "webhook.test" && (body["data"] as? [String: Any])?["webhookId"] as? String == id)
+        receiver.answerNext(.init(status: .internalServerError))
+        let failed = try await bridge.send("POST", "/api/v1/webhooks/\(id)/test")
+        #expect(failed.json["delivered"] as? Bool == false && failed.json["httpStatus"] as? Int == 500)
+    }
+
+    @Test func allowedHostsKeepCallbacksOutOfTheShopNetwork() async throws {
+        let policy = CallbackHostPolicy(allowedHosts: ["erp.example.com", "*.hooks.example.net"])
+        #expect(policy.permits("https://erp.example.com/in") && policy.permits("http://a.hooks.example.net/x"))
+        #expect(!policy.permits("http://192.168.1.10/admin") && !policy.permits("https://example.com") && !policy.permits("ftp://erp.example.com"))
+        #expect(CallbackHostPolicy().permits("http://anything.example") && !CallbackHostPolicy().permits("gopher://x"))
+        let bridge = try await BridgeHarness.start(allowedCallbackHosts: ["erp.example.com"])
+        defer { Task { await bridge.stop() } }
+        let job = try await bridge.send("POST", "/api/v1/jobs", json: ["callbackUrl": "http://10.0.0.5/hook"])
+        #expect(job.status == 422 && job.error["field"] as? String == "callbackUrl")
+        let webhook = try await bridge.send("POST", "/api/v1/webhooks", json: ["url": "http://10.0.0.5/hook", "events": ["job.*"]])
+        #expect(webhook.status == 422 && (webhook.error["message"] as? String)?.contains("allowed_hosts") == true)
+        #expect(try await bridge.send("POST", "/api/v1/jobs", json: ["callbackUrl": "https://erp.example.com/hook"]).status == 201)
     }
 
     @Test func theDeliveryLogShowsEveryAttemptAndADeadDeliveryCanBeSentAgain() async throws {

@@ -45,6 +45,8 @@ struct BridgeSettings: Sendable, Equatable {
 
 struct CallbackSettings: Sendable, Equatable {
     var secret: String?
+    /// Hosts callback and webhook URLs may point to; nil allows any.
+    var allowedHosts: [String]?
     var retrySchedule: [Duration] = [0, 300, 300, 300, 300, 300, 900, 3600, 7200, 14400, 86400].map { .seconds($0) }
 }
 

@@ -54,6 +54,13 @@ struct ConfigReader {
             report(root, "the config has no 'hotfolders'; add at least one hot folder")
         }
         checkOverlaps(hotfolders)
+        let policy = CallbackHostPolicy(allowedHosts: callbacks.allowedHosts)
+        for (folder, node) in hotfolders {
+            if let url = folder.callbackURL, let refusal = policy.refusal(for: url), case .mapping(let pairs) = node,
+               let urlNode = pairs.first(where: { $0.key.scalar?.string == "callback_url" })?.value {
+                report(urlNode, "'callback_url' cannot be used: \(refusal)")
+            }
+        }
         return AgentConfiguration(file: file, stateDirectory: stateDirectory, workers: workers, limits: limits,
                                   bridge: bridge, callbacks: callbacks, hotfolders: hotfolders.map(\.0))
     }
@@ -98,7 +105,7 @@ struct ConfigReader {
 
     private mutating func readCallbacks(_ node: Node) -> CallbackSettings {
         var settings = CallbackSettings()
-        let fields = fields(of: node, allowed: ["secret", "retry_schedule"], context: "callbacks")
+        let fields = fields(of: node, allowed: ["secret", "retry_schedule", "allowed_hosts"], context: "callbacks")
         if let node = fields["secret"], let text = scalar(node, key: "secret") {
             do {
                 _ = try WebhookSignature(secret: text)
@@ -112,6 +119,13 @@ struct ConfigReader {
                 settings.retrySchedule = items.compactMap { duration($0, key: "retry_schedule") }
             } else {
                 report(node, "'retry_schedule' must be a list of durations, such as [0s, 5m, 1h]")
+            }
+        }
+        if let node = fields["allowed_hosts"] {
+            if case .sequence(let items) = node, !items.isEmpty {
+                settings.allowedHosts = items.compactMap { scalar($0, key: "allowed_hosts") }
+            } else {
+                report(node, "'allowed_hosts' must be a list of host names, such as [erp.example.com, \"*.example.com\"]")
             }
         }
         return settings

@@ -3,9 +3,9 @@ import Foundation
 extension BridgeAPI {
     func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output {
         guard case .json(let request) = input.body else { throw APIError(.badRequest, "send the subscription as JSON") }
-        guard request.url.count <= 2000, let url = URL(string: request.url), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
-              url.host?.isEmpty == false else {
-            throw APIError.invalid("url", "url must be an absolute http or https URL")
+        if request.url.count > 2000 { throw APIError.invalid("url", "url has at most 2000 characters") }
+        if let refusal = configuration.callbackHosts.refusal(for: request.url) {
+            throw APIError.invalid("url", "url cannot be used: \(refusal)")
         }
         let known = Set(Components.Schemas.Event._TypePayload.allCases.map(\.rawValue) + ["job.*"])
         guard (1...20).contains(request.events.count) else { throw APIError.invalid("events", "give 1 to 20 event types, or [\"job.*\"]") }
@@ -57,6 +57,31 @@ extension BridgeAPI {
         }
         let queued = try await store.delivery(delivery.id) ?? delivery
         return .accepted(.init(body: .json(Self.view(of: queued, attempts: try await store.attempts(of: delivery.id)))))
+    }
+
+    func testWebhook(_ input: Operations.TestWebhook.Input) async throws -> Operations.TestWebhook.Output {
+        let webhook = try await existingWebhook(input.path.webhookId)
+        let id = "evt_test_" + ULID.generate().description
+        let body = Data(#"{"createdAt":"\#(try FlexibleDateTranscoder().encode(Date()))","data":{"webhookId":"\#(webhook.id)"},"id":"\#(id)","type":"webhook.test"}"#.utf8)
+        let timestamp = Int64(Date().timeIntervalSince1970)
+        let signature = try WebhookSignature(secret: webhook.secret).signature(id: id, timestamp: timestamp, body: body)
+        let started = ContinuousClock.now
+        var status: Int?
+        var problem: String?
+        do {
+            let response = try await CurlTransport().post(.init(url: webhook.url, headers: [
+                ("Content-Type", "application/json"), ("webhook-id", id), ("webhook-timestamp", String(timestamp)),
+                ("webhook-signature", signature),
+            ], body: body))
+            status = response.status
+            if !(200..<300).contains(response.status) { problem = "HTTP \(response.status)" }
+        } catch {
+            problem = error.description
+        }
+        let elapsed = started.duration(to: .now)
+        return .ok(.init(body: .json(.init(delivered: problem == nil, httpStatus: status,
+                                           durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+                                           error: problem))))
     }
 
     private func existingWebhook(_ id: String) async throws -> WebhookSubscription {

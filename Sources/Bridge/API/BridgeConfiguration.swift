@@ -17,11 +17,13 @@ public struct BridgeConfiguration: Sendable {
     /// In config order; an API job without `hotfolder` uses the first.
     public var hotfolders: [HotfolderDefaults]
     public var version: String
+    /// Where callback and webhook URLs may point.
+    public var callbackHosts: CallbackHostPolicy
 
     public init(host: String = "127.0.0.1", port: Int = 8181, publicURL: String? = nil, jobsDirectory: String,
                 maxUploadBytes: Int64 = 500_000_000, requestsPerMinute: Int = 1000,
                 proofLinkLifetime: TimeInterval = 14 * 86400, proofLinkKey: Data, hotfolders: [HotfolderDefaults],
-                version: String = "0") {
+                version: String = "0", callbackHosts: CallbackHostPolicy = CallbackHostPolicy()) {
         self.host = host
         self.port = port
         self.publicURL = (publicURL ?? "http://\(host):\(port)").trimmingSuffix("/")
@@ -32,6 +34,7 @@ public struct BridgeConfiguration: Sendable {
         self.proofLinkKey = proofLinkKey
         self.hotfolders = hotfolders
         self.version = version
+        self.callbackHosts = callbackHosts
     }
 
     func hotfolder(named name: String?) -> HotfolderDefaults? {

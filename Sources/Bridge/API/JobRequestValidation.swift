@@ -28,9 +28,9 @@ struct JobRequestValidation {
                                    + PreflightProfile.all.map(\.name).joined(separator: ", "))
         }
         if let url = request.callbackUrl {
-            guard url.count <= 2000, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-                  parsed.host?.isEmpty == false else {
-                throw APIError.invalid("callbackUrl", "callbackUrl must be an absolute http or https URL")
+            if url.count > 2000 { throw APIError.invalid("callbackUrl", "callbackUrl has at most 2000 characters") }
+            if let refusal = configuration.callbackHosts.refusal(for: url) {
+                throw APIError.invalid("callbackUrl", "callbackUrl cannot be used: \(refusal)")
             }
         }
         if let language = request.language, !(1...35).contains(language.count) {

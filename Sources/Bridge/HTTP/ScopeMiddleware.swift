@@ -10,6 +10,7 @@ struct ScopeMiddleware: ServerMiddleware {
         "approveJob": .jobsApprove, "rejectJob": .jobsApprove,
         "createWebhook": .webhooksManage, "listWebhooks": .webhooksManage, "getWebhook": .webhooksManage,
         "deleteWebhook": .webhooksManage, "listWebhookDeliveries": .webhooksManage, "redeliverWebhookDelivery": .webhooksManage,
+        "testWebhook": .webhooksManage,
     ]
 
     func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,

@@ -40,9 +40,17 @@ struct DeliveryPlanner: Sendable {
         return events.count
     }
 
-    /// The job's own callback URL (API job or ticket), else its hot folder's.
+    /// The job's own callback URL (API job or ticket), else its hot folder's; nil when there is none or it
+    /// points where `callbacks.allowed_hosts` does not allow (a ticket's URL is checked only here).
     func callbackURL(of job: Job) -> String? {
-        job.order.callbackURL ?? job.hotfolder.flatMap { name in configuration.hotfolders.first { $0.name == name }?.callbackURL }
+        guard let url = job.order.callbackURL ?? job.hotfolder.flatMap({ name in configuration.hotfolders.first { $0.name == name }?.callbackURL })
+        else { return nil }
+        if let refusal = configuration.callbackHosts.refusal(for: url) {
+            logger.warning("callback URL refused; the job's events are not sent there",
+                           metadata: ["job": "\(job.id)", "url": "\(url)", "reason": "\(refusal)"])
+            return nil
+        }
+        return url
     }
 
     /// The same JSON as the API writes: dates with milliseconds, slashes as they are.
