@@ -252,6 +252,86 @@ def bridge_speed(binary, jobs):
     return {"startup": startup, "job": job, "health": health, "cold": cold, "jobs": jobs}
 
 
+def callback_speed(binary, events, curl_requests):
+    """Events delivered to a local receiver per second, beside a plain curl loop posting to the same receiver."""
+    import http.server
+    import socketserver
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        count = 0
+        lock = threading.Lock()
+        last = 0.0
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            with Receiver.lock:
+                Receiver.count += 1
+                Receiver.last = time.time()
+
+        def log_message(self, *arguments):
+            pass
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Receiver)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+
+    # The reference: one curl process per POST, one after another, with a body like an event's.
+    body = os.path.join(tempfile.mkdtemp(prefix="hfa-bench-curl-"), "event.json")
+    with open(body, "w") as f:
+        f.write('{"id":"evt_1","type":"job.print_ready","data":{"jobId":"job_0","status":"print_ready"}}' + " " * 900)
+    started = time.time()
+    for _ in range(curl_requests):
+        subprocess.run(["curl", "-s", "-o", "/dev/null", "-X", "POST", "-H", "Content-Type: application/json",
+                        "-H", "webhook-id: evt_1", "--data-binary", "@" + body, url], check=True)
+    curl_rate = curl_requests / (time.time() - started)
+
+    # The agent: `events` events already in the store when it starts, all for one callback URL.
+    root = tempfile.mkdtemp(prefix="hfa-bench-callbacks-")
+    os.makedirs(os.path.join(root, "cards"))
+    port = free_port()
+    config = os.path.join(root, "hotfolders.yaml")
+    with open(config, "w") as f:
+        f.write(f"state_dir: state\nbridge:\n  listen: \"127.0.0.1:{port}\"\n"
+                "callbacks:\n  secret: \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n"
+                f"hotfolders:\n  - name: cards\n    root: cards\n    callback_url: \"{url}\"\n")
+    subprocess.run([binary, "token", "create", "--config", config, "--name", "bench", "--scopes", "jobs:read"],
+                   capture_output=True, check=True)
+    database = sqlite3.connect(os.path.join(root, "state", "jobs.sqlite"))
+    base = int(time.time() * 1000) - events
+    stamp = lambda ms: datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    ids = [job_id(base + index, index) for index in range(events)]
+    database.executemany(
+        "INSERT INTO job (id, status, hotfolder, fileName, product, createdAt, updatedAt, jobOrder) "
+        "VALUES (?, 'cancelled', 'cards', 'a.pdf', '{}', ?, ?, '{\"metadata\":{}}')",
+        [(job, stamp(base + index), stamp(base + index)) for index, job in enumerate(ids)])
+    database.executemany("INSERT INTO job_event (jobId, sequence, fromStatus, toStatus, at) VALUES (?, 1, NULL, 'cancelled', ?)",
+                         [(job, stamp(base + index)) for index, job in enumerate(ids)])
+    database.commit()
+    database.close()
+    Receiver.count = 0
+    log = os.path.join(root, "agent.log")
+    agent = subprocess.Popen([binary, "run", "--config", config], stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    try:
+        wait_ready(port, agent, log)
+        started = time.time()
+        deadline = started + 600
+        while Receiver.count < events and time.time() < deadline:
+            time.sleep(0.05)
+        delivered = Receiver.count
+        elapsed = Receiver.last - started
+    finally:
+        agent.terminate()
+        agent.wait()
+        server.shutdown()
+        shutil.rmtree(root, ignore_errors=True)
+    return {"events": delivered, "agent_rate": delivered / elapsed if elapsed > 0 else 0, "curl_rate": curl_rate,
+            "curl_requests": curl_requests}
+
+
 def row(name, agent, reference, unit="ms"):
     ratio = agent / reference if reference > 0 else float("inf")
     return f"| {name} | {agent:.2f} {unit} | {reference:.2f} {unit} | {ratio:.1f}x |"
@@ -263,9 +343,11 @@ def main():
     parser.add_argument("--output", default="docs/benchmarks.md")
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=10_000)
     arguments = parser.parse_args()
 
     bridge = bridge_speed(arguments.binary, arguments.jobs)
+    callbacks = callback_speed(arguments.binary, arguments.events, 1000)
 
     agent_ms, reference_ms = detection_latency(arguments.binary, arguments.files)
     preflight_rows = preflight_speed(arguments.binary, os.path.abspath(CORPUS))
@@ -336,6 +418,18 @@ def main():
         *([f"| errors | {'; '.join(bridge['job'][2] + bridge['cold'][2]) or 'none'} | | |"]),
         "",
         f"Start-up with {bridge['jobs']:,} jobs in the store, from exec to /readyz answering 200: {bridge['startup'] * 1000:.0f} ms.",
+        "",
+        "## Callbacks: events delivered per second",
+        "",
+        f"{callbacks['events']:,} events already in the store at start, all for one callback URL on a local receiver (Python,",
+        "threaded, answers 200). The agent plans each delivery (payload built and stored), signs it (Standard Webhooks),",
+        "posts it with libcurl and records the attempt, one delivery at a time per endpoint so that a job's events stay",
+        f"in order. Reference: a shell loop of {callbacks['curl_requests']:,} `curl -X POST --data-binary @event.json`",
+        "processes against the same receiver in the same run.",
+        "",
+        "| figure | agent | curl loop | ratio |",
+        "|---|---|---|---|",
+        f"| deliveries per second | {callbacks['agent_rate']:,.0f} | {callbacks['curl_rate']:,.0f} | {callbacks['agent_rate'] / callbacks['curl_rate']:.2f} |",
         "",
         "## Preflight, per file detail",
         "",

@@ -71,15 +71,23 @@ extension SQLiteJobStore: DeliveryStore {
     }
 
     public func dueDeliveries(at now: Date, limit: Int) async throws -> [Delivery] {
+        try await due(at: now, endpoint: nil, limit: limit)
+    }
+
+    public func dueDelivery(at now: Date, endpoint: String) async throws -> Delivery? {
+        try await due(at: now, endpoint: endpoint, limit: 1).first
+    }
+
+    private func due(at now: Date, endpoint: String?, limit: Int) async throws -> [Delivery] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM delivery AS d
-                WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
+                WHERE d.status = 'pending' AND d.nextAttemptAt <= ? AND (? IS NULL OR d.endpoint = ?)
                   AND NOT EXISTS (SELECT 1 FROM delivery AS e WHERE e.endpoint = d.endpoint AND e.subscription = d.subscription
                                   AND e.jobId = d.jobId
                                   AND e.status = 'pending' AND e.eventSequence < d.eventSequence)
                 ORDER BY d.eventSequence LIMIT ?
-                """, arguments: [now, limit]).map(Self.delivery(from:))
+                """, arguments: [now, endpoint, endpoint, limit]).map(Self.delivery(from:))
         }
     }
 

@@ -56,10 +56,7 @@ public final class CallbackDelivery: Service {
                     let free = concurrency - busyEndpoints.withLock { $0.count }
                     if free > 0 {
                         for delivery in try await store.dueDeliveries(at: Date(), limit: 100) where startIfIdle(delivery.endpoint) {
-                            group.addTask {
-                                await self.runner.attempt(delivery)
-                                self.busyEndpoints.withLock { _ = $0.remove(delivery.endpoint) }
-                            }
+                            group.addTask { await self.drain(delivery) }
                             if busyEndpoints.withLock({ $0.count }) >= concurrency { break }
                         }
                     }
@@ -72,6 +69,16 @@ public final class CallbackDelivery: Service {
                 }
             }
         }
+    }
+
+    /// Sends `first`, then whatever else is due for its endpoint, back to back, and frees the endpoint.
+    private func drain(_ first: Delivery) async {
+        var next: Delivery? = first
+        while let delivery = next, !Task.isCancelled {
+            await runner.attempt(delivery)
+            next = try? await store.dueDelivery(at: Date(), endpoint: delivery.endpoint)
+        }
+        busyEndpoints.withLock { _ = $0.remove(first.endpoint) }
     }
 
     /// Marks the endpoint busy unless an attempt to it is running already.

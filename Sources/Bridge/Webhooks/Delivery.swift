@@ -75,6 +75,8 @@ public protocol DeliveryStore: Sendable {
     /// Pending deliveries due at `now`, oldest event first, at most one per endpoint and job: a later event
     /// of a job waits while an earlier one to the same endpoint is still pending.
     func dueDeliveries(at now: Date, limit: Int) async throws -> [Delivery]
+    /// The next due delivery to `endpoint`, by the same rules: what an endpoint's sender takes next.
+    func dueDelivery(at now: Date, endpoint: String) async throws -> Delivery?
     /// The earliest time a pending delivery is due, if any.
     func nextDueTime() async throws -> Date?
     /// Records the attempt and its outcome in one transaction.
