@@ -123,6 +123,27 @@ import Testing
         #expect(try await rig.store.webhook(webhook.id)?.disabledAt != nil)
     }
 
+    @Test func aDeadDeliveryRedeliveredArrivesWithItsOwnIdAndBody() async throws {
+        let receiver = try await LoopbackReceiver.start()
+        defer { Task { await receiver.stop() } }
+        receiver.answerNext(.init(status: .internalServerError), .init(status: .internalServerError))
+        let rig = try await start(schedule: [.zero, .milliseconds(100)])
+        defer { Task { await rig.stop() } }
+        let webhook = WebhookSubscription(id: WebhookSubscription.newID(), url: receiver.url, events: ["job.*"], description: nil,
+                                          secret: WebhookSignature.generateSecret(), createdAt: Date())
+        try await rig.store.createWebhook(webhook)
+        let job = Job(id: .generate(), status: .received, hotfolder: "cards", fileName: "a.pdf", claimedPath: nil, originalPath: nil,
+                      sha256: nil, sizeBytes: nil, kind: .pdf, externalId: nil, product: ProductSpec(), createdAt: Date(), updatedAt: Date())
+        try await rig.store.create(job, detail: nil)
+        let dead = try #require(try await settled(rig.store, job.id, count: 1).first)
+        #expect(dead.status == .dead && dead.attempts == 2)
+        #expect(try await rig.store.redeliver(dead.id, ofWebhook: webhook.id))
+        let again = try #require(try await settled(rig.store, job.id, count: 1).first)
+        #expect(again.status == .delivered && again.attempts == 3)
+        let received = receiver.received
+        #expect(received.count == 3 && Set(received.map(\.body)).count == 1 && Set(received.compactMap { $0.headers["webhook-id"] }) == ["evt_1"])
+    }
+
     @Test func retryAfterIsHonouredAndTheScheduleJittered() throws {
         let runner = DeliveryAttemptRunner(callbacks: CallbackConfiguration(secret: Self.secret, retrySchedule: [.zero, .seconds(100), .seconds(1)]),
                                            signature: try WebhookSignature(secret: Self.secret), transport: CurlTransport(),
