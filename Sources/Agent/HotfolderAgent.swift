@@ -8,7 +8,7 @@ struct HotfolderAgent: AsyncParsableCommand {
         commandName: "hotfolder-agent",
         abstract: "Watches print-shop hot folders and takes every dropped file through preflight, proof and print-ready.",
         version: version,
-        subcommands: [RunCommand.self, CheckConfigCommand.self, JobsCommand.self, TokenCommand.self, PreflightCommand.self, ProofCommand.self, PrintReadyCommand.self, VersionCommand.self, WorkCommand.self]
+        subcommands: [RunCommand.self, CheckConfigCommand.self, JobsCommand.self, TokenCommand.self, CallbacksCommand.self, PreflightCommand.self, ProofCommand.self, PrintReadyCommand.self, VersionCommand.self, WorkCommand.self]
     )
 
     /// As ArgumentParser's, except that usage errors exit 2 (the Unix convention scripts test for), not 64.

@@ -69,3 +69,31 @@ import Testing
         }
     }
 }
+
+extension CallbackEndToEndTests {
+    @Test func aDeadCallbackCanBeListedAndSentAgainFromTheCommandLine() async throws {
+        let receiver = try await LoopbackReceiver.start()
+        defer { Task { await receiver.stop() } }
+        receiver.answerNext(.init(status: .internalServerError))
+        let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: [1, 2]}",
+                                     folderSettings: "callback_url: \"\(receiver.url)\"",
+                                     topLevel: "callbacks:\n  secret: \"\(Self.secret)\"\n  retry_schedule: [0s]")
+        try await agent.start()
+        defer { agent.stop() }
+        try agent.drop(PDFFixture.businessCard(pages: 2), as: "card.pdf")
+        _ = try await agent.waitForTerminalJobs(1)
+        let dead = try await agent.waitUntil("a dead delivery") { () -> [[String: Any]]? in
+            let text = try agent.cli(["callbacks", "list", "--status", "dead", "--json"])
+            let rows = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] ?? []
+            return rows.isEmpty ? nil : rows
+        }
+        #expect(dead.count == 1 && dead.first?["eventId"] as? String == "evt_1" && dead.first?["lastStatus"] as? Int == 500)
+        let id = try #require(dead.first?["id"] as? Int)
+        #expect(try agent.cli(["callbacks", "redeliver", String(id)]).contains("queued"))
+        _ = try await agent.waitUntil("the redelivery accepted") { () -> Bool? in
+            receiver.received.filter { $0.headers["webhook-id"] == "evt_1" && $0.answeredWith == 200 }.isEmpty ? nil : true
+        }
+        let text = try agent.cli(["callbacks", "list", "--status", "dead", "--json"])
+        #expect(((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [Any])?.isEmpty == true)
+    }
+}

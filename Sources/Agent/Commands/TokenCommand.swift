@@ -19,7 +19,7 @@ struct TokenCommand: AsyncParsableCommand {
             guard AccessToken.isValidName(name) else { throw ValidationError(AccessTokenError.invalidName(name).description) }
             let parsed: Set<Scope>
             do { parsed = try Scope.parseList(scopes) } catch { throw ValidationError(error.description) }
-            let store = try TokenStoreOpener.open(options)
+            let store = try StoreOpener.open(options)
             let secret = AccessToken.generateSecret()
             do {
                 try await store.createToken(AccessToken(name: name, sha256: AccessToken.hash(of: secret), scopes: parsed, createdAt: Date()))
@@ -38,7 +38,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOption
 
         func run() async throws {
-            let tokens = try await TokenStoreOpener.open(options).tokens()
+            let tokens = try await StoreOpener.open(options).tokens()
             if tokens.isEmpty { print("no tokens") }
             for token in tokens {
                 print([token.name, token.scopes.sorted().map(\.rawValue).joined(separator: ","),
@@ -55,7 +55,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                try await TokenStoreOpener.open(options).revokeToken(named: name)
+                try await StoreOpener.open(options).revokeToken(named: name)
                 print("token '\(name)' revoked")
             } catch let error as AccessTokenError {
                 StandardError.print(error.description)
@@ -65,8 +65,8 @@ struct TokenCommand: AsyncParsableCommand {
     }
 }
 
-/// Tokens live in the job store, which the CLI creates when the agent has not run yet.
-enum TokenStoreOpener {
+/// The store for CLI commands that write to it (tokens, redeliveries); created when the agent has not run yet.
+enum StoreOpener {
     static func open(_ options: ConfigOption) throws -> SQLiteJobStore {
         let configuration = try options.load(checksFilesystem: false)
         try FileOperations.createDirectory(configuration.stateDirectory)

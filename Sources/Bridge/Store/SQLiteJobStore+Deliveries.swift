@@ -133,6 +133,26 @@ extension SQLiteJobStore: DeliveryStore {
         }
     }
 
+    public func deliveries(status: Delivery.Status?, limit: Int) async throws -> [Delivery] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM delivery WHERE (? IS NULL OR status = ?) ORDER BY id DESC LIMIT ?",
+                             arguments: [status?.rawValue, status?.rawValue, limit]).map(Self.delivery(from:))
+        }
+    }
+
+    public func redeliver(_ id: Int64) async throws -> Bool {
+        try await writer.write { db in try Self.makePending(db, id, subscription: nil) }
+    }
+
+    /// Pending again and due now, unless pending already; only a delivery of `subscription` when one is given.
+    static func makePending(_ db: Database, _ id: Int64, subscription: String?) throws -> Bool {
+        try db.execute(sql: """
+            UPDATE delivery SET status = 'pending', nextAttemptAt = ?, finishedAt = NULL
+            WHERE id = ? AND (? IS NULL OR subscription = ?) AND status != 'pending'
+            """, arguments: [Date(), id, subscription, subscription])
+        return db.changesCount == 1
+    }
+
     static func delivery(from row: Row) throws -> Delivery {
         let jobText: String = row["jobId"]
         let statusText: String = row["status"]

@@ -42,13 +42,7 @@ extension SQLiteJobStore: WebhookStore {
     }
 
     public func redeliver(_ deliveryId: Int64, ofWebhook id: String) async throws -> Bool {
-        try await writer.write { db in
-            try db.execute(sql: """
-                UPDATE delivery SET status = 'pending', nextAttemptAt = ?, finishedAt = NULL
-                WHERE id = ? AND subscription = ? AND status != 'pending'
-                """, arguments: [Date(), deliveryId, id])
-            return db.changesCount == 1
-        }
+        try await writer.write { db in try Self.makePending(db, deliveryId, subscription: id) }
     }
 
     private static func endPending(_ db: Database, webhook id: String, reason: String) throws {

@@ -84,4 +84,8 @@ public protocol DeliveryStore: Sendable {
     func delivery(_ id: Int64) async throws -> Delivery?
     func attempts(of id: Int64) async throws -> [DeliveryAttempt]
     func deliveries(of job: JobID) async throws -> [Delivery]
+    /// Deliveries in `status` (any when nil), newest first.
+    func deliveries(status: Delivery.Status?, limit: Int) async throws -> [Delivery]
+    /// Makes a delivered or dead delivery pending again, due now; false when there is none or it is pending.
+    func redeliver(_ id: Int64) async throws -> Bool
 }
