@@ -15,15 +15,19 @@ import Testing
     @Test func everyEventArrivesInOrderAndSignedAcrossAKill() async throws {
         let receiver = try await LoopbackReceiver.start()
         defer { Task { await receiver.stop() } }
-        receiver.answerNext(.init(status: .serviceUnavailable), .init(status: .serviceUnavailable), .init(status: .badGateway))
+        // The ERP is down until the agent has been killed: every attempt before the kill is refused.
+        receiver.answerNext(.init(status: .serviceUnavailable), .init(status: .badGateway))
+        receiver.answerOtherwise(.init(status: .serviceUnavailable))
+        let schedule = ["0s"] + Array(repeating: "1s", count: 60)
         let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: [1, 2]}",
                                      folderSettings: "callback_url: \"\(receiver.url)\"",
-                                     topLevel: "callbacks:\n  secret: \"\(Self.secret)\"\n  retry_schedule: [0s, 300ms, 300ms, 300ms, 300ms, 300ms, 300ms]")
+                                     topLevel: "callbacks:\n  secret: \"\(Self.secret)\"\n  retry_schedule: [\(schedule.joined(separator: ", "))]")
         try await agent.start()
         try agent.drop(PDFFixture.businessCard(pages: 2), as: "card.pdf")
         let jobs = try await agent.waitForTerminalJobs(1)
-        // Killed while callbacks may still be pending or mid-retry.
+        _ = try await agent.waitUntil("a refused attempt") { receiver.received.count >= 2 ? true : nil }
         agent.killHard()
+        receiver.answerOtherwise(.init(status: .ok))
         try await agent.start()
         defer { agent.stop() }
         let id = try #require(jobs.first?["id"] as? String)

@@ -31,7 +31,7 @@ public final class LoopbackReceiver: Sendable {
 
     /// What arrived and what to answer, shared with the route.
     final class Recorder: Sendable {
-        let state = Mutex<(received: [Received], answers: [Answer])>(([], []))
+        let state = Mutex<(received: [Received], answers: [Answer], otherwise: Answer)>(([], [], Answer()))
     }
 
     private let recorder: Recorder
@@ -54,7 +54,7 @@ public final class LoopbackReceiver: Sendable {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let answer = receiver.state.withLock { state -> Answer in
-                let answer = state.answers.isEmpty ? Answer() : state.answers.removeFirst()
+                let answer = state.answers.isEmpty ? state.otherwise : state.answers.removeFirst()
                 state.received.append(Received(path: request.uri.path, headers: headers, body: Data(buffer: body),
                                                answeredWith: Int(answer.status.code)))
                 return answer
@@ -78,6 +78,8 @@ public final class LoopbackReceiver: Sendable {
     public var url: String { "http://127.0.0.1:\(port)/hook" }
     public var received: [Received] { recorder.state.withLock { $0.received } }
     public func answerNext(_ answers: Answer...) { recorder.state.withLock { $0.answers += answers } }
+    /// The answer once those queued by `answerNext` are used up (200 unless changed).
+    public func answerOtherwise(_ answer: Answer) { recorder.state.withLock { $0.otherwise = answer } }
 
     public func stop() async {
         await group.triggerGracefulShutdown()
