@@ -19,20 +19,22 @@ struct AgentRuntime {
 
     func run() async throws {
         try await Recovery(configuration: configuration, store: store, logger: logger).run()
+        let notifier = SystemdNotifier.fromEnvironment()
+        let watchdog = SystemdWatchdog.fromEnvironment(notifier: notifier)
+        let live = LiveConfiguration(configuration)
         let inotify = InotifyThread(logger: logger)
         defer { inotify.stop() }
-        let slots = WorkerSlots(total: configuration.workers,
-                                limits: Dictionary(uniqueKeysWithValues: configuration.hotfolders.map { ($0.name, $0.maxConcurrent) }))
+        let slots = WorkerSlots(total: configuration.workers, limits: configuration.folderConcurrency)
         let runner = JobRunner(configuration: configuration, store: store, slots: slots,
                                worker: WorkerProcess(executable: WorkerProcess.currentExecutable, limits: configuration.limits),
                                logger: logger)
-        let dispatcher = JobDispatcher(store: store, runner: runner, logger: logger)
+        let dispatcher = JobDispatcher(store: store, runner: runner, live: live, logger: logger, heartbeat: { watchdog?.feed() })
         let readiness = Readiness()
-        let watchers = configuration.hotfolders.map { folder in
-            HotFolderWatcher(folder: folder, inotify: inotify, store: store, logger: logger, readiness: readiness) { id in
-                dispatcher.enqueue(id)
-            }
-        }
+        let pause = IntakePause()
+        let watchers = WatcherSupervisor(folders: configuration.hotfolders, inotify: inotify, store: store, readiness: readiness,
+                                         pause: pause, logger: logger) { id in dispatcher.enqueue(id) }
+        let diskGuard = DiskGuard(live: live, pause: pause, readiness: readiness, logger: logger)
+        diskGuard.check()
         let bridgeSettings = try bridgeConfiguration()
         let callbacks = try CallbackDelivery(
             configuration: bridgeSettings,
@@ -41,6 +43,7 @@ struct AgentRuntime {
                                                                                      logger: logger),
                                              retrySchedule: configuration.callbacks.retrySchedule),
             store: store, logger: logger)
+        readiness.block("bridge", "the bridge is not listening yet")
         let bridge = try BridgeServer(configuration: bridgeSettings, store: store, hooks: BridgeHooks(
             jobIsRunnable: { dispatcher.enqueue($0) },
             jobEnded: { dispatcher.enqueue($0) },
@@ -50,24 +53,39 @@ struct AgentRuntime {
                 return problems
             },
             metrics: { [store] in await JobMetrics(store: store).text() }
-        ), logger: logger).makeService()
+        ), logger: logger).makeService(onListening: { _ in readiness.clear("bridge") })
+        let systemd = SystemdLink(notifier: notifier, readiness: readiness, logger: logger) { [store] in
+            await Self.status(live: live, slots: slots, store: store, pause: pause)
+        }
+        let reloader = ConfigReloader(live: live, slots: slots, catalog: bridgeSettings.catalog, watchers: watchers,
+                                      store: store, systemd: systemd, logger: logger)
         logger.info("agent started", metadata: [
             "config": "\(configuration.file)", "state_dir": "\(configuration.stateDirectory)",
             "workers": "\(configuration.workers)", "hotfolders": "\(configuration.hotfolders.map(\.name).joined(separator: ","))",
+            "systemd": "\(notifier == nil ? "no" : watchdog.map { "notify, watchdog \($0.interval)" } ?? "notify")",
         ])
-        // Until reload lands, SIGHUP (systemctl reload) must not end the agent, as its default action would.
-        signal(SIGHUP, SIG_IGN)
-        let hangups = DispatchSource.makeSignalSource(signal: SIGHUP)
-        hangups.setEventHandler { logger.warning("SIGHUP received; reloading the config is not supported yet, restart the agent to apply changes") }
-        hangups.resume()
-        defer { hangups.cancel() }
+        // A stop runs the services' shutdowns in reverse: systemd hears STOPPING=1, intake stops, running
+        // stages drain, then callbacks and finally the bridge, which answers (/readyz) until the end.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: dispatcher)] + watchers.map { .init(service: $0) } + [.init(service: bridge), .init(service: callbacks)],
+            services: [bridge, callbacks, dispatcher, diskGuard, watchers, reloader, systemd].map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
         try await group.run()
         logger.info("agent stopped")
+    }
+
+    /// The one line `systemctl status` shows.
+    static func status(live: LiveConfiguration, slots: WorkerSlots, store: any JobStore, pause: IntakePause) async -> String {
+        let folders = live.current.hotfolders.count
+        let running = await slots.runningCount
+        let waiting = await slots.waitingCount
+        let counts = (try? await store.jobCounts()) ?? [:]
+        let open = counts.filter { !$0.key.isTerminal }.values.reduce(0, +)
+        var line = "\(folders) hot folder\(folders == 1 ? "" : "s"); \(running) stage\(running == 1 ? "" : "s") running, "
+            + "\(waiting) waiting for a worker; \(open) open job\(open == 1 ? "" : "s")"
+        if let reason = pause.current.values.first { line += "; INTAKE PAUSED: " + reason }
+        return line
     }
 
     private func bridgeConfiguration() throws -> BridgeConfiguration {
@@ -77,9 +95,7 @@ struct AgentRuntime {
             maxUploadBytes: settings.maxUploadBytes, requestsPerMinute: settings.requestsPerMinute,
             proofLinkLifetime: settings.proofLinkLifetime.seconds,
             proofLinkKey: try ProofLinkKey.loadOrCreate(at: configuration.proofLinkKeyPath),
-            hotfolders: configuration.hotfolders.map {
-                HotfolderDefaults(name: $0.name, product: $0.product, approval: $0.approval, callbackURL: $0.callbackURL)
-            },
+            hotfolders: configuration.hotfolders.map(\.bridgeDefaults),
             version: HotfolderAgent.version, callbackHosts: CallbackHostPolicy(allowedHosts: configuration.callbacks.allowedHosts))
     }
 }

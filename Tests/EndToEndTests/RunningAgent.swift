@@ -30,6 +30,12 @@ final class RunningAgent: @unchecked Sendable {
         directory = try makeTemporaryDirectory("e2e")
         configPath = directory.appendingPathComponent("hotfolders.yaml").path
         logPath = directory.appendingPathComponent("agent.log").path
+        try writeConfig(folders: folders, product: product, folderSettings: folderSettings, topLevel: topLevel)
+    }
+
+    /// Replaces the config file (a running agent reads it again on SIGHUP).
+    func writeConfig(folders: [String], product: String = "{trim: 85x55mm, bleed: 3mm, pages: 2}",
+                     folderSettings: String = "", topLevel: String = "") throws {
         // Port 0: every agent under test gets a free port of its own; `bridgePort` reads it from the log.
         let bridge = topLevel.contains("bridge:") ? "" : "bridge:\n  listen: \"127.0.0.1:0\"\n"
         var yaml = "state_dir: state\nworkers: 2\n\(bridge)\(topLevel)\nhotfolders:\n"
@@ -59,11 +65,12 @@ final class RunningAgent: @unchecked Sendable {
     }
 
     /// Starts the agent and returns once every folder is being watched.
-    func start() async throws {
+    func start(environment: [String: String] = [:]) async throws {
         let linesBefore = log.components(separatedBy: "watching hot folder").count
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["run", "--config", configPath]
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
         let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         logHandle.seekToEndOfFile()
@@ -102,6 +109,14 @@ final class RunningAgent: @unchecked Sendable {
     func signal(_ number: Int32) throws {
         guard let process else { throw CancellationError() }
         kill(process.processIdentifier, number)
+    }
+
+    /// Waits for the agent to exit by itself (after SIGTERM, say) and returns its exit status.
+    func waitForExit() async throws -> Int32 {
+        guard let process else { throw CancellationError() }
+        _ = try await waitUntil("the agent to exit") { process.isRunning ? nil : true }
+        self.process = nil
+        return process.terminationStatus
     }
 
     func stop() {

@@ -12,14 +12,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Lowest log level shown: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "Log line format: auto (journal under systemd, else text), text, journal, json.")
+    var logFormat: LogFormat = .auto
+
     func run() async throws {
-        let configuration = try options.load()
         let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let format = logFormat.resolved()
+        let colours = format == .text && isatty(STDERR_FILENO) == 1
+        LoggingSystem.bootstrap { label in AgentLogHandler(label: label, level: level, format: format, colours: colours) }
+        let configuration = try options.load()
         let logger = Logger(label: "hotfolder.agent")
         let agent = try await AgentRuntime(configuration: configuration, logger: logger)
         try await agent.run()

@@ -11,6 +11,10 @@ struct AgentConfiguration: Sendable, Equatable {
     /// How many worker processes may run at once, over all folders.
     var workers: Int
     var limits: WorkerLimits
+    /// How long a stop waits for running stages before killing them; keep it below systemd's TimeoutStopSec.
+    var shutdownGrace: Duration = .seconds(75)
+    /// Below this many free bytes on the state directory or an output filesystem, intake pauses.
+    var minimumFreeBytes: UInt64 = 2 << 30
     var bridge: BridgeSettings
     var callbacks: CallbackSettings
     var hotfolders: [HotFolderConfiguration]
@@ -21,6 +25,9 @@ struct AgentConfiguration: Sendable, Equatable {
     var jobsDirectory: String { stateDirectory + "/jobs" }
 
     func hotfolder(named name: String) -> HotFolderConfiguration? { hotfolders.first { $0.name == name } }
+
+    /// Each folder's `max_concurrent`, for the worker slots.
+    var folderConcurrency: [String: Int] { Dictionary(hotfolders.map { ($0.name, $0.maxConcurrent) }, uniquingKeysWith: { first, _ in first }) }
 }
 
 /// What a single worker process may use before it is stopped.
@@ -87,6 +94,13 @@ struct HotFolderConfiguration: Sendable, Equatable {
     var generateBleed: RasterToPDF.BleedGeneration = .none
     /// How long a file waits for its required ticket (and a ticket for its file) before giving up.
     var ticketTimeout: Duration = .seconds(600)
+}
+
+extension HotFolderConfiguration {
+    /// What an API job naming this folder inherits.
+    var bridgeDefaults: HotfolderDefaults {
+        HotfolderDefaults(name: name, product: product, approval: approval, callbackURL: callbackURL)
+    }
 }
 
 /// The folders of one hot folder. All absolute.

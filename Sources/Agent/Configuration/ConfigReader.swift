@@ -19,6 +19,7 @@ struct ConfigReader {
     static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
                                 "ignore", "filename_pattern", "output_name", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks",
                                 "generate_bleed"]
+    static let limitsKeys = ["stage_timeout", "worker_memory", "shutdown_grace", "min_free_space"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
     static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "finishing"]
 
@@ -27,9 +28,19 @@ struct ConfigReader {
         let stateDirectory = top["state_dir"].flatMap { path($0, key: "state_dir") } ?? resolve("state")
         let workers = top["workers"].flatMap { positiveInt($0, key: "workers") } ?? ProcessInfo.processInfo.activeProcessorCount
         var limits = WorkerLimits()
+        var shutdownGrace: Duration?
+        var minimumFreeBytes: UInt64?
         if let node = top["limits"] {
-            let fields = fields(of: node, allowed: ["stage_timeout", "worker_memory"], context: "limits")
+            let fields = fields(of: node, allowed: Self.limitsKeys, context: "limits")
             if let value = fields["stage_timeout"].flatMap({ duration($0, key: "stage_timeout") }) { limits.stageTimeout = value }
+            shutdownGrace = fields["shutdown_grace"].flatMap { duration($0, key: "shutdown_grace") }
+            if let node = fields["min_free_space"], let text = scalar(node, key: "min_free_space") {
+                if let bytes = ByteSizeParsing.parse(text) {
+                    minimumFreeBytes = bytes
+                } else {
+                    report(node, "'min_free_space' must be a size such as \"2GiB\" (0 turns the disk guard off), not \"\(text)\"")
+                }
+            }
             if let node = fields["worker_memory"], let text = scalar(node, key: "worker_memory") {
                 if let bytes = ByteSizeParsing.parse(text), bytes >= 64 << 20 {
                     limits.addressSpaceBytes = bytes
@@ -61,8 +72,11 @@ struct ConfigReader {
                 report(urlNode, "'callback_url' cannot be used: \(refusal)")
             }
         }
-        return AgentConfiguration(file: file, stateDirectory: stateDirectory, workers: workers, limits: limits,
-                                  bridge: bridge, callbacks: callbacks, hotfolders: hotfolders.map(\.0))
+        var configuration = AgentConfiguration(file: file, stateDirectory: stateDirectory, workers: workers, limits: limits,
+                                               bridge: bridge, callbacks: callbacks, hotfolders: hotfolders.map(\.0))
+        if let shutdownGrace { configuration.shutdownGrace = shutdownGrace }
+        if let minimumFreeBytes { configuration.minimumFreeBytes = minimumFreeBytes }
+        return configuration
     }
 
     // MARK: Sections

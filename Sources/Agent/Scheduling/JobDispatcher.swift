@@ -6,19 +6,29 @@ import Synchronization
 
 /// Starts a runner for every runnable job exactly once at a time: jobs claimed by the watchers right away,
 /// and, by a sweep of the store every `sweepInterval`, jobs recovered at start-up or retried from the CLI.
+///
+/// On a graceful stop it drains: nothing new starts, running stages get until `limits.shutdown_grace` to
+/// finish, and anything still running then is killed and left in its state to resume at the next start.
 final class JobDispatcher: Service {
     private let store: any JobStore
     private let runner: JobRunner
+    private let live: LiveConfiguration
     private let logger: Logger
+    /// Called on every pass of the sweep loop: the systemd watchdog is fed from here, so a scheduler that
+    /// stops going round gets the agent restarted.
+    private let heartbeat: @Sendable () -> Void
     private let requests: AsyncStream<JobID>
     private let continuation: AsyncStream<JobID>.Continuation
     private let inFlight = Mutex(Set<JobID>())
     static let sweepInterval = Duration.seconds(1)
 
-    init(store: any JobStore, runner: JobRunner, logger: Logger) {
+    init(store: any JobStore, runner: JobRunner, live: LiveConfiguration, logger: Logger,
+         heartbeat: @escaping @Sendable () -> Void = {}) {
         self.store = store
         self.runner = runner
+        self.live = live
         self.logger = logger
+        self.heartbeat = heartbeat
         (requests, continuation) = AsyncStream<JobID>.makeStream(bufferingPolicy: .unbounded)
     }
 
@@ -32,32 +42,66 @@ final class JobDispatcher: Service {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.sweepPeriodically() }
                 for await id in requests {
+                    guard !runner.drain.isDraining else { break }
                     let isNew = inFlight.withLock { $0.insert(id).inserted }
                     guard isNew else { continue }
+                    let runner = self.runner.using(live.current)
                     group.addTask {
-                        await self.runner.drive(id)
+                        await runner.drive(id)
                         self.inFlight.withLock { _ = $0.remove(id) }
                     }
                 }
+                await waitForRunningStages()
                 group.cancelAll()
             }
         } onGracefulShutdown: {
+            self.runner.drain.begin()
             self.continuation.finish()
+        }
+    }
+
+    private func waitForRunningStages() async {
+        let running = runningCount
+        guard running > 0 else { return }
+        let grace = live.current.shutdownGrace
+        logger.notice("stopping: letting running stages finish", metadata: ["running": "\(running)", "grace_s": "\(grace.seconds)"])
+        let deadline = ContinuousClock.now + grace
+        while runningCount > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        let left = runningCount
+        if left > 0 {
+            logger.warning("stopping: stages still running after the grace period are stopped; their jobs resume at the next start",
+                           metadata: ["running": "\(left)"])
         }
     }
 
     private func sweepPeriodically() async {
         let runnable = Set(JobState.allCases.filter(\.isRunnable))
+        var unconfigured = Set<String>()
         while !Task.isCancelled {
-            do {
-                // Runnable jobs, and ended ones whose original still waits in the claim area.
-                let ended = try await store.jobs(matching: JobFilter(statuses: [.rejected, .cancelled], originalStillClaimed: true))
-                for job in try await store.jobs(matching: JobFilter(statuses: runnable)) + ended {
-                    let running = inFlight.withLock { $0.contains(job.id) }
-                    if !running { continuation.yield(job.id) }
+            heartbeat()
+            if !runner.drain.isDraining {
+                do {
+                    // Runnable jobs, and ended ones whose original still waits in the claim area.
+                    let folders = Set(live.current.hotfolders.map(\.name))
+                    let ended = try await store.jobs(matching: JobFilter(statuses: [.rejected, .cancelled], originalStillClaimed: true))
+                    for job in try await store.jobs(matching: JobFilter(statuses: runnable)) + ended {
+                        guard let folder = job.hotfolder, folders.contains(folder) else {
+                            // A folder removed from the config: its jobs wait, untouched, until it is back.
+                            let name = job.hotfolder ?? "-"
+                            if unconfigured.insert(name).inserted {
+                                logger.warning("jobs of a hot folder that is no longer configured are left as they are",
+                                               metadata: ["hotfolder": "\(name)"])
+                            }
+                            continue
+                        }
+                        let running = inFlight.withLock { $0.contains(job.id) }
+                        if !running { continuation.yield(job.id) }
+                    }
+                } catch {
+                    logger.error("cannot read runnable jobs from the store", metadata: ["error": "\(error)"])
                 }
-            } catch {
-                logger.error("cannot read runnable jobs from the store", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: Self.sweepInterval)
         }

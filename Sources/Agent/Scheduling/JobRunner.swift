@@ -7,11 +7,21 @@ import Pipeline
 /// approval or a file). Every stage's result is durable in the job's workspace before the state advances,
 /// so a job interrupted anywhere resumes from its last completed stage.
 struct JobRunner: Sendable {
-    let configuration: AgentConfiguration
+    /// The configuration this run uses; the dispatcher sets the current one before every run.
+    var configuration: AgentConfiguration
     let store: any JobStore
     let slots: WorkerSlots
-    let worker: WorkerProcess
+    var worker: WorkerProcess
     let logger: Logger
+    var drain = Drain()
+
+    /// This runner with `configuration` (a reload's): its folders, paths and worker limits.
+    func using(_ configuration: AgentConfiguration) -> JobRunner {
+        var runner = self
+        runner.configuration = configuration
+        runner.worker.limits = configuration.limits
+        return runner
+    }
 
     private var finisher: JobFinisher { JobFinisher(store: store) }
 
@@ -26,7 +36,7 @@ struct JobRunner: Sendable {
                     return
                 }
                 logger[metadataKey: "hotfolder"] = "\(folder.name)"
-                if Task.isCancelled { return }
+                if Task.isCancelled || drain.isDraining { return }
                 try await step(job, folder: folder, logger: logger)
             }
             try await settleIfEnded(id, logger: logger)
@@ -127,7 +137,9 @@ struct JobRunner: Sendable {
 
     private func runStage(_ stage: WorkerStage, job: Job, folder: HotFolderConfiguration, arguments: [String],
                           workspace: JobWorkspace) async throws {
-        try await slots.withSlot(for: folder.name) {
+        try await slots.withSlot(for: folder.name) { [drain] in
+            // A slot freed while stopping must not start a stage that the stop would then cut short.
+            if drain.isDraining { throw WorkerFailure.interrupted(stage: stage) }
             try await worker.run(stage, arguments: arguments, logFile: workspace.log(stage.rawValue))
         }
     }

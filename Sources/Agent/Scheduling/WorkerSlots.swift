@@ -1,7 +1,7 @@
 /// Hands out worker slots: at most `total` stages run at once, at most the folder's `max_concurrent` per
 /// folder, and waiting folders are served in turn so one busy folder cannot starve the others.
 actor WorkerSlots {
-    private let total: Int
+    private var total: Int
     private var limits: [String: Int]
     private var running: [String: Int] = [:]
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
@@ -23,7 +23,9 @@ actor WorkerSlots {
         return try await work()
     }
 
-    func updateLimits(_ limits: [String: Int]) {
+    /// A reload's new limits; stages already running keep their slots.
+    func update(total: Int, limits: [String: Int]) {
+        self.total = max(1, total)
         self.limits = limits
         grant()
     }

@@ -2,6 +2,7 @@ import Bridge
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Watches one hot folder's inbox and hands every complete file to intake exactly once.
 ///
@@ -21,13 +22,17 @@ final class HotFolderWatcher: Service {
     private let logger: Logger
     private let ignoreRules: IgnoreRules
     private let readiness: Readiness
+    private let pause: IntakePause
+    /// Set by `stop()`; the input stream of a running watcher, so stopping can end it.
+    private let stopRequest = Mutex<(stopped: Bool, inputs: AsyncStream<Input>.Continuation?)>((false, nil))
     /// How often due candidates are re-checked; bounds the extra wait past `stability`.
     static let tickInterval = Duration.milliseconds(200)
 
     init(folder: HotFolderConfiguration, inotify: InotifyThread, store: any JobStore, logger: Logger,
-         readiness: Readiness = Readiness(), onClaimed: @escaping @Sendable (JobID) -> Void) {
+         readiness: Readiness = Readiness(), pause: IntakePause = IntakePause(), onClaimed: @escaping @Sendable (JobID) -> Void) {
         self.folder = folder
         self.readiness = readiness
+        self.pause = pause
         readiness.block("hotfolder:" + folder.name, "the watcher has not started yet")
         self.inotify = inotify
         var logger = logger
@@ -57,6 +62,11 @@ final class HotFolderWatcher: Service {
                                                       "mode": "\(events == nil ? "polling" : "inotify+polling")",
                                                       "poll_interval_s": "\(folder.pollInterval.seconds)"])
         let (inputs, continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .unbounded)
+        let stoppedAlready = stopRequest.withLock { request in
+            request.inputs = continuation
+            return request.stopped
+        }
+        if stoppedAlready { continuation.finish() }
         readiness.clear("hotfolder:" + folder.name)
         defer { readiness.block("hotfolder:" + folder.name, "the watcher has stopped") }
         await withGracefulShutdownHandler {
@@ -82,6 +92,16 @@ final class HotFolderWatcher: Service {
         }
         inotify.unwatch(folder.layout.inbox)
         logger.info("stopped watching hot folder")
+    }
+
+    /// Stops this watcher alone (its folder was removed or changed by a reload); the file it is taking, if
+    /// any, is taken first.
+    func stop() {
+        let inputs = stopRequest.withLock { request in
+            request.stopped = true
+            return request.inputs
+        }
+        inputs?.finish()
     }
 
     private func process(_ inputs: AsyncStream<Input>) async {
@@ -144,6 +164,11 @@ final class HotFolderWatcher: Service {
     }
 
     private func take(_ name: String, evidence: Intake.Evidence, tracker: inout CompletenessTracker) async {
+        guard !pause.isPaused else {
+            // Left in the inbox, looked at again later; nothing is claimed while intake is paused.
+            lookAgain(at: name, after: .seconds(2), tracker: &tracker)
+            return
+        }
         switch await intake.take(name, evidence: evidence) {
         case .claimed(let id):
             tracker.forget(name)
@@ -151,17 +176,19 @@ final class HotFolderWatcher: Service {
         case .setAside, .vanished:
             tracker.forget(name)
         case .waiting:
-            if !tracker.isTracking(name), let snapshot = FileSnapshot.of(folder.layout.inbox + "/" + name) {
-                _ = tracker.note(name, .scanned, snapshot: snapshot, now: .now)
-            }
-            tracker.postpone(name, by: .seconds(1), now: .now)
+            lookAgain(at: name, after: .seconds(1), tracker: &tracker)
         case .notReadableYet:
             logger.info("file cannot be read yet; will retry", metadata: ["file": "\(name)",
                                                                         "retry_in_s": "\(folder.stability.seconds)"])
-            if !tracker.isTracking(name), let snapshot = FileSnapshot.of(folder.layout.inbox + "/" + name) {
-                _ = tracker.note(name, .scanned, snapshot: snapshot, now: .now)
-            }
-            tracker.postpone(name, by: max(folder.stability, .seconds(1)), now: .now)
+            lookAgain(at: name, after: max(folder.stability, .seconds(1)), tracker: &tracker)
         }
+    }
+
+    /// Keeps a file that was not taken this time in view, to be tried again after `delay`.
+    private func lookAgain(at name: String, after delay: Duration, tracker: inout CompletenessTracker) {
+        if !tracker.isTracking(name), let snapshot = FileSnapshot.of(folder.layout.inbox + "/" + name) {
+            _ = tracker.note(name, .scanned, snapshot: snapshot, now: .now)
+        }
+        tracker.postpone(name, by: delay, now: .now)
     }
 }

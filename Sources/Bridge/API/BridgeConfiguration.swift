@@ -14,15 +14,18 @@ public struct BridgeConfiguration: Sendable {
     public var proofLinkLifetime: TimeInterval
     /// The HMAC key of proof-page links; kept in the state directory so links survive restarts.
     public var proofLinkKey: Data
+    /// Shared with the agent, which replaces its contents on reload.
+    public let catalog: HotfolderCatalog
     /// In config order; an API job without `hotfolder` uses the first.
-    public var hotfolders: [HotfolderDefaults]
+    public var hotfolders: [HotfolderDefaults] { catalog.current }
     public var version: String
     /// Where callback and webhook URLs may point.
     public var callbackHosts: CallbackHostPolicy
 
     public init(host: String = "127.0.0.1", port: Int = 8181, publicURL: String? = nil, jobsDirectory: String,
                 maxUploadBytes: Int64 = 500_000_000, requestsPerMinute: Int = 1000,
-                proofLinkLifetime: TimeInterval = 14 * 86400, proofLinkKey: Data, hotfolders: [HotfolderDefaults],
+                proofLinkLifetime: TimeInterval = 14 * 86400, proofLinkKey: Data, hotfolders: [HotfolderDefaults] = [],
+                catalog: HotfolderCatalog? = nil,
                 version: String = "0", callbackHosts: CallbackHostPolicy = CallbackHostPolicy()) {
         self.host = host
         self.port = port
@@ -32,7 +35,7 @@ public struct BridgeConfiguration: Sendable {
         self.requestsPerMinute = requestsPerMinute
         self.proofLinkLifetime = proofLinkLifetime
         self.proofLinkKey = proofLinkKey
-        self.hotfolders = hotfolders
+        self.catalog = catalog ?? HotfolderCatalog(hotfolders)
         self.version = version
         self.callbackHosts = callbackHosts
     }
