@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the agent builds and runs with, when missing. As root it runs apt-get;
 # otherwise it prints the exact command to run and stops. `--test` adds what the test suite drives:
-# curl, and headless Chromium with its WebDriver for the customer proof page; `--bench` adds wrk.
+# curl, headless Chromium with its WebDriver for the customer proof page, and systemd-analyze for the
+# unit file checks; `--bench` adds wrk.
 set -euo pipefail
 
 packages=(
@@ -10,7 +11,7 @@ packages=(
   poppler-utils qpdf inotify-tools
 )
 case "${1:-}" in
-  --test) packages+=(curl chromium chromium-driver) ;;
+  --test) packages+=(curl chromium chromium-driver systemd) ;;
   --bench) packages+=(wrk) ;;
 esac
 
