@@ -5,7 +5,15 @@ SWIFT      ?= swift
 CONFIG     ?= hotfolders.example
 DEMO_ROOTS  = demo/business-cards demo/posters
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test bench clean release install install-files deb
+
+# Install layout. `make install` as root also creates the system user and reloads systemd; with DESTDIR
+# it only stages files (what `make deb` does).
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+UNITDIR   ?= /lib/systemd/system
+BINARY    ?= $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)/hotfolder-agent
+DOCDIR     = $(PREFIX)/share/doc/hotfolder-agent
 
 all: build
 
@@ -37,5 +45,37 @@ bench: deps
 	$(SWIFT) build -c release --product hotfolder-agent
 	python3 scripts/bench.py --binary "$$($(SWIFT) build -c release --show-bin-path)/hotfolder-agent" --output docs/benchmarks.md
 
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product hotfolder-agent
+
+install: release install-files
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]; then \
+	  systemd-sysusers $(PREFIX)/lib/sysusers.d/hotfolder-agent.conf; \
+	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	  echo "Installed. Edit /etc/hotfolder-agent/hotfolders.yaml, list the hot folder roots in a drop-in"; \
+	  echo "($(DOCDIR)/folders.conf.example), then: systemctl enable --now hotfolder-agent"; \
+	fi
+
+# Files only, into $(DESTDIR): the binary, the unit (ExecStart pointing at $(PREFIX)/bin), the sysusers
+# entry, docs, and the example config as /etc/hotfolder-agent/hotfolders.yaml unless one is there.
+install-files:
+	@install -D -m 0755 "$(BINARY)" "$(DESTDIR)$(PREFIX)/bin/hotfolder-agent"
+	install -d "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(DOCDIR)" "$(DESTDIR)/etc/hotfolder-agent"
+	sed 's|/usr/bin/hotfolder-agent|$(PREFIX)/bin/hotfolder-agent|g; s|file:///usr/share/doc|file://$(PREFIX)/share/doc|' \
+	  systemd/hotfolder-agent.service > "$(DESTDIR)$(UNITDIR)/hotfolder-agent.service"
+	chmod 0644 "$(DESTDIR)$(UNITDIR)/hotfolder-agent.service"
+	install -D -m 0644 packaging/sysusers.conf "$(DESTDIR)$(PREFIX)/lib/sysusers.d/hotfolder-agent.conf"
+	install -m 0644 systemd/hotfolder-agent.service.d/folders.conf.example README.md docs/operations.md hotfolders.example "$(DESTDIR)$(DOCDIR)/"
+	@if [ ! -e "$(DESTDIR)/etc/hotfolder-agent/hotfolders.yaml" ]; then \
+	  sed -e 's|^state_dir: .*|state_dir: /var/lib/hotfolder-agent|' -e 's|root: ./demo/|root: /srv/hotfolders/|' \
+	      -e 's|^  secret: .*|  # secret: "whsec_..."   # unset: a secret is made once in state_dir/callback-secret|' \
+	      hotfolders.example > "$(DESTDIR)/etc/hotfolder-agent/hotfolders.yaml"; \
+	  chmod 0640 "$(DESTDIR)/etc/hotfolder-agent/hotfolders.yaml"; \
+	fi
+
+# A Debian package of the release build (Swift runtime linked in), in ./dist.
+deb: release
+	./scripts/build-deb.sh --binary "$$($(SWIFT) build -c release --show-bin-path)/hotfolder-agent" --output dist
+
 clean:
-	rm -rf .build demo
+	rm -rf .build demo dist

@@ -80,7 +80,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Bridge", "Pipeline", "TestFixtures"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Bridge", "Pipeline", "TestFixtures", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestFixtures"]),
     ]
 )

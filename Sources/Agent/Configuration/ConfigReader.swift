@@ -19,9 +19,37 @@ struct ConfigReader {
     static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
                                 "ignore", "filename_pattern", "output_name", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks",
                                 "generate_bleed"]
+    static let bridgeKeys = ["listen", "public_url", "max_upload", "rate_limit", "proof_link_lifetime"]
+    static let callbacksKeys = ["secret", "retry_schedule", "allowed_hosts"]
+    static let preflightKeys = ["profile", "thresholds", "severities"]
     static let limitsKeys = ["stage_timeout", "worker_memory", "shutdown_grace", "min_free_space"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
     static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "finishing"]
+
+    /// Every key the config accepts, as a path ("limits.stage_timeout", "hotfolders[].product.trim"): the
+    /// list docs/operations.md must document.
+    static var allKeyPaths: [String] {
+        var paths: [String] = []
+        for key in topLevelKeys {
+            switch key {
+            case "limits": paths += limitsKeys.map { "limits." + $0 }
+            case "bridge": paths += bridgeKeys.map { "bridge." + $0 }
+            case "callbacks": paths += callbacksKeys.map { "callbacks." + $0 }
+            case "hotfolders":
+                for folderKey in hotfolderKeys {
+                    let prefix = "hotfolders[]." + folderKey
+                    switch folderKey {
+                    case "paths": paths += pathKeys.map { prefix + "." + $0 }
+                    case "product": paths += productKeys.map { prefix + "." + $0 }
+                    case "preflight": paths += preflightKeys.map { prefix + "." + $0 }
+                    default: paths.append(prefix)
+                    }
+                }
+            default: paths.append(key)
+            }
+        }
+        return paths
+    }
 
     mutating func read(_ root: Node, file: String) -> AgentConfiguration {
         let top = fields(of: root, allowed: Self.topLevelKeys, context: "the config")
@@ -83,7 +111,7 @@ struct ConfigReader {
 
     private mutating func readBridge(_ node: Node) -> BridgeSettings {
         var settings = BridgeSettings()
-        let fields = fields(of: node, allowed: ["listen", "public_url", "max_upload", "rate_limit", "proof_link_lifetime"],
+        let fields = fields(of: node, allowed: Self.bridgeKeys,
                             context: "bridge")
         if let listen = fields["listen"], let text = scalar(listen, key: "listen") {
             if let separator = text.lastIndex(of: ":"), let port = Int(text[text.index(after: separator)...]),
@@ -119,7 +147,7 @@ struct ConfigReader {
 
     private mutating func readCallbacks(_ node: Node) -> CallbackSettings {
         var settings = CallbackSettings()
-        let fields = fields(of: node, allowed: ["secret", "retry_schedule", "allowed_hosts"], context: "callbacks")
+        let fields = fields(of: node, allowed: Self.callbacksKeys, context: "callbacks")
         if let node = fields["secret"], let text = scalar(node, key: "secret") {
             do {
                 _ = try WebhookSignature(secret: text)
@@ -191,7 +219,7 @@ struct ConfigReader {
         var thresholds: [String: String] = [:]
         var severities: [String: String] = [:]
         if let node = fields["preflight"] {
-            let preflight = self.fields(of: node, allowed: ["profile", "thresholds", "severities"], context: "preflight")
+            let preflight = self.fields(of: node, allowed: Self.preflightKeys, context: "preflight")
             if let node = preflight["profile"], let name = scalar(node, key: "profile") {
                 if PreflightProfile.named(name) == nil {
                     report(node, PreflightSettingError.unknownProfile(name).description)
