@@ -22,17 +22,20 @@ struct AgentRuntime {
         let notifier = SystemdNotifier.fromEnvironment()
         let watchdog = SystemdWatchdog.fromEnvironment(notifier: notifier)
         let live = LiveConfiguration(configuration)
+        let metrics = AgentMetrics()
+        metrics.bootstrap()
         let inotify = InotifyThread(logger: logger)
         defer { inotify.stop() }
         let slots = WorkerSlots(total: configuration.workers, limits: configuration.folderConcurrency)
-        let runner = JobRunner(configuration: configuration, store: store, slots: slots,
+        var runner = JobRunner(configuration: configuration, store: store, slots: slots,
                                worker: WorkerProcess(executable: WorkerProcess.currentExecutable, limits: configuration.limits),
                                logger: logger)
+        runner.metrics = metrics
         let dispatcher = JobDispatcher(store: store, runner: runner, live: live, logger: logger, heartbeat: { watchdog?.feed() })
         let readiness = Readiness()
         let pause = IntakePause()
         let watchers = WatcherSupervisor(folders: configuration.hotfolders, inotify: inotify, store: store, readiness: readiness,
-                                         pause: pause, logger: logger) { id in dispatcher.enqueue(id) }
+                                         pause: pause, metrics: metrics, logger: logger) { id in dispatcher.enqueue(id) }
         let diskGuard = DiskGuard(live: live, pause: pause, readiness: readiness, logger: logger)
         diskGuard.check()
         let bridgeSettings = try bridgeConfiguration()
@@ -52,7 +55,9 @@ struct AgentRuntime {
                 if !StateDirectoryProbe.isWritable(stateDirectory) { problems["state_dir"] = "\(stateDirectory) is not writable" }
                 return problems
             },
-            metrics: { [store] in await JobMetrics(store: store).text() }
+            metrics: { [store] in
+                await metrics.text(from: AgentMetrics.Sources(store: store, slots: slots, diskGuard: diskGuard, live: live))
+            }
         ), logger: logger).makeService(onListening: { _ in readiness.clear("bridge") })
         let systemd = SystemdLink(notifier: notifier, readiness: readiness, logger: logger) { [store] in
             await Self.status(live: live, slots: slots, store: store, pause: pause)

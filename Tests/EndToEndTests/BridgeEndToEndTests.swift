@@ -94,8 +94,20 @@ import Testing
         defer { agent.stop() }
         let ready = try await sendHTTP("GET", port: port, "/readyz")
         #expect(ready.status == 200 && ready.json["status"] as? String == "ok")
+        try agent.drop(PDFFixture.businessCard(pages: 2), as: "card.pdf")
+        _ = try await agent.waitUntil("the proof waiting for approval") {
+            try agent.jobs().first?["status"] as? String == "awaiting_approval" ? true : nil
+        }
         let metrics = try await sendHTTP("GET", port: port, "/metrics")
-        #expect(metrics.status == 200 && metrics.text.contains("hotfolder_jobs{state=\"print_ready\"}"))
+        #expect(metrics.status == 200)
+        for series in ["hotfolder_jobs{state=\"awaiting_approval\"} 1.0", "hotfolder_files_detected_total{hotfolder=\"cards\"} 1",
+                       "hotfolder_stage_duration_seconds_count{stage=\"preflight\",hotfolder=\"cards\"} 1",
+                       "hotfolder_stage_duration_seconds_count{stage=\"proof\",hotfolder=\"cards\"} 1",
+                       "hotfolder_bridge_requests_total{route=\"/readyz\",method=\"GET\",status=\"200\"} 1",
+                       "hotfolder_queue_depth 0.0", "hotfolder_oldest_open_job_age_seconds ", "hotfolder_webhook_deliveries{status=\"pending\"}",
+                       "# HELP hotfolder_stage_duration_seconds", "hotfolder_filesystem_free_bytes{path=", "hotfolder_rescans_total{hotfolder=\"cards\"}"] {
+            #expect(metrics.text.contains(series), "no \(series) in\n\(metrics.text)")
+        }
         let contract = try await sendHTTP("GET", port: port, "/openapi.yaml")
         #expect(contract.text.hasPrefix("openapi: 3.1"))
     }

@@ -39,7 +39,8 @@ import Testing
         try await agent.start()
         defer { agent.stop() }
         try agent.signal(SIGHUP)
-        _ = try await agent.waitUntil("the hang-up to be logged") { agent.log.contains("SIGHUP received") ? true : nil }
+        // systemctl reload: the config is read again, the agent goes on.
+        _ = try await agent.waitUntil("the reload to be logged") { agent.log.contains("config reloaded") ? true : nil }
         #expect(agent.isRunning)
         try agent.drop(PDFFixture.businessCard(pages: 2), as: "after.pdf")
         #expect(try await agent.waitForTerminalJobs(1).first?["status"] as? String == "print_ready")

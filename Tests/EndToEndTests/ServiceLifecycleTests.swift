@@ -102,3 +102,27 @@ import Testing
         #expect(agent.files(in: "error").isEmpty)
     }
 }
+
+extension ServiceLifecycleTests {
+    @Test func lowDiskSpacePausesIntakeUntilSpaceIsBack() async throws {
+        // No disk has 1000 TB free: the guard trips at once; lowering the threshold stands in for freed space.
+        let agent = try RunningAgent(topLevel: "limits: {min_free_space: 1000TB}")
+        try await agent.start()
+        defer { agent.stop() }
+        let port = try await agent.bridgePort()
+        let ready = try await sendHTTP("GET", port: port, "/readyz")
+        #expect(ready.status == 503)
+        #expect(ready.text.contains("below min_free_space"), "\(ready.text)")
+        try agent.drop(PDFFixture.businessCard(pages: 2), as: "card.pdf")
+        _ = try await agent.waitUntil("the file held back") { agent.log.contains("intake paused; file left in the inbox") ? true : nil }
+        #expect(try agent.jobs().isEmpty)
+        #expect(agent.files(in: "in") == ["card.pdf"])
+
+        try agent.writeConfig(folders: ["cards"], topLevel: "limits: {min_free_space: 1MB}")
+        try agent.signal(SIGHUP)
+        let jobs = try await agent.waitForTerminalJobs(1)
+        #expect(jobs.first?["status"] as? String == "print_ready")
+        #expect(agent.log.contains("intake resumed"))
+        #expect(try await sendHTTP("GET", port: port, "/readyz").status == 200)
+    }
+}

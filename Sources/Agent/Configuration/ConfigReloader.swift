@@ -14,7 +14,12 @@ final class ConfigReloader: Service {
     private let store: any JobStore
     private let systemd: SystemdLink
     private let logger: Logger
+    private let hangups: AsyncStream<Void>
+    private let hangupContinuation: AsyncStream<Void>.Continuation
+    /// Dispatch sources are safe to cancel from any thread; the type just does not say so.
+    nonisolated(unsafe) private let source: any DispatchSourceSignal
 
+    /// Takes over SIGHUP at once, before any service runs: its default action would end the agent.
     init(live: LiveConfiguration, slots: WorkerSlots, catalog: HotfolderCatalog, watchers: WatcherSupervisor,
          store: any JobStore, systemd: SystemdLink, logger: Logger) {
         self.live = live
@@ -24,19 +29,19 @@ final class ConfigReloader: Service {
         self.store = store
         self.systemd = systemd
         self.logger = logger
+        signal(SIGHUP, SIG_IGN)
+        (hangups, hangupContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        source = DispatchSource.makeSignalSource(signal: SIGHUP)
+        source.setEventHandler { [hangupContinuation] in hangupContinuation.yield() }
+        source.resume()
     }
 
     func run() async throws {
-        signal(SIGHUP, SIG_IGN)
-        let (hangups, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let source = DispatchSource.makeSignalSource(signal: SIGHUP)
-        source.setEventHandler { continuation.yield() }
-        source.resume()
         defer { source.cancel() }
         await withGracefulShutdownHandler {
             for await _ in hangups { await self.reload() }
         } onGracefulShutdown: {
-            continuation.finish()
+            self.hangupContinuation.finish()
         }
     }
 

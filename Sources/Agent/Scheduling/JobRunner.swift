@@ -14,6 +14,7 @@ struct JobRunner: Sendable {
     var worker: WorkerProcess
     let logger: Logger
     var drain = Drain()
+    var metrics: AgentMetrics?
 
     /// This runner with `configuration` (a reload's): its folders, paths and worker limits.
     func using(_ configuration: AgentConfiguration) -> JobRunner {
@@ -137,9 +138,11 @@ struct JobRunner: Sendable {
 
     private func runStage(_ stage: WorkerStage, job: Job, folder: HotFolderConfiguration, arguments: [String],
                           workspace: JobWorkspace) async throws {
-        try await slots.withSlot(for: folder.name) { [drain] in
+        try await slots.withSlot(for: folder.name) { [drain, metrics] in
             // A slot freed while stopping must not start a stage that the stop would then cut short.
             if drain.isDraining { throw WorkerFailure.interrupted(stage: stage) }
+            let started = ContinuousClock.now
+            defer { metrics?.stageFinished(stage.rawValue, folder: folder.name, after: started.duration(to: .now)) }
             try await worker.run(stage, arguments: arguments, logFile: workspace.log(stage.rawValue))
         }
     }

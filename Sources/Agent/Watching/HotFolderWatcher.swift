@@ -23,14 +23,19 @@ final class HotFolderWatcher: Service {
     private let ignoreRules: IgnoreRules
     private let readiness: Readiness
     private let pause: IntakePause
+    private let metrics: AgentMetrics?
+    /// Files left in the inbox while intake is paused, so each is logged once, not at every look.
+    private let heldBack = Mutex(Set<String>())
     /// Set by `stop()`; the input stream of a running watcher, so stopping can end it.
     private let stopRequest = Mutex<(stopped: Bool, inputs: AsyncStream<Input>.Continuation?)>((false, nil))
     /// How often due candidates are re-checked; bounds the extra wait past `stability`.
     static let tickInterval = Duration.milliseconds(200)
 
     init(folder: HotFolderConfiguration, inotify: InotifyThread, store: any JobStore, logger: Logger,
-         readiness: Readiness = Readiness(), pause: IntakePause = IntakePause(), onClaimed: @escaping @Sendable (JobID) -> Void) {
+         readiness: Readiness = Readiness(), pause: IntakePause = IntakePause(), metrics: AgentMetrics? = nil,
+         onClaimed: @escaping @Sendable (JobID) -> Void) {
         self.folder = folder
+        self.metrics = metrics
         self.readiness = readiness
         self.pause = pause
         readiness.block("hotfolder:" + folder.name, "the watcher has not started yet")
@@ -126,6 +131,7 @@ final class HotFolderWatcher: Service {
                 }
             case .inotify(.overflow):
                 logger.warning("inotify queue overflowed; rescanning the inbox")
+                metrics?.inotifyOverflowed(folder.name)
                 tracker.forgetWriters()
                 await scan(&tracker, evidence: .scanned)
                 nextScan = now + folder.pollInterval
@@ -153,6 +159,7 @@ final class HotFolderWatcher: Service {
     /// Lists the inbox and starts tracking every eligible file not yet tracked.
     private func scan(_ tracker: inout CompletenessTracker, evidence: Intake.Evidence) async {
         let inbox = folder.layout.inbox
+        metrics?.rescanned(folder.name)
         let names = (try? await Blocking.run { try FileManager.default.contentsOfDirectory(atPath: inbox) }) ?? []
         let now = ContinuousClock.now
         for name in names.sorted() where !ignoreRules.ignores(name) && !tracker.isTracking(name) {
@@ -166,14 +173,23 @@ final class HotFolderWatcher: Service {
     private func take(_ name: String, evidence: Intake.Evidence, tracker: inout CompletenessTracker) async {
         guard !pause.isPaused else {
             // Left in the inbox, looked at again later; nothing is claimed while intake is paused.
+            if heldBack.withLock({ $0.insert(name).inserted }) {
+                logger.warning("intake paused; file left in the inbox", metadata: ["file": "\(name)",
+                                                                                  "reason": "\(pause.current.values.sorted().joined(separator: "; "))"])
+            }
             lookAgain(at: name, after: .seconds(2), tracker: &tracker)
             return
         }
+        heldBack.withLock { _ = $0.remove(name) }
         switch await intake.take(name, evidence: evidence) {
         case .claimed(let id):
             tracker.forget(name)
+            metrics?.fileDetected(in: folder.name)
             onClaimed(id)
-        case .setAside, .vanished:
+        case .setAside:
+            tracker.forget(name)
+            metrics?.fileDetected(in: folder.name)
+        case .vanished:
             tracker.forget(name)
         case .waiting:
             lookAgain(at: name, after: .seconds(1), tracker: &tracker)

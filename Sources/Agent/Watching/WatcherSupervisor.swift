@@ -10,17 +10,19 @@ final class WatcherSupervisor: Service {
     private let store: any JobStore
     private let readiness: Readiness
     private let pause: IntakePause
+    private let metrics: AgentMetrics?
     private let logger: Logger
     private let onClaimed: @Sendable (JobID) -> Void
     private let changes: AsyncStream<[HotFolderConfiguration]>
     private let continuation: AsyncStream<[HotFolderConfiguration]>.Continuation
 
     init(folders: [HotFolderConfiguration], inotify: InotifyThread, store: any JobStore, readiness: Readiness,
-         pause: IntakePause, logger: Logger, onClaimed: @escaping @Sendable (JobID) -> Void) {
+         pause: IntakePause, metrics: AgentMetrics? = nil, logger: Logger, onClaimed: @escaping @Sendable (JobID) -> Void) {
         self.inotify = inotify
         self.store = store
         self.readiness = readiness
         self.pause = pause
+        self.metrics = metrics
         self.logger = logger
         self.onClaimed = onClaimed
         (changes, continuation) = AsyncStream<[HotFolderConfiguration]>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -49,7 +51,7 @@ final class WatcherSupervisor: Service {
                     }
                     for folder in folders where running[folder.name] == nil {
                         let watcher = HotFolderWatcher(folder: folder, inotify: inotify, store: store, logger: logger,
-                                                       readiness: readiness, pause: pause, onClaimed: onClaimed)
+                                                       readiness: readiness, pause: pause, metrics: metrics, onClaimed: onClaimed)
                         let (finished, done) = AsyncStream<Void>.makeStream()
                         running[folder.name] = (watcher, finished)
                         group.addTask { [logger] in

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
 
 /// The outermost layer: gives each request an id (`X-Request-Id` on the response, `requestId` in the log
 /// line), turns any error into the one error shape, and logs one line per request.
@@ -25,6 +26,11 @@ struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[Self.requestIdHeader] = id
         let elapsed = started.duration(to: .now)
+        // The route template ("/api/v1/jobs/{jobId}"), not the path, so ids do not make a series each.
+        let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
+        Counter(label: "hotfolder_bridge_requests_total",
+                dimensions: [("route", route), ("method", request.method.rawValue), ("status", String(response.status.code))]).increment()
+        Metrics.Timer(label: "hotfolder_bridge_request_duration_seconds", dimensions: [("route", route)]).record(duration: elapsed)
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.log(level: response.status.code >= 500 ? .error : .info, "request", metadata: [
             "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)",

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 
 /// Makes one attempt of a delivery: signs it, posts it, and decides what comes next from the answer.
 struct DeliveryAttemptRunner: Sendable {
@@ -57,6 +58,7 @@ struct DeliveryAttemptRunner: Sendable {
             logger.warning("webhook endpoint answered 410 Gone; subscription disabled", metadata: metadata.merging(["webhook": "\(id)"]) { $1 })
             try? await store.disableWebhook(id, reason: "the endpoint answered 410 Gone at \(started)")
         }
+        Counter(label: "hotfolder_webhook_attempts_total", dimensions: [("result", outcome == .delivered ? "ok" : "failed")]).increment()
         switch outcome {
         case .delivered: logger.info("callback delivered", metadata: metadata)
         case .retry(let at): logger.warning("callback failed; will retry", metadata: metadata.merging(["retry_at": "\(at)"]) { $1 })
