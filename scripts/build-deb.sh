@@ -31,6 +31,8 @@ arch=$(dpkg --print-architecture)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 make --no-print-directory --silent install-files DESTDIR="$stage" PREFIX=/usr BINARY="$binary"
+# As Debian packages do: symbols out of the installed binary (158 MB -> 83 MB for a release build).
+strip --strip-unneeded "$stage/usr/bin/hotfolder-agent"
 mkdir -p "$stage/DEBIAN"
 cp packaging/debian/postinst packaging/debian/prerm packaging/debian/postrm "$stage/DEBIAN/"
 echo "/etc/hotfolder-agent/hotfolders.yaml" > "$stage/DEBIAN/conffiles"
