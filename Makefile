@@ -5,7 +5,7 @@ SWIFT      ?= swift
 CONFIG     ?= hotfolders.example
 DEMO_ROOTS  = demo/business-cards demo/posters
 
-.PHONY: all deps build run test bench clean release install install-files deb
+.PHONY: all deps build run test torture bench clean release install install-files deb
 
 # Install layout. `make install` as root also creates the system user and reloads systemd; with DESTDIR
 # it only stages files (what `make deb` does).
@@ -38,6 +38,12 @@ test: deps
 	$(SWIFT) build --build-tests
 	HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_REQUIRE_TEST_TOOLS=1 $(SWIFT) test --skip-build --no-parallel
 	./scripts/api-contract-test.sh "$$($(SWIFT) build --show-bin-path)/hotfolder-agent"
+
+# The torture suite at full strength (make test runs it with 3 kill rounds).
+torture: deps
+	@./scripts/ensure-packages.sh --test
+	$(SWIFT) build --build-tests
+	HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_TORTURE_ROUNDS=10 $(SWIFT) test --skip-build --no-parallel --filter TortureTests
 
 # Speed figures, each beside a reference tool measured in the same run; writes docs/benchmarks.md.
 bench: deps

@@ -332,6 +332,86 @@ def callback_speed(binary, events, curl_requests):
             "curl_requests": curl_requests}
 
 
+def resident_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def throughput(binary, files, total):
+    """`files` one-page PDFs renamed into an inbox at once: wall time until every job is print_ready, beside the
+    limit (pdftocairo + qpdf per file, times the files, divided by the cores). Then more files until `total`
+    jobs have run, for the agent's resident memory after 100 and after `total` jobs."""
+    source = os.path.join(CORPUS, "ocrmypdf_vector.pdf")
+    cores = os.cpu_count() or 1
+    root = tempfile.mkdtemp(prefix="hfa-bench-load-")
+    inbox = os.path.join(root, "cards", "in")
+    staging = os.path.join(root, "staging")
+    os.makedirs(staging)
+    os.makedirs(os.path.join(root, "cards"))
+    port = free_port()
+    config = os.path.join(root, "hotfolders.yaml")
+    with open(config, "w") as f:
+        f.write(f"state_dir: state\nworkers: {cores}\nbridge:\n  listen: \"127.0.0.1:{port}\"\n"
+                "hotfolders:\n  - name: cards\n    root: cards\n    product: {pages: 1}\n    stability: 1s\n    poll_interval: 2s\n")
+    log = os.path.join(root, "agent.log")
+    agent = subprocess.Popen([binary, "run", "--config", config], stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    database = os.path.join(root, "state", "jobs.sqlite")
+
+    def finished():
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+        try:
+            return dict(connection.execute("SELECT status, COUNT(*) FROM job GROUP BY status").fetchall())
+        finally:
+            connection.close()
+
+    def drop(first, count):
+        for index in range(first, first + count):
+            shutil.copyfile(source, os.path.join(staging, f"card-{index}.pdf"))
+        started = time.monotonic()
+        for index in range(first, first + count):
+            os.rename(os.path.join(staging, f"card-{index}.pdf"), os.path.join(inbox, f"card-{index}.pdf"))
+        return started
+
+    def wait_for(count, started):
+        while True:
+            counts = finished()
+            done = sum(counts.get(state, 0) for state in ("print_ready", "failed", "preflight_failed"))
+            if done >= count:
+                return time.monotonic() - started, counts
+            time.sleep(0.05)
+
+    try:
+        wait_ready(port, agent, log)
+        memory = {}
+        wait_for(100, drop(0, 100))
+        memory[100] = resident_kib(agent.pid)
+        burst, counts = wait_for(100 + files, drop(100, files))
+        print_ready = counts.get("print_ready", 0) - 100
+        done = 100 + files
+        while done < total:
+            count = min(500, total - done)
+            wait_for(done + count, drop(done, count))
+            done += count
+        memory[total] = resident_kib(agent.pid)
+    finally:
+        agent.terminate()
+        agent.wait()
+        shutil.rmtree(root, ignore_errors=True)
+    # The limit: what the same work costs in the reference tools, spread over every core.
+    scratch = tempfile.mkdtemp(prefix="hfa-bench-ref-")
+    try:
+        render = timed(["pdftocairo", "-png", "-r", "150", source, os.path.join(scratch, "page")], repeats=5)
+        rewrite = timed(["qpdf", source, os.path.join(scratch, "out.pdf")], repeats=5)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    limit = (render + rewrite) / 1000 * files / cores
+    return {"files": files, "burst": burst, "print_ready": print_ready, "limit": limit, "render_ms": render,
+            "rewrite_ms": rewrite, "cores": cores, "memory": memory, "total": total}
+
+
 def row(name, agent, reference, unit="ms"):
     ratio = agent / reference if reference > 0 else float("inf")
     return f"| {name} | {agent:.2f} {unit} | {reference:.2f} {unit} | {ratio:.1f}x |"
@@ -344,7 +424,11 @@ def main():
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--burst", type=int, default=500)
+    parser.add_argument("--total-jobs", type=int, default=2_000)
     arguments = parser.parse_args()
+
+    load = throughput(arguments.binary, arguments.burst, arguments.total_jobs)
 
     bridge = bridge_speed(arguments.binary, arguments.jobs)
     callbacks = callback_speed(arguments.binary, arguments.events, 1000)
@@ -418,6 +502,28 @@ def main():
         *([f"| errors | {'; '.join(bridge['job'][2] + bridge['cold'][2]) or 'none'} | | |"]),
         "",
         f"Start-up with {bridge['jobs']:,} jobs in the store, from exec to /readyz answering 200: {bridge['startup'] * 1000:.0f} ms.",
+        "",
+        f"## {load['files']} one-page PDFs dropped at once",
+        "",
+        f"{load['files']} copies of ocrmypdf_vector.pdf (A4, vector) renamed into one inbox at the same moment; workers =",
+        f"{load['cores']} cores. Wall time from the first rename until every job has ended ({load['print_ready']} print_ready),",
+        "each through claim, preflight, proof (150 ppi pages, thumbnail, proof sheet) and print-ready in worker processes.",
+        f"The limit is the same file's `pdftocairo -png -r 150` ({load['render_ms']:.1f} ms) plus `qpdf` rewrite",
+        f"({load['rewrite_ms']:.1f} ms), fastest of 5, times {load['files']}, divided by the cores.",
+        "",
+        "| figure | agent | limit | ratio |",
+        "|---|---|---|---|",
+        f"| wall time to all print_ready | {load['burst']:.1f} s | {load['limit']:.1f} s | {load['burst'] / load['limit']:.1f}x |",
+        "",
+        "## Memory",
+        "",
+        f"Resident memory (VmRSS) of the agent process (workers are separate processes and end with their stage) after",
+        f"the first 100 jobs and after {load['total']:,} (the burst above and more batches of 500). Goal: growth under 10%.",
+        "",
+        "| after 100 jobs | after " + f"{load['total']:,}" + " jobs | growth |",
+        "|---|---|---|",
+        f"| {load['memory'][100] / 1024:.1f} MiB | {load['memory'][load['total']] / 1024:.1f} MiB | "
+        f"{(load['memory'][load['total']] / load['memory'][100] - 1) * 100:+.1f}% |",
         "",
         "## Callbacks: events delivered per second",
         "",
