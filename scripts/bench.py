@@ -187,15 +187,21 @@ def wrk(url, token=None, seconds=10, script=None):
     return rps, p99, errors
 
 
-def bridge_speed(binary, jobs):
-    """GET /api/v1/jobs/{id} with `jobs` jobs in the store against GET /healthz on the same server."""
-    root = tempfile.mkdtemp(prefix="hfa-bench-bridge-")
+def agent_setup(kind, workers, bridge_extra, folder_extra):
+    """A scratch root with one hot folder `cards` and a config for it on a free port: (root, port, config)."""
+    root = tempfile.mkdtemp(prefix=f"hfa-bench-{kind}-")
     os.makedirs(os.path.join(root, "cards"))
     port = free_port()
     config = os.path.join(root, "hotfolders.yaml")
     with open(config, "w") as f:
-        f.write(f"state_dir: state\nworkers: 2\nbridge:\n  listen: \"127.0.0.1:{port}\"\n  rate_limit: 1000000000\n"
-                "hotfolders:\n  - name: cards\n    root: cards\n    product: {trim: 85x55mm, bleed: 3mm}\n")
+        f.write(f"state_dir: state\nworkers: {workers}\nbridge:\n  listen: \"127.0.0.1:{port}\"\n{bridge_extra}"
+                f"hotfolders:\n  - name: cards\n    root: cards\n{folder_extra}")
+    return root, port, config
+
+
+def bridge_speed(binary, jobs):
+    """GET /api/v1/jobs/{id} with `jobs` jobs in the store against GET /healthz on the same server."""
+    root, port, config = agent_setup("bridge", 2, "  rate_limit: 1000000000\n", "    product: {trim: 85x55mm, bleed: 3mm}\n")
     token = subprocess.run([binary, "token", "create", "--config", config, "--name", "bench", "--scopes", "jobs:read"],
                            capture_output=True, text=True, check=True).stdout.strip()
     # Rows as the agent writes them: finished jobs, each with the ten transitions of a file that went through.
@@ -346,16 +352,10 @@ def throughput(binary, files, total):
     jobs have run, for the agent's resident memory after 100 and after `total` jobs."""
     source = os.path.join(CORPUS, "ocrmypdf_vector.pdf")
     cores = os.cpu_count() or 1
-    root = tempfile.mkdtemp(prefix="hfa-bench-load-")
+    root, port, config = agent_setup("load", cores, "", "    product: {pages: 1}\n    stability: 1s\n    poll_interval: 2s\n")
     inbox = os.path.join(root, "cards", "in")
     staging = os.path.join(root, "staging")
     os.makedirs(staging)
-    os.makedirs(os.path.join(root, "cards"))
-    port = free_port()
-    config = os.path.join(root, "hotfolders.yaml")
-    with open(config, "w") as f:
-        f.write(f"state_dir: state\nworkers: {cores}\nbridge:\n  listen: \"127.0.0.1:{port}\"\n"
-                "hotfolders:\n  - name: cards\n    root: cards\n    product: {pages: 1}\n    stability: 1s\n    poll_interval: 2s\n")
     log = os.path.join(root, "agent.log")
     agent = subprocess.Popen([binary, "run", "--config", config], stdout=open(log, "w"), stderr=subprocess.STDOUT)
     database = os.path.join(root, "state", "jobs.sqlite")
