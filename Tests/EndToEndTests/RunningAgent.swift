@@ -89,6 +89,14 @@ final class RunningAgent: @unchecked Sendable {
 
     var isRunning: Bool { process?.isRunning ?? false }
 
+    /// The agent process's resident memory (VmRSS), not its workers'.
+    var residentKiB: Int? {
+        guard let pid = process?.processIdentifier,
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    }
+
     /// The port the bridge of the most recent start listens on.
     func bridgePort() async throws -> Int {
         try await waitUntil("the bridge to listen") { () -> Int? in

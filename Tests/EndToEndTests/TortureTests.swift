@@ -112,3 +112,56 @@ import Testing
         return files
     }
 }
+
+extension TortureTests {
+    /// Every hostile file ends as a job with a reason (an empty file is set aside: it is not artwork), the
+    /// agent stays up and small, and no worker outlives its stage.
+    @Test func hostileFilesEndWithAReasonAndTheAgentSurvives() async throws {
+        var generator = SystemRandomNumberGenerator()
+        let vector = try Data(contentsOf: Corpus.file("ocrmypdf_vector.pdf"))
+        let jpeg = try Data(contentsOf: Corpus.file("pikepdf_cmyk-jpeg.pdf"))
+        let files: [(String, Data)] = [
+            ("truncated-a.pdf", HostileFiles.truncated(vector, at: Double.random(in: 0.1...0.5, using: &generator))),
+            ("truncated-b.pdf", HostileFiles.truncated(vector, at: Double.random(in: 0.5...0.95, using: &generator))),
+            ("flipped-a.pdf", HostileFiles.flipped(vector, bytes: 200, using: &generator)),
+            ("flipped-b.pdf", HostileFiles.flipped(jpeg, bytes: 40, using: &generator)),
+            ("giant-page.pdf", HostileFiles.giantPageAtHighResolution()),
+            ("nested-forms.pdf", HostileFiles.deeplyNestedForms()),
+            ("bomb.pdf", try HostileFiles.decompressionBomb()),
+            ("endless.pdf", PDFFixture.slowToRender(shapes: 400_000)),
+            ("huge.jpg", HostileFiles.jpegWithHugeDeclaredSize()),
+        ]
+        // No trim ordered: the files get past the size check and into rendering, where they hurt.
+        let agent = try RunningAgent(product: "{pages: 1}", topLevel: "limits: {stage_timeout: 20s, worker_memory: 1GiB}")
+        try await agent.start()
+        defer { agent.stop() }
+        for (name, data) in files { try agent.drop(data, as: name) }
+        try agent.drop(Data(), as: "empty.pdf")
+        let jobs = try await agent.waitUntil("every hostile file ended") { () -> [[String: Any]]? in
+            let jobs = try agent.jobs()
+            let ended = jobs.filter { ["print_ready", "failed", "preflight_failed"].contains($0["status"] as? String ?? "") }
+            return jobs.count == files.count && ended.count == jobs.count ? jobs : nil
+        }
+        for job in jobs {
+            let name = job["fileName"] as? String ?? ""
+            let status = job["status"] as? String ?? ""
+            // Poppler breaks the form loop and renders the rest; a preflight check that refuses recursive
+            // forms (as a RIP might choke on them) is still to come (issue #8), so this one may pass for now.
+            if name == "nested-forms.pdf" {
+                #expect(["print_ready", "failed", "preflight_failed"].contains(status))
+                continue
+            }
+            #expect(status == "failed" || status == "preflight_failed", "\(name) ended \(status)")
+            if status == "failed" {
+                #expect(!(job["failureReason"] as? String ?? "").isEmpty, "\(name) failed without a reason")
+            }
+            #expect(agent.files(in: "error").contains(name + ".reason.txt"), "\(name) has no reason file in error/")
+        }
+        #expect(agent.files(in: "unsupported").contains("empty.pdf.reason.txt"))
+        #expect(agent.isRunning)
+        #expect(try LoadAndCrashTests.workerProcess(stage: "proof", under: agent.directory.path) == nil)
+        #expect(try LoadAndCrashTests.workerProcess(stage: "preflight", under: agent.directory.path) == nil)
+        let resident = try #require(agent.residentKiB)
+        #expect(resident < 512 * 1024, "the agent itself holds \(resident) KiB")
+    }
+}
