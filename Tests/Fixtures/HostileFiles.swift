@@ -3,7 +3,7 @@ import Foundation
 /// Artwork built to hurt: files that are damaged, or valid but designed to exhaust memory or time. Each must
 /// end as a job with a reason, never take the agent down.
 public enum HostileFiles {
-    /// A PDF from numbered objects (1 is the catalog), with a correct cross-reference table.
+    /// A hand-written PDF from numbered objects (1 is the catalog), with a correct cross-reference table.
     public static func pdf(objects: [Data]) -> Data {
         var data = Data("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
         var offsets: [Int] = []

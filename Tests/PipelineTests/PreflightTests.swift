@@ -286,24 +286,12 @@ let cardOrder = ProductSpec(trim: try! TrimSize(parsing: "85x55mm"), bleed: .mil
 
 /// Two pages of different sizes: page 1 letter, page 2 A4 (hand-written; the fixture builder makes one size).
 func twoSizedPDF() -> Data {
-    let objects = [
+    HostileFiles.pdf(objects: [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] >>",
-    ]
-    var data = Data("%PDF-1.4\n".utf8)
-    var offsets: [Int] = []
-    for (index, object) in objects.enumerated() {
-        offsets.append(data.count)
-        data.append(Data("\(index + 1) 0 obj\n\(object)\nendobj\n".utf8))
-    }
-    let xref = data.count
-    var tail = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
-    for offset in offsets { tail += String(format: "%010d 00000 n \n", offset) }
-    tail += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
-    data.append(Data(tail.utf8))
-    return data
+    ].map { Data($0.utf8) })
 }
 
 @Suite struct ReportHTMLTests {
