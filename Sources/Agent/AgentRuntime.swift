@@ -37,7 +37,7 @@ struct AgentRuntime {
         let watchers = WatcherSupervisor(folders: configuration.hotfolders, inotify: inotify, store: store, readiness: readiness,
                                          pause: pause, metrics: metrics, logger: logger) { id in dispatcher.enqueue(id) }
         let diskGuard = DiskGuard(live: live, pause: pause, readiness: readiness, logger: logger)
-        diskGuard.check()
+        _ = try? await Blocking.run { diskGuard.check() }
         let bridgeSettings = try bridgeConfiguration()
         let callbacks = try CallbackDelivery(
             configuration: bridgeSettings,
@@ -56,7 +56,7 @@ struct AgentRuntime {
                 return problems
             },
             metrics: { [store] in
-                await metrics.text(from: AgentMetrics.Sources(store: store, slots: slots, diskGuard: diskGuard, live: live))
+                await metrics.text(from: AgentMetrics.Sources(store: store, slots: slots, diskGuard: diskGuard))
             }
         ), logger: logger).makeService(onListening: { _ in readiness.clear("bridge") })
         let systemd = SystemdLink(notifier: notifier, readiness: readiness, logger: logger) { [store] in

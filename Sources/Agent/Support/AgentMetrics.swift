@@ -50,7 +50,6 @@ final class AgentMetrics: Sendable {
         var store: SQLiteJobStore
         var slots: WorkerSlots
         var diskGuard: DiskGuard
-        var live: LiveConfiguration
     }
 
     func text(from sources: Sources) async -> String {

@@ -33,7 +33,8 @@ final class DiskGuard: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                self.check()
+                // statvfs on a hung network mount can block for minutes: never on the cooperative pool.
+                _ = try? await Blocking.run { self.check() }
                 try? await Task.sleep(for: Self.checkInterval)
             }
         }

@@ -23,11 +23,9 @@ final class SystemdWatchdog: Sendable {
             unsetenv("WATCHDOG_PID")
         }
         guard let notifier, let text = environment["WATCHDOG_USEC"], let microseconds = UInt64(text), microseconds > 0 else { return nil }
-        if let pid = environment["WATCHDOG_PID"], pid32(pid) != getpid() { return nil }
+        if let pid = environment["WATCHDOG_PID"], pid_t(pid) != getpid() { return nil }
         return SystemdWatchdog(notifier: notifier, interval: .microseconds(microseconds))
     }
-
-    private static func pid32(_ text: String) -> pid_t? { pid_t(text) }
 
     func feed() {
         let now = ContinuousClock.now

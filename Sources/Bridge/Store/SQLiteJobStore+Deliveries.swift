@@ -142,13 +142,7 @@ extension SQLiteJobStore: DeliveryStore {
 
     /// Deliveries by status, for /metrics.
     public func deliveryCounts() async throws -> [Delivery.Status: Int] {
-        try await writer.read { db in
-            var counts: [Delivery.Status: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM delivery GROUP BY status") {
-                if let status = Delivery.Status(rawValue: row["status"]) { counts[status] = row["n"] }
-            }
-            return counts
-        }
+        try await writer.read { db in try Self.countsByStatus(db, table: "delivery") }
     }
 
     public func redeliver(_ id: Int64) async throws -> Bool {

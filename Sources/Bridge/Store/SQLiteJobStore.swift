@@ -185,13 +185,17 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func jobCounts() async throws -> [JobState: Int] {
-        try await writer.read { db in
-            var counts: [JobState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM job GROUP BY status") {
-                if let state = JobState(rawValue: row["status"]) { counts[state] = row["n"] }
-            }
-            return counts
+        try await writer.read { db in try Self.countsByStatus(db, table: "job") }
+    }
+
+    /// Rows of `table` by the value of its `status` column.
+    static func countsByStatus<Status: RawRepresentable & Hashable>(_ db: Database, table: String) throws -> [Status: Int]
+    where Status.RawValue == String {
+        var counts: [Status: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM \(table) GROUP BY status") {
+            if let status = Status(rawValue: row["status"]) { counts[status] = row["n"] }
         }
+        return counts
     }
 
     public func events(after sequence: Int64, limit: Int) async throws -> [JobEvent] {
