@@ -28,13 +28,30 @@ public enum HostileFiles {
         return data
     }
 
-    static func onePage(widthPt: Double, heightPt: Double, resources: String, content: Data, extra: [Data] = []) -> Data {
+    static func onePage(widthPt: Double, heightPt: Double, resources: String, content: Data, filter: String = "",
+                        extra: [Data] = []) -> Data {
         pdf(objects: [
             Data("<< /Type /Catalog /Pages 2 0 R >>".utf8),
             Data("<< /Type /Pages /Kids [3 0 R] /Count 1 >>".utf8),
             Data("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(widthPt) \(heightPt)] /Resources \(resources) /Contents 4 0 R >>".utf8),
-            stream("", content),
+            stream(filter, content),
         ] + extra)
+    }
+
+    /// A page whose content stream claims Flate compression but holds bytes that do not inflate.
+    public static func undecodableContent() -> Data {
+        onePage(widthPt: 255, heightPt: 170, resources: "<< >>", content: Data("0 0 0 1 k 0 0 255 170 re f".utf8.map { $0 ^ 0x5A }),
+                filter: "/Filter /FlateDecode")
+    }
+
+    /// `data` with its startxref pointing into the middle of the file, as after a copy that broke off and
+    /// was restarted: readers must rebuild the cross-reference table.
+    public static func brokenCrossReference(_ data: Data) -> Data {
+        var text = data
+        guard let range = text.range(of: Data("startxref\n".utf8), options: .backwards) else { return data }
+        let end = text[range.upperBound...].firstIndex(of: UInt8(ascii: "\n")) ?? text.endIndex
+        text.replaceSubrange(range.upperBound..<end, with: Data("17".utf8))
+        return text
     }
 
     /// A 200 x 200 inch page filled by one image declared at 480,000 x 480,000 pixels (2,400 ppi), whose

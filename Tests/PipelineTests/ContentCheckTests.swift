@@ -106,6 +106,23 @@ import Testing
         let report = try preflight(cardWithImage(300, 300, placedAt: 72, 72, depth: 200))
         #expect(report.file.pages == 1)
         #expect(report.pages.first?.images.isEmpty == true, "the image lies beyond the depth limit")
+        let nesting = report.findings.filter { $0.check == "pdf.xobject_nesting" }
+        #expect(nesting.map(\.severity) == [.error])
+        #expect(nesting.first?.measured == "more than 32 levels")
+    }
+
+    @Test func formsThatDrawThemselvesAreRefused() throws {
+        // Three forms, the third drawing the first again: a loop a viewer cuts and a RIP may not.
+        let report = try preflight(HostileFiles.deeplyNestedForms(depth: 3), named: "loop.pdf")
+        let nesting = report.findings.filter { $0.check == "pdf.xobject_nesting" }
+        #expect(nesting.map(\.severity) == [.error])
+        #expect(nesting.first?.message == "Page 1: F draws itself again (a loop of forms or patterns)")
+        #expect(report.result == .fail)
+    }
+
+    @Test func reasonableFormNestingPasses() throws {
+        #expect(try findings("pdf.xobject_nesting", cardWithImage(300, 300, placedAt: 72, 72, depth: 5)).isEmpty)
+        #expect(try findings("pdf.xobject_nesting", card()).isEmpty)
     }
 }
 

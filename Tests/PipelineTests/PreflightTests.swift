@@ -10,6 +10,13 @@ func preflight(_ fixture: PDFFixture, product: ProductSpec = ProductSpec(), prof
     return Preflight(product: product, profile: profile).run(fileAt: path, fileName: "file.pdf")
 }
 
+/// Runs the real engine on hand-made bytes (damaged or hostile files PDFFixture does not write).
+func preflight(_ data: Data, named name: String = "file.pdf", product: ProductSpec = ProductSpec()) throws -> PreflightReport {
+    let path = try makeTemporaryDirectory("preflight").appendingPathComponent(name).path
+    try data.write(to: URL(fileURLWithPath: path))
+    return Preflight(product: product, profile: .basic).run(fileAt: path, fileName: name)
+}
+
 func findings(_ check: String, _ fixture: PDFFixture, product: ProductSpec = ProductSpec(),
               profile: PreflightProfile = .basic) throws -> [Finding] {
     try preflight(fixture, product: product, profile: profile).findings.filter { $0.check == check }
@@ -250,6 +257,38 @@ let cardOrder = ProductSpec(trim: try! TrimSize(parsing: "85x55mm"), bleed: .mil
         let finding = report.findings.first { $0.check == "file.encrypted" }
         #expect(finding?.severity == .warning)
         #expect(report.file.pages != nil)
+    }
+
+    @Test func damageQPDFWorksAroundIsAnError() throws {
+        let sound = try preflight(card().data())
+        #expect(!sound.findings.contains { $0.check == "file.damaged" })
+
+        // A rebuilt cross-reference table: all content is there, but in a hot folder a copy probably broke off.
+        let repaired = try preflight(HostileFiles.brokenCrossReference(card().data())).findings.filter { $0.check == "file.damaged" }
+        #expect(repaired.map(\.severity) == [.error])
+        #expect(repaired.first?.message.contains("had to be repaired to open") == true)
+        #expect(repaired.first?.message.contains("xref") == true, "qpdf's own words say what was wrong")
+
+        // A content stream that does not inflate: what prints is not what was made.
+        let lost = try preflight(HostileFiles.undecodableContent()).findings.filter { $0.check == "file.damaged" }
+        #expect(lost.map(\.severity) == [.error])
+        #expect(lost.first?.message.contains("parts of it cannot be read") == true)
+        #expect(lost.first?.message.contains("error decoding stream data") == true)
+
+        // A shop that takes repaired files says so per folder.
+        let lenient = try PreflightProfile.basic.overriding(thresholds: [:], severities: ["file.damaged": "warning"])
+        let path = try makeTemporaryDirectory("lenient").appendingPathComponent("file.pdf").path
+        try HostileFiles.brokenCrossReference(card().data()).write(to: URL(fileURLWithPath: path))
+        let report = Preflight(product: ProductSpec(), profile: lenient).run(fileAt: path, fileName: "file.pdf")
+        #expect(report.findings.filter { $0.check == "file.damaged" }.map(\.severity) == [.warning])
+        #expect(report.result == .warn)
+    }
+
+    @Test func aFileWithoutPagesFailsWhateverTheOrder() throws {
+        let empty = HostileFiles.pdf(objects: [Data("<< /Type /Catalog /Pages 2 0 R >>".utf8), Data("<< /Type /Pages /Kids [] /Count 0 >>".utf8)])
+        let found = try preflight(empty).findings.filter { $0.check == "pages.count" }
+        #expect(found.map(\.message) == ["The file has no pages"])
+        #expect(found.map(\.severity) == [.error])
     }
 
     @Test func notArtwork() throws {

@@ -26,11 +26,23 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
                 requestId: RequestScope.requestId)
         } else {
             do {
-                if let length = request.headers[.contentLength].flatMap(Int.init), length > maxJSONBodyBytes,
-                   !Self.isUpload(request) {
-                    throw APIError(.payloadTooLarge, "the request body has \(length) bytes; JSON bodies are limited to \(maxJSONBodyBytes)")
+                var request = request
+                if !Self.isUpload(request) {
+                    if let length = request.headers[.contentLength].flatMap(Int.init), length > maxJSONBodyBytes {
+                        throw APIError(.payloadTooLarge, "the request body has \(length) bytes; JSON bodies are limited to \(maxJSONBodyBytes)")
+                    }
+                    // A chunked body states no length: read it here, up to the limit, before anything decodes it.
+                    var buffer = ByteBuffer()
+                    for try await chunk in request.body {
+                        guard buffer.readableBytes + chunk.readableBytes <= maxJSONBodyBytes else {
+                            throw APIError(.payloadTooLarge, "the request body is longer than the \(maxJSONBodyBytes) bytes JSON bodies are limited to")
+                        }
+                        buffer.writeImmutableBuffer(chunk)
+                    }
+                    request.body = .init(buffer: buffer)
                 }
-                response = try await RequestScope.$caller.withValue(token) { try await next(request, context) }
+                let admitted = request
+                response = try await RequestScope.$caller.withValue(token) { try await next(admitted, context) }
             } catch {
                 response = ErrorResponse.response(for: ErrorTranslation.apiError(for: error), requestId: RequestScope.requestId)
             }

@@ -6,6 +6,16 @@ public struct ContentFacts: Sendable, Hashable {
     public var externalReferences: [String] = []
     /// Whether the walk stopped early (too deep, too long); the facts are then a lower bound.
     public var isIncomplete = false
+    /// Forms and tiling patterns that draw themselves or nest past `ContentWalker.maximumDepth`: a RIP
+    /// either loops on them or gives up, so they are refused rather than printed by luck.
+    public var nestingProblems: [NestingProblem] = []
+
+    public enum NestingProblem: Sendable, Hashable {
+        /// The named form or pattern is drawn again from inside itself.
+        case loop(name: String)
+        /// Forms nested deeper than `limit` levels.
+        case tooDeep(limit: Int)
+    }
 
     /// An image as placed on the page: pixels, the placed size from the combined transformation matrices.
     public struct PlacedImage: Sendable, Hashable {

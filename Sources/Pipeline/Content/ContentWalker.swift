@@ -117,11 +117,7 @@ struct ContentWalker {
         case "Form":
             if object["Ref"] != nil { facts.externalReferences.append("Form \(name) is a reference XObject (content in another file)") }
             let id = object.objectID
-            guard depth < Self.maximumDepth else {
-                facts.isIncomplete = true
-                return
-            }
-            guard id == 0 || !formStack.contains(id) else { return }
+            guard enter(id, named: name, depth: depth) else { return }
             let matrix = (Matrix(object["Matrix"]?.numbers) ?? .identity).then(state.matrix)
             if object["Group"]?["S"]?.name == "Transparency" {
                 facts.transparency.append(.init(reason: "transparency group (form \(name))",
@@ -134,6 +130,23 @@ struct ContentWalker {
         default:
             break
         }
+    }
+
+    /// Whether a form or pattern may be walked: not when it is already being drawn (a loop) or the nesting
+    /// is past the limit; either is recorded once for the pdf.xobject_nesting check.
+    private mutating func enter(_ id: Int, named name: String, depth: Int) -> Bool {
+        if id != 0, formStack.contains(id) {
+            let problem = ContentFacts.NestingProblem.loop(name: name)
+            if !facts.nestingProblems.contains(problem) { facts.nestingProblems.append(problem) }
+            return false
+        }
+        guard depth < Self.maximumDepth else {
+            facts.isIncomplete = true
+            let problem = ContentFacts.NestingProblem.tooDeep(limit: Self.maximumDepth)
+            if !facts.nestingProblems.contains(problem) { facts.nestingProblems.append(problem) }
+            return false
+        }
+        return true
     }
 
     private mutating func placeInlineImage(_ entries: [String: ContentOperand], resources: QPDFObject?, state: GraphicsState) {
@@ -168,9 +181,9 @@ struct ContentWalker {
         guard let pattern = resources?["Pattern"]?[name] else { return }
         if pattern["PatternType"]?.number == 2, let shading = pattern["Shading"] {
             use(colourSpace(shading["ColorSpace"], resources: resources), source: "shading pattern \(name)")
-        } else if pattern["PatternType"]?.number == 1, depth < Self.maximumDepth, let data = pattern.streamData() {
+        } else if pattern["PatternType"]?.number == 1, let data = pattern.streamData() {
             let id = pattern.objectID
-            guard id == 0 || !formStack.contains(id) else { return }
+            guard enter(id, named: name, depth: depth) else { return }
             formStack.append(id)
             walk(data, resources: pattern["Resources"] ?? resources,
                  matrix: Matrix(pattern["Matrix"]?.numbers) ?? .identity, depth: depth + 1)

@@ -1,6 +1,7 @@
 /// Every check, in the order their findings are listed. A new check is added here and nowhere else.
 public enum PreflightCatalogue {
     public static let checks: [any PreflightCheck] = [
+        FileDamageCheck(),
         PageCountCheck(), MismatchedPageSizesCheck(), PageSizeCheck(), PageRotationCheck(),
         TrimMissingCheck(), TrimAndArtCheck(), BoxNestingCheck(), MediaBoxOriginCheck(),
         BleedSizeCheck(), BleedContentCheck(), SafetyTextCheck(),
@@ -9,7 +10,7 @@ public enum PreflightCatalogue {
         RGBColourCheck(), GrayColourCheck(), SpotColourCheck(), DeviceNColourCheck(), RegistrationColourCheck(),
         TransparencyCheck(),
         OutputIntentCheck(), PDFVersionCheck(), PDFXInfoCheck(), DocumentIDCheck(),
-        AnnotationsCheck(), FormsCheck(), JavaScriptCheck(), ExternalReferencesCheck(),
+        AnnotationsCheck(), FormsCheck(), JavaScriptCheck(), ExternalReferencesCheck(), XObjectNestingCheck(),
         RasterResolutionCheck(), RasterPixelSizeCheck(), RasterColourModeCheck(), RasterAlphaCheck(), RasterOrientationCheck(),
     ]
 

@@ -10,6 +10,29 @@ public struct PDFStructure: Sendable, Hashable {
     public var pages: [PageStructure]
     public var hasAcroForm: Bool
     public var hasJavaScript: Bool
+    /// Damage qpdf worked around while the file was read (empty for a sound file).
+    public var damage: [Damage] = []
+
+    /// One problem qpdf met reading the file, as it words it.
+    public struct Damage: Sendable, Hashable {
+        public enum Kind: Sendable, Hashable {
+            /// The structure (cross-reference table, stream lengths) was rebuilt; the content is all there.
+            case repaired
+            /// Content could not be decoded or objects are garbled: what prints is not what was made.
+            case lost
+        }
+        public var kind: Kind
+        public var detail: String
+
+        /// Sorts a qpdf warning: undecodable stream data and garbled objects lose content, anything else
+        /// (a rebuilt xref, a wrong /Length) is a repair viewers and RIPs make the same way.
+        public init(qpdfWarning detail: String) {
+            let losing = ["error decoding stream data", "errors while decoding", "unknown token", "QPDFFake",
+                          "expected dictionary key"]
+            self.kind = losing.contains { detail.contains($0) } ? .lost : .repaired
+            self.detail = detail
+        }
+    }
 
     public struct OutputIntent: Sendable, Hashable, Codable {
         /// "GTS_PDFX", "GTS_PDFA1", ...

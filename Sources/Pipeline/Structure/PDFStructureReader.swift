@@ -22,11 +22,14 @@ public struct PDFStructureReader: Sendable {
         let pages = (0..<count).map { index in readPage(file.page(at: index), number: index + 1) }
         let hasJavaScript = root["Names"]?["JavaScript"] != nil
             || (root["OpenAction"]?["S"]?.name == "JavaScript")
-        return PDFStructure(version: file.version, isEncrypted: file.isEncrypted,
-                            hasDocumentID: (trailer["ID"]?.items.count ?? 0) >= 1,
-                            info: info, outputIntents: intents, pages: pages,
-                            hasAcroForm: !(root["AcroForm"]?["Fields"]?.items.isEmpty ?? true),
-                            hasJavaScript: hasJavaScript)
+        var structure = PDFStructure(version: file.version, isEncrypted: file.isEncrypted,
+                                     hasDocumentID: (trailer["ID"]?.items.count ?? 0) >= 1,
+                                     info: info, outputIntents: intents, pages: pages,
+                                     hasAcroForm: !(root["AcroForm"]?["Fields"]?.items.isEmpty ?? true),
+                                     hasJavaScript: hasJavaScript)
+        // Taken last: the content walk above decodes every content stream, so its failures are in here too.
+        structure.damage = file.takeWarnings().map(PDFStructure.Damage.init(qpdfWarning:))
+        return structure
     }
 
     private func readPage(_ page: QPDFObject, number: Int) -> PageStructure {

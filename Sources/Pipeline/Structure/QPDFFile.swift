@@ -40,6 +40,17 @@ final class QPDFFile {
     var trailer: QPDFObject { QPDFObject(file: self, handle: qpdf_get_trailer(data)) }
 
     func page(at index: Int) -> QPDFObject { QPDFObject(file: self, handle: qpdf_get_page_n(data, Int(index))) }
+
+    /// What qpdf had to work around since the last call: xref repairs on opening, streams it could not decode
+    /// while they were read. Each is handed out once.
+    func takeWarnings() -> [String] {
+        var warnings: [String] = []
+        while qpdf_more_warnings(data) != 0 {
+            let warning = qpdf_next_warning(data)
+            if let detail = qpdf_get_error_message_detail(data, warning) { warnings.append(String(cString: detail)) }
+        }
+        return warnings
+    }
 }
 
 /// One object of a `QPDFFile`, read-only. Valid while its file is alive (it keeps the file alive).
