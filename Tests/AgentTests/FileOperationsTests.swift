@@ -1,4 +1,5 @@
 @testable import Agent
+import Bridge
 import Foundation
 import TestFixtures
 import Testing
@@ -21,6 +22,34 @@ import Testing
         #expect(try String(contentsOfFile: target + "/card.pdf", encoding: .utf8) == "old")
         #expect(try String(contentsOfFile: moved, encoding: .utf8) == "new")
         #expect(!FileManager.default.fileExists(atPath: source))
+    }
+
+    @Test func aDurableCopyNeverOverwritesAndLeavesNoHiddenFile() throws {
+        let directory = try makeTemporaryDirectory("copy")
+        let source = directory.appendingPathComponent("card.pdf").path
+        try Data(repeating: 7, count: 3_000_000).write(to: URL(fileURLWithPath: source))
+        let out = directory.appendingPathComponent("out").path
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try FileOperations.copyDurably(source, to: out + "/card.pdf")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/card.pdf")) == Data(contentsOf: URL(fileURLWithPath: source)))
+        #expect(throws: FileOperationError.self) { try FileOperations.copyDurably(source, to: out + "/card.pdf") }
+        #expect(throws: FileOperationError.self) { try FileOperations.copyDurably(source + ".missing", to: out + "/other.pdf") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["card.pdf"], "no .hfa-*.tmp left behind")
+    }
+
+    @Test func aStoppedJobWaitsLongerEachTimeUpToFiveMinutes() {
+        let backoff = RetryBackoff()
+        let id = JobID.generate()
+        let now = ContinuousClock.now
+        #expect(!backoff.isWaiting(id, now: now))
+        #expect(backoff.stopped(id, now: now) == .seconds(5))
+        #expect(backoff.isWaiting(id, now: now + .seconds(4)) && !backoff.isWaiting(id, now: now + .seconds(5)))
+        #expect(backoff.stopped(id, now: now) == .seconds(10))
+        for _ in 0..<10 { backoff.stopped(id, now: now) }
+        #expect(backoff.stopped(id, now: now) == .seconds(300))
+        backoff.settled(id)
+        #expect(!backoff.isWaiting(id, now: now))
+        #expect(backoff.stopped(id, now: now) == .seconds(5))
     }
 
     @Test func sha256MatchesAKnownValue() throws {

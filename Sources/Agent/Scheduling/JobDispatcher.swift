@@ -5,7 +5,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// Starts a runner for every runnable job exactly once at a time: jobs claimed by the watchers right away,
-/// and, by a sweep of the store every `sweepInterval`, jobs recovered at start-up or retried from the CLI.
+/// and, by a sweep of the store every `sweepInterval`, jobs recovered at start-up or retried from the CLI,
+/// and jobs a full disk or a store error stopped, once their `RetryBackoff` wait is over.
 ///
 /// On a graceful stop it drains: nothing new starts, running stages get until `limits.shutdown_grace` to
 /// finish, and anything still running then is killed and left in its state to resume at the next start.
@@ -20,6 +21,7 @@ final class JobDispatcher: Service {
     private let requests: AsyncStream<JobID>
     private let continuation: AsyncStream<JobID>.Continuation
     private let inFlight = Mutex(Set<JobID>())
+    private let backoff = RetryBackoff()
     static let sweepInterval = Duration.seconds(1)
 
     init(store: any JobStore, runner: JobRunner, live: LiveConfiguration, logger: Logger,
@@ -47,7 +49,10 @@ final class JobDispatcher: Service {
                     guard isNew else { continue }
                     let runner = self.runner.using(live.current)
                     group.addTask {
-                        await runner.drive(id)
+                        switch await runner.drive(id) {
+                        case .settled: self.backoff.settled(id)
+                        case .retryLater: if !runner.drain.isDraining { self.backoff.stopped(id) }
+                        }
                         self.inFlight.withLock { _ = $0.remove(id) }
                     }
                 }
@@ -97,7 +102,7 @@ final class JobDispatcher: Service {
                             continue
                         }
                         let running = inFlight.withLock { $0.contains(job.id) }
-                        if !running { continuation.yield(job.id) }
+                        if !running && !backoff.isWaiting(job.id) { continuation.yield(job.id) }
                     }
                 } catch {
                     logger.error("cannot read runnable jobs from the store", metadata: ["error": "\(error)"])

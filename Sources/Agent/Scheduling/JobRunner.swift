@@ -26,7 +26,16 @@ struct JobRunner: Sendable {
 
     private var finisher: JobFinisher { JobFinisher(store: store) }
 
-    func drive(_ id: JobID) async {
+    /// How a run ended, as far as the dispatcher cares.
+    enum Outcome: Sendable, Equatable {
+        /// The job reached a state that needs nobody, or was failed with its reason.
+        case settled
+        /// Stopped by something outside the job (a full disk, a busy store): run it again, after a pause.
+        case retryLater
+    }
+
+    @discardableResult
+    func drive(_ id: JobID) async -> Outcome {
         var logger = logger
         logger[metadataKey: "job"] = "\(id)"
         do {
@@ -34,22 +43,28 @@ struct JobRunner: Sendable {
                 guard let name = job.hotfolder, let folder = configuration.hotfolder(named: name) else {
                     logger.warning("job's hot folder is no longer configured; leaving it as it is",
                                    metadata: ["hotfolder": "\(job.hotfolder ?? "-")", "status": "\(job.status.rawValue)"])
-                    return
+                    return .settled
                 }
                 logger[metadataKey: "hotfolder"] = "\(folder.name)"
-                if Task.isCancelled || drain.isDraining { return }
+                if Task.isCancelled || drain.isDraining { return .retryLater }
                 try await step(job, folder: folder, logger: logger)
             }
             try await settleIfEnded(id, logger: logger)
         } catch let failure as WorkerFailure {
-            if case .interrupted = failure { return }
+            if case .interrupted = failure { return .retryLater }
             await fail(id, reason: failure.description, logger: logger)
         } catch JobStoreError.illegalTransition(_, let from, _) where from == .cancelled || from == .rejected {
             // Cancelled while a stage ran: the stage's result is dropped, the original moved aside.
             try? await settleIfEnded(id, logger: logger)
+        } catch let error as FileOperationError where error.isOutOfSpace {
+            // Not the file's fault: the job keeps its state and its finished stages, and runs again later.
+            logger.error("no space left to write the job's outputs; the job waits and tries again", metadata: ["error": "\(error)"])
+            return .retryLater
         } catch {
-            logger.error("job stopped by an internal error; it resumes at the next start", metadata: ["error": "\(error)"])
+            logger.error("job stopped by an internal error; it tries again later", metadata: ["error": "\(error)"])
+            return .retryLater
         }
+        return .settled
     }
 
     /// A job ended by a caller (rejected, cancelled) whose original still sits in the claim area.

@@ -77,36 +77,68 @@ enum FileOperations {
         return nil
     }
 
-    /// Copies `source` to `destination` through a hidden temporary file, flushed, then renamed into place.
+    /// Copies `source` to `destination` through a hidden temporary file, flushed, then linked into place
+    /// (never over an existing file). On any failure (a full disk above all) the hidden file is removed:
+    /// nothing half-written stays behind.
     static func copyDurably(_ source: String, to destination: String) throws(FileOperationError) {
-        let directory = parent(of: destination)
-        let temporary = directory + "/.hfa-" + UUID().uuidString + ".tmp"
-        do {
-            try FileManager.default.copyItem(atPath: source, toPath: temporary)
-        } catch {
-            throw .failed("copy", path: destination, errno: (error as NSError).code == 0 ? EIO : Int32(EIO))
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw .failed("open", path: source, errno: errno) }
+        defer { close(input) }
+        try writeThroughTemporary(to: destination, replacing: false) { output in
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                guard count >= 0 else { return .failed("read", path: source, errno: errno) }
+                if count == 0 { return nil }
+                if let failure = buffer.withUnsafeBytes({ writeAll(output, UnsafeRawBufferPointer(rebasing: $0[..<count]), path: destination) }) {
+                    return failure
+                }
+            }
         }
-        try sync(temporary)
-        guard link(temporary, destination) == 0 || (errno != EEXIST && rename(temporary, destination) == 0) else {
-            let code = errno
-            unlink(temporary)
-            throw .failed("rename", path: destination, errno: code)
-        }
-        unlink(temporary)
-        try sync(directory)
     }
 
     /// Writes `data` to `path` durably (temporary file, fsync, rename, folder fsync), replacing any old file.
     static func writeDurably(_ data: Data, to path: String) throws(FileOperationError) {
-        let directory = parent(of: path)
-        try createDirectory(directory)
-        let temporary = directory + "/.hfa-" + UUID().uuidString + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw .failed("write", path: path, errno: errno == 0 ? EIO : errno)
+        try createDirectory(parent(of: path))
+        try writeThroughTemporary(to: path, replacing: true) { output in
+            data.withUnsafeBytes { writeAll(output, $0, path: path) }
         }
-        try sync(temporary)
-        guard rename(temporary, path) == 0 else { throw .failed("rename", path: path, errno: errno) }
+    }
+
+    /// Runs `write` on a new hidden file next to `path` (it answers the failure, if any), flushes the file and
+    /// puts it in place, replacing an old file or only where none exists, then flushes the folder. The hidden
+    /// file never outlives a failure.
+    private static func writeThroughTemporary(to path: String, replacing: Bool,
+                                              _ write: (Int32) -> FileOperationError?) throws(FileOperationError) {
+        let directory = parent(of: path)
+        let temporary = directory + "/.hfa-" + UUID().uuidString + ".tmp"
+        let output = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw .failed("create", path: temporary, errno: errno) }
+        var failure = write(output)
+        if failure == nil, fsync(output) != 0 { failure = .failed("fsync", path: path, errno: errno) }
+        if close(output) != 0, failure == nil { failure = .failed("close", path: path, errno: errno) }
+        if let failure {
+            unlink(temporary)
+            throw failure
+        }
+        let placed = replacing ? rename(temporary, path) == 0
+            : link(temporary, path) == 0 || (errno != EEXIST && rename(temporary, path) == 0)
+        let code = errno
+        unlink(temporary)  // after link: the extra name; after rename: already gone
+        guard placed else { throw .failed(replacing ? "rename" : "link", path: path, errno: code) }
         try sync(directory)
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) -> FileOperationError? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return .failed("write", path: path, errno: written < 0 ? errno : EIO) }
+            offset += written
+        }
+        return nil
     }
 
     static func createDirectory(_ path: String) throws(FileOperationError) {
@@ -162,6 +194,12 @@ enum FileOperations {
 enum FileOperationError: Error, Sendable, CustomStringConvertible {
     case failed(String, path: String, errno: Int32)
     case noFreeName(directory: String, name: String)
+
+    /// The filesystem is full (or the quota used up): a condition that passes, not a fault of the job.
+    var isOutOfSpace: Bool {
+        if case .failed(_, _, let code) = self { return code == ENOSPC || code == EDQUOT }
+        return false
+    }
 
     var description: String {
         switch self {
