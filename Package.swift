@@ -34,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // TIFF artwork: none of the libraries above decodes TIFF (Poppler and Cairo do not read it).
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        // glibc's own malloc tuning: the agent limits its arenas and trims them (MemoryTrimmer).
+        .systemLibrary(name: "CMalloc"),
 
         // Pipeline reaches Cairo through CPoppler (poppler.h includes cairo.h; its shim adds cairo-pdf.h):
         // importing CCairo beside it would give Swift two copies of Cairo's types in one module.
@@ -59,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "Agent",
             dependencies: [
-                "Pipeline", "Bridge", "CInotify",
+                "Pipeline", "Bridge", "CInotify", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

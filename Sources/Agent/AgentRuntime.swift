@@ -72,7 +72,7 @@ struct AgentRuntime {
         // A stop runs the services' shutdowns in reverse: systemd hears STOPPING=1, intake stops, running
         // stages drain, then callbacks and finally the bridge, which answers (/readyz) until the end.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [bridge, callbacks, dispatcher, diskGuard, watchers, reloader, systemd].map { .init(service: $0) },
+            services: [bridge, callbacks, dispatcher, diskGuard, watchers, reloader, MemoryTrimmer(), systemd].map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

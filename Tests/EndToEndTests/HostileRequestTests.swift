@@ -31,7 +31,7 @@ extension TortureTests {
         let id = ids[0]
         let escape = "outside-\(UUID().uuidString.prefix(8)).pdf"
 
-        let results = try runHostileClient(port: port, token: token, jobIDs: ids, escapeName: escape, connections: 1_000)
+        let results = try await runHostileClient(port: port, token: token, jobIDs: ids, escapeName: escape, connections: 1_000)
         let cases = try #require(results["cases"] as? [String: [String: Any]])
         for hostile in Self.hostileRequests {
             let result = try #require(cases[hostile.name], "no answer recorded for \(hostile.name)")
@@ -116,7 +116,7 @@ extension TortureTests {
     ]
 
     /// Runs the raw client: every hostile request on its own connection, then `connections` held open at once.
-    func runHostileClient(port: Int, token: String, jobIDs: [String], escapeName: String, connections: Int) throws -> [String: Any] {
+    func runHostileClient(port: Int, token: String, jobIDs: [String], escapeName: String, connections: Int) async throws -> [String: Any] {
         let requests = Self.hostileRequests.map { ["name": $0.name, "request": $0.request, "body": $0.body] }
         let input = try JSONSerialization.data(withJSONObject: [
             "port": port, "token": token, "ids": jobIDs, "escape": escapeName, "connections": connections,
@@ -125,7 +125,7 @@ extension TortureTests {
         let directory = try makeTemporaryDirectory("hostile-client")
         let inputFile = directory.appendingPathComponent("input.json")
         try input.write(to: inputFile)
-        let result = try runProgram("python3", ["-c", Self.hostileClient, inputFile.path])
+        let result = try await runProgramOffThePool("python3", ["-c", Self.hostileClient, inputFile.path])
         guard result.status == 0, let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any] else {
             Issue.record("the hostile client failed (\(result.status)): \(result.output.suffix(2000))")
             throw CancellationError()

@@ -27,10 +27,10 @@ import Testing
         return files.sorted()
     }
 
-    @Test(.enabled(if: canInstall)) func installingAndRemovingTheDebLeavesOnlyConfigAndUsers() throws {
+    @Test(.enabled(if: canInstall)) func installingAndRemovingTheDebLeavesOnlyConfigAndUsers() async throws {
         let output = try makeTemporaryDirectory("deb")
         // The debug binary under test stands in for the release build make deb packages.
-        let built = try runProgram("/bin/sh", ["-c", "\"$0\" --binary \"$1\" --output \"$2\" --allow-foreign-libraries 2>&1",
+        let built = try await runProgramOffThePool("/bin/sh", ["-c", "\"$0\" --binary \"$1\" --output \"$2\" --allow-foreign-libraries 2>&1",
                                                Self.repository.appendingPathComponent("scripts/build-deb.sh").path,
                                                RunningAgent.binary, output.path])
         #expect(built.status == 0, "\(built.output)")

@@ -127,7 +127,7 @@ extension TortureTests {
             ("flipped-b.pdf", HostileFiles.flipped(jpeg, bytes: 40, using: &generator)),
             ("giant-page.pdf", HostileFiles.giantPageAtHighResolution()),
             ("nested-forms.pdf", HostileFiles.deeplyNestedForms()),
-            ("bomb.pdf", try HostileFiles.decompressionBomb()),
+            ("bomb.pdf", try await offThePool { try HostileFiles.decompressionBomb() }),
             ("endless.pdf", PDFFixture.slowToRender(shapes: 400_000)),
             ("huge.jpg", HostileFiles.jpegWithHugeDeclaredSize()),
         ]

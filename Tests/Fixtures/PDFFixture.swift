@@ -242,6 +242,19 @@ public func makeTemporaryDirectory(_ label: String = "test") throws -> URL {
 
 /// Runs a program from PATH (or an absolute path); returns its exit status and standard output.
 @discardableResult
+/// `runProgram` on a thread of its own: for programs that run for seconds, which would otherwise hold one of
+/// the few threads of Swift's cooperative pool (two on a two-core machine) that every async test shares.
+public func runProgramOffThePool(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    try await offThePool { try runProgram(program, arguments) }
+}
+
+/// Blocking work (a child process, a big file) on a thread of its own, awaited without holding a pool thread.
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
+
 public func runProgram(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
     let process = Process()
     if program.hasPrefix("/") {

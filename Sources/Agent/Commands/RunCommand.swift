@@ -16,6 +16,7 @@ struct RunCommand: AsyncParsableCommand {
     var logFormat: LogFormat = .auto
 
     func run() async throws {
+        MemoryTrimmer.limitArenas()
         let level = logLevel
         let format = logFormat.resolved()
         let colours = format == .text && isatty(STDERR_FILENO) == 1

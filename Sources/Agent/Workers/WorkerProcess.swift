@@ -17,63 +17,56 @@ struct WorkerProcess: Sendable {
     }
 
     func run(_ stage: WorkerStage, arguments: [String], logFile: String) async throws(WorkerFailure) {
-        FileManager.default.createFile(atPath: logFile, contents: nil)
-        guard let log = FileHandle(forWritingAtPath: logFile) else {
-            throw .couldNotStart(reason: "cannot write \(logFile)", stage: stage)
-        }
-        defer { try? log.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["work", stage.rawValue, "--memory-limit", String(limits.addressSpaceBytes)] + arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        let termination = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in
-            termination.continuation.yield()
-            termination.continuation.finish()
-        }
+        let log = open(logFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard log >= 0 else { throw .couldNotStart(reason: "cannot write \(logFile): \(String(cString: strerror(errno)))", stage: stage) }
+        defer { close(log) }
+        let child: ChildProcess
         do {
-            try process.run()
+            child = try ChildProcess.spawn(executable, arguments: ["work", stage.rawValue, "--memory-limit", String(limits.addressSpaceBytes)] + arguments,
+                                           output: log)
         } catch {
-            throw .couldNotStart(reason: "\(error)", stage: stage)
+            throw .couldNotStart(reason: error.description, stage: stage)
         }
-        let pid = process.processIdentifier
         let limit = limits.stageTimeout
-        let outcome = await withTaskGroup(of: Outcome.self) { group in
-            group.addTask {
-                for await _ in termination.stream {}
-                return Task.isCancelled ? .cancelled : .exited
-            }
+        let (outcome, termination) = await withTaskGroup(of: Outcome.self) { group in
+            group.addTask { .exited(await child.wait()) }
             group.addTask {
                 do { try await Task.sleep(for: limit) } catch { return .cancelled }
                 return .timedOut
             }
             let first = await group.next() ?? .cancelled
-            group.cancelAll()
-            return first
-        }
-        if outcome != .exited {
+            if case .exited(let termination) = first {
+                group.cancelAll()
+                return (first, termination)
+            }
             // Timed out, or the agent is shutting down: the worker must not outlive its stage.
-            kill(pid, SIGKILL)
-            let exited = UncheckedProcess(process: process)
-            _ = try? await Blocking.run { while exited.process.isRunning { usleep(10_000) } }
+            child.kill()
+            var termination = ChildProcess.Termination.signalled(SIGKILL)
+            while let next = await group.next() {
+                if case .exited(let ended) = next { termination = ended }
+            }
+            return (first, termination)
         }
-        let timedOut = outcome == .timedOut
-        if timedOut { throw .timedOut(seconds: limit.seconds, stage: stage) }
-        if outcome == .cancelled { throw .interrupted(stage: stage) }
-        if process.terminationReason == .uncaughtSignal {
-            throw .crashed(signal: process.terminationStatus, stage: stage, memoryLimitBytes: limits.addressSpaceBytes)
+        switch outcome {
+        case .timedOut: throw .timedOut(seconds: limit.seconds, stage: stage)
+        case .cancelled: throw .interrupted(stage: stage)
+        case .exited: break
         }
-        guard process.terminationStatus == 0 else {
-            throw .failed(exitCode: process.terminationStatus, message: Self.lastLine(of: logFile), stage: stage)
+        switch termination {
+        case .signalled(let signal):
+            throw .crashed(signal: signal, stage: stage, memoryLimitBytes: limits.addressSpaceBytes)
+        case .exited(let code) where code != 0:
+            throw .failed(exitCode: code, message: Self.lastLine(of: logFile), stage: stage)
+        case .exited:
+            return
         }
     }
 
-    private enum Outcome: Sendable { case exited, timedOut, cancelled }
-
-    /// Process is not Sendable; after the kill only `isRunning` is read, from one thread.
-    private struct UncheckedProcess: @unchecked Sendable { let process: Process }
+    private enum Outcome: Sendable {
+        case exited(ChildProcess.Termination)
+        case timedOut
+        case cancelled
+    }
 
     private static func lastLine(of path: String) -> String {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""

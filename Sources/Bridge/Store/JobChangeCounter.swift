@@ -3,9 +3,16 @@ import Synchronization
 /// How often this process has changed each job, counted after each commit. Views of a job built for an
 /// earlier count are out of date; changes made by other processes are not counted here, so caches of
 /// views also bound their age.
+///
+/// Counted per bucket of job ids, not per job: memory stays at 32 KB however many jobs the agent has seen
+/// (a map per job grew by every job for the life of the process). A change to another job of the same
+/// bucket only makes a cached view look stale one time too many.
 final class JobChangeCounter: Sendable {
-    private let counts = Mutex([JobID: UInt64]())
+    static let buckets = 4096
+    private let counts = Mutex([UInt64](repeating: 0, count: JobChangeCounter.buckets))
 
-    func bump(_ id: JobID) { counts.withLock { $0[id, default: 0] &+= 1 } }
-    func count(of id: JobID) -> UInt64 { counts.withLock { $0[id] ?? 0 } }
+    func bump(_ id: JobID) { counts.withLock { $0[Self.bucket(of: id)] &+= 1 } }
+    func count(of id: JobID) -> UInt64 { counts.withLock { $0[Self.bucket(of: id)] } }
+
+    private static func bucket(of id: JobID) -> Int { Int(UInt(bitPattern: id.hashValue) % UInt(buckets)) }
 }
