@@ -55,6 +55,7 @@ struct AgentRuntime {
                 if !StateDirectoryProbe.isWritable(stateDirectory) { problems["state_dir"] = "\(stateDirectory) is not writable" }
                 return problems
             },
+            intakePause: { pause.current["disk"] },
             metrics: { [store] in
                 await metrics.text(from: AgentMetrics.Sources(store: store, slots: slots, diskGuard: diskGuard))
             }

@@ -76,6 +76,46 @@ import Testing
         #expect((events.json["events"] as? [[String: Any]])?.first?["type"] as? String == "job.created")
     }
 
+    @Test func uploadsWaitWhileIntakeIsPausedAndNothingIsStored() async throws {
+        let pause = PauseReason("only 8 MiB free on the filesystem of /srv/hotfolders, below min_free_space 16 MiB")
+        let bridge = try await BridgeHarness.start(hooks: BridgeHooks(intakePause: { pause.current }))
+        defer { Task { await bridge.stop() } }
+        let id = try await bridge.createJob()
+        let pdf = PDFFixture.businessCard()
+        let refused = try await bridge.send("PUT", "/api/v1/jobs/\(id)/file", body: pdf, contentType: "application/pdf")
+        #expect(refused.status == 503 && refused.errorCode == "service_unavailable", "\(refused.text)")
+        #expect(refused.header("Retry-After") == "60")
+        #expect(refused.text.contains("below min_free_space"))
+        let boundary = "hfa-paused"
+        var form = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"job\"\r\nContent-Type: application/json\r\n\r\n".utf8)
+        form.append(Data(#"{"externalId":"ORD-PAUSED"}"#.utf8))
+        form.append(Data("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"card.pdf\"\r\n\r\n".utf8))
+        form.append(pdf)
+        form.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        let multipart = try await bridge.send("POST", "/api/v1/jobs", body: form, contentType: "multipart/form-data; boundary=\(boundary)")
+        #expect(multipart.status == 503 && multipart.header("Retry-After") == "60", "\(multipart.text)")
+        let listed = try await bridge.send("GET", "/api/v1/jobs?externalId=ORD-PAUSED")
+        #expect((listed.json["jobs"] as? [Any])?.isEmpty == true)
+        // Not a byte stored; the job still waits and takes the file once space is back.
+        let stored = (FileManager.default.subpaths(atPath: bridge.configuration.jobsDirectory) ?? [])
+            .filter { path in [".pdf", ".partial"].contains { path.hasSuffix($0) } }
+        #expect(stored.isEmpty, "\(stored)")
+        #expect(try await bridge.send("GET", "/api/v1/jobs/\(id)").json["status"] as? String == "awaiting_file")
+        pause.current = nil
+        let accepted = try await bridge.send("PUT", "/api/v1/jobs/\(id)/file", body: pdf, contentType: "application/pdf")
+        #expect(accepted.status == 200 && accepted.json["status"] as? String == "received", "\(accepted.text)")
+    }
+
+    @Test func aFullDiskIsAskedToBeRetriedNotReportedAsABug() {
+        let full = UploadReceiver.storageFailure(ENOSPC)
+        #expect(full.code == .serviceUnavailable && full.retryAfter == 60)
+        #expect(full.message.contains("disk is full"))
+        let quota = UploadReceiver.storageFailure(EDQUOT)
+        #expect(quota.code == .serviceUnavailable)
+        let other = UploadReceiver.storageFailure(EACCES)
+        #expect(other.code == .internalError && other.retryAfter == nil && other.message.contains("Permission denied"))
+    }
+
     @Test func outputsAreServedOnceTheyExist() async throws {
         let bridge = try await BridgeHarness.start()
         defer { Task { await bridge.stop() } }
@@ -99,5 +139,16 @@ import Testing
         #expect((links["proofs"] as? [String])?.count == 2)
         #expect((links["proofPage"] as? String)?.hasPrefix(BridgeHarness.publicURL + "/proof/" + id + "?t=") == true)
         #expect(links["printReady"] == nil)
+    }
+}
+
+/// The disk guard's pause as the bridge sees it, switched by a test.
+final class PauseReason: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reason: String?
+    init(_ reason: String?) { self.reason = reason }
+    var current: String? {
+        get { lock.withLock { reason } }
+        set { lock.withLock { reason = newValue } }
     }
 }

@@ -24,6 +24,8 @@ extension TortureTests {
         let paths = "paths: {print_ready: \(disk.path)/print-ready, proofs: \(disk.path)/proofs, reports: \(disk.path)/reports}"
         try agent.writeConfig(folders: ["cards"], product: "{pages: [1, 2]}", folderSettings: paths,
                               topLevel: "limits: {min_free_space: 16MiB}")
+        let token = try agent.cli(["token", "create", "--name", "mis", "--scopes", "jobs:read,jobs:write"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         try await agent.start()
         defer { agent.stop() }
         let port = try await agent.bridgePort()
@@ -44,12 +46,21 @@ extension TortureTests {
         }
         #expect(try agent.jobs().count == 1)
         #expect(Set(agent.files(in: "in")) == ["waiting-1.pdf", "waiting-2.pdf"])
+        // An MIS uploading meanwhile is told to come back, before a byte is stored.
+        let created = try await sendHTTP("POST", port: port, "/api/v1/jobs", bearer: token, json: ["externalId": "ORD-UP"])
+        let apiJob = try #require(created.json["id"] as? String, "\(created.text)")
+        let upload = try await sendHTTP("PUT", port: port, "/api/v1/jobs/\(apiJob)/file", bearer: token,
+                                        body: PDFFixture.businessCard(pages: 1), contentType: "application/pdf")
+        #expect(upload.status == 503 && upload.header("Retry-After") == "60" && upload.text.contains("min_free_space"), "\(upload.text)")
         try FileManager.default.removeItem(at: filler)
-        _ = try await agent.waitUntil("the held files to end print_ready") {
+        _ = try await agent.waitUntil("the disk guard to resume intake") { agent.log.contains("intake resumed") ? true : nil }
+        let retried = try await sendHTTP("PUT", port: port, "/api/v1/jobs/\(apiJob)/file", bearer: token,
+                                         body: PDFFixture.businessCard(pages: 1), contentType: "application/pdf")
+        #expect(retried.status == 200, "\(retried.text)")
+        _ = try await agent.waitUntil("the held files and the upload to end print_ready") {
             let jobs = try agent.jobs()
-            return jobs.count == 3 && jobs.allSatisfy { $0["status"] as? String == "print_ready" } ? true : nil
+            return jobs.count == 4 && jobs.allSatisfy { $0["status"] as? String == "print_ready" } ? true : nil
         }
-        #expect(agent.log.contains("intake resumed"))
 
         // The disk fills completely while a proof renders: its output cannot be written.
         try agent.drop(PDFFixture.slowToRender(shapes: 5_000), as: "heavy.pdf")
@@ -68,15 +79,15 @@ extension TortureTests {
         try FileManager.default.removeItem(at: filler)
         let jobs = try await agent.waitUntil("every job print_ready once space is back") { () -> [[String: Any]]? in
             let jobs = try agent.jobs()
-            return jobs.count == 4 && jobs.allSatisfy { $0["status"] as? String == "print_ready" } ? jobs : nil
+            return jobs.count == 5 && jobs.allSatisfy { $0["status"] as? String == "print_ready" } ? jobs : nil
         }
-        #expect(jobs.count == 4)
+        #expect(jobs.count == 5)
         #expect(agent.isRunning)
         #expect(agent.files(in: "in").isEmpty && agent.files(in: ".work").isEmpty)
         let outputs = Self.filesBelow(disk)
         #expect(outputs.filter { $0.contains(".hfa-") }.isEmpty, "half-written files: \(outputs)")
         let printReady = outputs.filter { $0.hasPrefix("print-ready/") }
-        #expect(printReady.count == 4, "\(outputs)")
+        #expect(printReady.count == 5, "\(outputs)")
         for file in printReady {
             #expect(try runProgram("qpdf", ["--check", disk.appendingPathComponent(file).path]).status == 0, "\(file) is damaged")
         }

@@ -127,9 +127,17 @@ final class RunningAgent: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    func stop() {
+    /// SIGTERM and wait for the exit; an agent still running a minute later is a hang (a deadlock, say): it
+    /// is recorded as a failure and killed, so one broken build cannot hold the suite for ever.
+    func stop(sourceLocation: SourceLocation = #_sourceLocation) {
         guard let process, process.isRunning else { return }
         process.terminate()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning {
+            Issue.record("the agent did not stop within a minute of SIGTERM; agent log:\n\(log.suffix(3000))", sourceLocation: sourceLocation)
+            kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
         self.process = nil
     }

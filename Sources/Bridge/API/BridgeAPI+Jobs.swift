@@ -43,7 +43,7 @@ extension BridgeAPI {
                         throw APIError(.badRequest, "send the 'job' part before the 'file' part", field: "job")
                     }
                     guard received == nil else { throw APIError(.badRequest, "send one 'file' part", field: "file") }
-                    received = try await UploadReceiver(maxBytes: configuration.maxUploadBytes)
+                    received = try await uploadReceiver()
                         .receive(file.payload.body, suggestedName: file.filename, fallbackStem: order.externalId ?? id.rawValue,
                                  into: workspace.upload + "/" + UUID().uuidString)
                 case .undocumented:
@@ -70,6 +70,15 @@ extension BridgeAPI {
             if let received { Self.discard(received) }
             throw error
         }
+    }
+
+    /// Refuses the upload before its first byte while intake is paused: the client retries later, nothing is
+    /// half-stored on a filling disk.
+    private func uploadReceiver() throws -> UploadReceiver {
+        if let reason = hooks.intakePause() {
+            throw APIError(.serviceUnavailable, "the agent takes no new files now: \(reason)", retryAfter: UploadReceiver.retryAfterFullDisk)
+        }
+        return UploadReceiver(maxBytes: configuration.maxUploadBytes)
     }
 
     private func create(_ job: Job, detail: String, key: String?, requestHash: String) async throws -> Operations.CreateJob.Output {
@@ -139,7 +148,7 @@ extension BridgeAPI {
         switch input.body {
         case .pdf(let data), .jpeg(let data), .png(let data), .imageTiff(let data): body = data
         }
-        let received = try await UploadReceiver(maxBytes: configuration.maxUploadBytes).receive(
+        let received = try await uploadReceiver().receive(
             body, suggestedName: UploadReceiver.fileName(fromContentDisposition: input.headers.contentDisposition),
             fallbackStem: job.externalId ?? job.id.rawValue,
             // Each upload in a folder of its own: two racing uploads never touch each other's file.

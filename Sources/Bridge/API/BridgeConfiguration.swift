@@ -70,16 +70,21 @@ public struct BridgeHooks: Sendable {
     public var jobEnded: @Sendable (JobID) -> Void
     /// Names of what is not ready, with the reason; empty when ready.
     public var unreadiness: @Sendable () async -> [String: String]
+    /// Why no new artwork is taken now (the disk guard paused intake), nil when it is. Uploads are then
+    /// answered 503 with Retry-After before a byte is written, as files dropped in a hot folder wait in its inbox.
+    public var intakePause: @Sendable () -> String?
     /// Prometheus text exposition.
     public var metrics: @Sendable () async -> String
 
     public init(jobIsRunnable: @escaping @Sendable (JobID) -> Void = { _ in },
                 jobEnded: @escaping @Sendable (JobID) -> Void = { _ in },
                 unreadiness: @escaping @Sendable () async -> [String: String] = { [:] },
+                intakePause: @escaping @Sendable () -> String? = { nil },
                 metrics: @escaping @Sendable () async -> String = { "" }) {
         self.jobIsRunnable = jobIsRunnable
         self.jobEnded = jobEnded
         self.unreadiness = unreadiness
+        self.intakePause = intakePause
         self.metrics = metrics
     }
 }

@@ -7,6 +7,8 @@ import Pipeline
 /// and checks by content that it is artwork. The client's file name is only ever a name, never a path.
 struct UploadReceiver: Sendable {
     let maxBytes: Int64
+    /// Seconds a client is asked to wait when the disk is full: the disk guard looks every 5 s, an admin takes longer.
+    static let retryAfterFullDisk = 60
 
     struct Received: Sendable {
         var path: String
@@ -19,10 +21,14 @@ struct UploadReceiver: Sendable {
     /// Writes `body` to `directory/<safe name>`; on any failure nothing is left behind.
     func receive(_ body: HTTPBody, suggestedName: String?, fallbackStem: String, into directory: String) async throws -> Received {
         if case .known(let length) = body.length, length > maxBytes { throw Self.tooLarge(maxBytes) }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch let error as CocoaError where error.code == .fileWriteOutOfSpace {
+            throw Self.storageFailure(ENOSPC)
+        }
         let partial = directory + "/.upload-\(UUID().uuidString).partial"
         let descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
-        guard descriptor >= 0 else { throw APIError(.internalError, "cannot store the upload (error \(errno))") }
+        guard descriptor >= 0 else { throw Self.storageFailure(errno) }
         var closed = false
         defer {
             if !closed { close(descriptor) }
@@ -42,12 +48,12 @@ struct UploadReceiver: Sendable {
             guard let kind = ArtworkKind.sniff(header) else {
                 throw APIError(.unsupportedMediaType, "the file is not a PDF, JPEG, PNG or TIFF file, whatever its Content-Type says")
             }
-            guard fsync(descriptor) == 0 else { throw APIError(.internalError, "cannot store the upload (error \(errno))") }
+            guard fsync(descriptor) == 0 else { throw Self.storageFailure(errno) }
             close(descriptor)
             closed = true
             let name = Self.safeFileName(suggestedName, stem: fallbackStem, kind: kind)
             let path = directory + "/" + name
-            guard rename(partial, path) == 0 else { throw APIError(.internalError, "cannot store the upload (error \(errno))") }
+            guard rename(partial, path) == 0 else { throw Self.storageFailure(errno) }
             let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if directoryDescriptor >= 0 { fsync(directoryDescriptor); close(directoryDescriptor) }
             return Received(path: path, fileName: name, sha256: hasher.finalize().hexadecimal,
@@ -64,10 +70,19 @@ struct UploadReceiver: Sendable {
             let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                throw APIError(.internalError, errno == ENOSPC ? "the agent's disk is full; try again later" : "cannot store the upload (error \(errno))")
+                throw storageFailure(errno)
             }
             offset += written
         }
+    }
+
+    /// A full disk (or quota) is the agent's passing state, not the client's fault nor a bug: 503 and a time to retry.
+    static func storageFailure(_ code: Int32) -> APIError {
+        if code == ENOSPC || code == EDQUOT {
+            return APIError(.serviceUnavailable, "the agent's disk is full; nothing was stored, send the file again later",
+                            retryAfter: retryAfterFullDisk)
+        }
+        return APIError(.internalError, "cannot store the upload: \(String(cString: strerror(code)))")
     }
 
     private static func tooLarge(_ limit: Int64) -> APIError {
