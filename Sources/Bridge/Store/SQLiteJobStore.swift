@@ -8,11 +8,8 @@ import Pipeline
 /// Reads run concurrently with the agent's writes, so `hotfolder-agent jobs ...` works while the agent runs.
 public final class SQLiteJobStore: JobStore {
     let writer: any DatabaseWriter
-    /// The connection of `readNow`, apart from the pool's readers. An async read keeps its pool reader until
-    /// its task runs again on the cooperative pool; a synchronous read waiting there for a pool reader could
-    /// hold every cooperative thread while the readers' owners wait for one (seen: 32 clients polling unknown
-    /// jobs on 2 cores, the agent deaf for good). This connection is only ever held by a running thread.
-    private let pointReader: DatabaseQueue?
+    /// The connections of `readNow`; nil for a store on a single queue (tests).
+    private let pointReaders: PointReaders?
     let tokenCache = TokenLookupCache()
     private let changes = JobChangeCounter()
 
@@ -33,20 +30,20 @@ public final class SQLiteJobStore: JobStore {
         configuration.maximumReaderCount = 3
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
-        var pointReads = configuration
-        pointReads.readonly = true
-        try self.init(migratedWriter: pool, pointReader: DatabaseQueue(path: path, configuration: pointReads))
+        let pointReaders = try PointReaders(path: path, configuration: configuration,
+                                            count: min(4, ProcessInfo.processInfo.activeProcessorCount))
+        try self.init(migratedWriter: pool, pointReaders: pointReaders)
     }
 
     /// A store on any GRDB writer; tests pass an in-memory `DatabaseQueue`.
     public convenience init(writer: any DatabaseWriter) throws {
         try Self.migrator.migrate(writer)
-        try self.init(migratedWriter: writer, pointReader: nil)
+        try self.init(migratedWriter: writer, pointReaders: nil)
     }
 
-    private init(migratedWriter: any DatabaseWriter, pointReader: DatabaseQueue?) throws {
+    private init(migratedWriter: any DatabaseWriter, pointReaders: PointReaders?) throws {
         self.writer = migratedWriter
-        self.pointReader = pointReader
+        self.pointReaders = pointReaders
     }
 
     static var migrator: DatabaseMigrator {
@@ -293,12 +290,12 @@ public final class SQLiteJobStore: JobStore {
 
     /// A point read on the calling thread, outside a transaction. GRDB's async read hops to a reader queue and
     /// back and wraps the read in BEGIN/COMMIT, which for a read by primary key costs more than the read
-    /// itself; the bridge makes one per request. WAL readers never wait for the writer, and `pointReader` is
+    /// itself; the bridge makes one per request. WAL readers never wait for the writer, and `PointReaders` are
     /// held by no suspended task, so the cooperative thread waits at most for another point read. Without
     /// the transaction, two statements may see two commits; callers use it only where that is harmless (a job
     /// and its history, read for display).
     func readNow<T>(_ body: (Database) throws -> T) throws -> T {
-        if let pointReader { return try pointReader.unsafeReentrantRead(body) }
+        if let pointReaders { return try pointReaders.read(body) }
         return try writer.read(body)
     }
 
