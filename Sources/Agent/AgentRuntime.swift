@@ -55,7 +55,7 @@ struct AgentRuntime {
                 if !StateDirectoryProbe.isWritable(stateDirectory) { problems["state_dir"] = "\(stateDirectory) is not writable" }
                 return problems
             },
-            intakePause: { pause.current["disk"] },
+            intakePause: { pause.reason },
             metrics: { [store] in
                 await metrics.text(from: AgentMetrics.Sources(store: store, slots: slots, diskGuard: diskGuard))
             }
@@ -90,7 +90,7 @@ struct AgentRuntime {
         let open = counts.filter { !$0.key.isTerminal }.values.reduce(0, +)
         var line = "\(folders) hot folder\(folders == 1 ? "" : "s"); \(running) stage\(running == 1 ? "" : "s") running, "
             + "\(waiting) waiting for a worker; \(open) open job\(open == 1 ? "" : "s")"
-        if let reason = pause.current.values.first { line += "; INTAKE PAUSED: " + reason }
+        if let reason = pause.reason { line += "; INTAKE PAUSED: " + reason }
         return line
     }
 

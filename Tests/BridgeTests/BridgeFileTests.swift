@@ -60,15 +60,8 @@ import Testing
     @Test func multipartCreatesTheJobWithItsFileInOneCall() async throws {
         let bridge = try await BridgeHarness.start()
         defer { Task { await bridge.stop() } }
-        let boundary = "hfa-test-boundary"
         let pdf = PDFFixture.businessCard(pages: 2)
-        var body = Data()
-        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"job\"\r\nContent-Type: application/json\r\n\r\n".utf8))
-        body.append(Data(#"{"externalId":"ORD-MP","product":{"pages":2}}"#.utf8))
-        body.append(Data("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"card.pdf\"\r\nContent-Type: application/pdf\r\n\r\n".utf8))
-        body.append(pdf)
-        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-        let reply = try await bridge.send("POST", "/api/v1/jobs", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+        let reply = try await Self.createWithFile(#"{"externalId":"ORD-MP","product":{"pages":2}}"#, file: pdf, on: bridge)
         #expect(reply.status == 201, "\(reply.text)")
         #expect(reply.json["status"] as? String == "received" && reply.json["fileName"] as? String == "card.pdf")
         #expect(reply.json["externalId"] as? String == "ORD-MP" && reply.json["sizeBytes"] as? Int == pdf.count)
@@ -86,13 +79,7 @@ import Testing
         #expect(refused.status == 503 && refused.errorCode == "service_unavailable", "\(refused.text)")
         #expect(refused.header("Retry-After") == "60")
         #expect(refused.text.contains("below min_free_space"))
-        let boundary = "hfa-paused"
-        var form = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"job\"\r\nContent-Type: application/json\r\n\r\n".utf8)
-        form.append(Data(#"{"externalId":"ORD-PAUSED"}"#.utf8))
-        form.append(Data("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"card.pdf\"\r\n\r\n".utf8))
-        form.append(pdf)
-        form.append(Data("\r\n--\(boundary)--\r\n".utf8))
-        let multipart = try await bridge.send("POST", "/api/v1/jobs", body: form, contentType: "multipart/form-data; boundary=\(boundary)")
+        let multipart = try await Self.createWithFile(#"{"externalId":"ORD-PAUSED"}"#, file: pdf, on: bridge)
         #expect(multipart.status == 503 && multipart.header("Retry-After") == "60", "\(multipart.text)")
         let listed = try await bridge.send("GET", "/api/v1/jobs?externalId=ORD-PAUSED")
         #expect((listed.json["jobs"] as? [Any])?.isEmpty == true)
@@ -114,6 +101,17 @@ import Testing
         #expect(quota.code == .serviceUnavailable)
         let other = UploadReceiver.storageFailure(EACCES)
         #expect(other.code == .internalError && other.retryAfter == nil && other.message.contains("Permission denied"))
+    }
+
+    /// POST /api/v1/jobs as multipart/form-data: the `job` part, then the `file` part named card.pdf.
+    private static func createWithFile(_ json: String, file: Data, on bridge: BridgeHarness) async throws -> BridgeHarness.Reply {
+        let boundary = "hfa-test-boundary"
+        var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"job\"\r\nContent-Type: application/json\r\n\r\n".utf8)
+        body.append(Data(json.utf8))
+        body.append(Data("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"card.pdf\"\r\nContent-Type: application/pdf\r\n\r\n".utf8))
+        body.append(file)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return try await bridge.send("POST", "/api/v1/jobs", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
     }
 
     @Test func outputsAreServedOnceTheyExist() async throws {

@@ -240,8 +240,6 @@ public func makeTemporaryDirectory(_ label: String = "test") throws -> URL {
     return url.resolvingSymlinksInPath()
 }
 
-/// Runs a program from PATH (or an absolute path); returns its exit status and standard output.
-@discardableResult
 /// `runProgram` on a thread of its own: for programs that run for seconds, which would otherwise hold one of
 /// the few threads of Swift's cooperative pool (two on a two-core machine) that every async test shares.
 public func runProgramOffThePool(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
@@ -255,6 +253,8 @@ public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) 
     }
 }
 
+/// Runs a program from PATH (or an absolute path); returns its exit status and standard output.
+@discardableResult
 public func runProgram(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
     let process = Process()
     if program.hasPrefix("/") {

@@ -10,4 +10,6 @@ final class IntakePause: Sendable {
 
     var isPaused: Bool { reasons.withLock { !$0.isEmpty } }
     var current: [String: String] { reasons.withLock { $0 } }
+    /// Every cause's reason in one line, for logs, status and API answers; nil while intake runs.
+    var reason: String? { reasons.withLock { $0.isEmpty ? nil : $0.values.sorted().joined(separator: "; ") } }
 }

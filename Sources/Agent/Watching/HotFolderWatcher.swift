@@ -175,7 +175,7 @@ final class HotFolderWatcher: Service {
             // Left in the inbox, looked at again later; nothing is claimed while intake is paused.
             if heldBack.withLock({ $0.insert(name).inserted }) {
                 logger.warning("intake paused; file left in the inbox", metadata: ["file": "\(name)",
-                                                                                  "reason": "\(pause.current.values.sorted().joined(separator: "; "))"])
+                                                                                  "reason": "\(pause.reason ?? "")"])
             }
             lookAgain(at: name, after: .seconds(2), tracker: &tracker)
             return

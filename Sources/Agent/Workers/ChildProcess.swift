@@ -62,7 +62,7 @@ struct ChildProcess: Sendable {
 
     /// Waits for the child to end and reaps it, the moment it ends: a thread of its own (64 KiB of stack,
     /// detached) blocks in waitpid. Polling with WNOHANG cost each stage up to 50 ms between the worker's
-    /// exit and the next stage (a 500-file burst took 23% longer), and a blocking waitpid on the blocking
+    /// exit and the next stage (a 500-file burst took 146 s instead of 95 s), and a blocking waitpid on the blocking
     /// queue starved it (Dispatch adds threads for blocked ones only slowly on Linux). Not cancellable on
     /// purpose: a caller that gives up kills the child and still reaps it here.
     func wait() async -> Termination {
