@@ -5,7 +5,7 @@ SWIFT      ?= swift
 CONFIG     ?= hotfolders.example
 DEMO_ROOTS  = demo/business-cards demo/posters
 
-.PHONY: all deps build run test torture bench clean release install install-files deb
+.PHONY: all deps build run test test-tools torture bench clean release install install-files deb
 
 # Install layout. `make install` as root also creates the system user and reloads systemd; with DESTDIR
 # it only stages files (what `make deb` does).
@@ -30,20 +30,28 @@ run: build
 
 # Swift suites (unit, loopback HTTP, end-to-end on the real binary, Chromium on the proof page), then
 # schemathesis against a running agent's own /openapi.yaml.
-test: deps
-	@./scripts/ensure-packages.sh --test
-	@python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install --quiet jsonschema
-	@command -v schemathesis >/dev/null 2>&1 || python3 -m pip install --quiet schemathesis==4.32.5
-	@python3 -c "import standardwebhooks" 2>/dev/null || python3 -m pip install --quiet standardwebhooks==1.1.0
+# Python test tools live in a virtual environment under .build/ (Debian 12 refuses pip in the system
+# Python); the suites find its python3 and schemathesis first on PATH.
+VENV       = .build/test-tools
+TEST_TOOLS = jsonschema==4.26.0 schemathesis==4.32.5 standardwebhooks==1.1.0
+TEST_PATH  = $(CURDIR)/$(VENV)/bin:$(PATH)
+
+test: deps test-tools
 	$(SWIFT) build --build-tests
-	HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_REQUIRE_TEST_TOOLS=1 $(SWIFT) test --skip-build --no-parallel
-	./scripts/api-contract-test.sh "$$($(SWIFT) build --show-bin-path)/hotfolder-agent"
+	@./scripts/corpus-notice.sh
+	PATH="$(TEST_PATH)" HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_REQUIRE_TEST_TOOLS=1 $(SWIFT) test --skip-build --no-parallel
+	PATH="$(TEST_PATH)" ./scripts/api-contract-test.sh "$$($(SWIFT) build --show-bin-path)/hotfolder-agent"
+
+test-tools:
+	@./scripts/ensure-packages.sh --test
+	@[ -x $(VENV)/bin/python3 ] || python3 -m venv $(VENV)
+	@$(VENV)/bin/python3 -c "import jsonschema, schemathesis, standardwebhooks" 2>/dev/null \
+	  || $(VENV)/bin/python3 -m pip install --quiet $(TEST_TOOLS)
 
 # The torture suite at full strength (make test runs it with 3 kill rounds).
-torture: deps
-	@./scripts/ensure-packages.sh --test
+torture: deps test-tools
 	$(SWIFT) build --build-tests
-	HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_TORTURE_ROUNDS=10 $(SWIFT) test --skip-build --no-parallel --filter TortureTests
+	PATH="$(TEST_PATH)" HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_TORTURE_ROUNDS=10 $(SWIFT) test --skip-build --no-parallel --filter TortureTests
 
 # Speed figures, each beside a reference tool measured in the same run; writes docs/benchmarks.md.
 bench: deps

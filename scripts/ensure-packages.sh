@@ -11,7 +11,7 @@ packages=(
   poppler-utils qpdf inotify-tools
 )
 case "${1:-}" in
-  --test) packages+=(curl chromium chromium-driver systemd) ;;
+  --test) packages+=(curl chromium chromium-driver systemd python3 python3-venv) ;;
   --bench) packages+=(wrk) ;;
 esac
 

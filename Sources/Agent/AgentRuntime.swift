@@ -9,11 +9,14 @@ struct AgentRuntime {
     let configuration: AgentConfiguration
     let logger: Logger
     let store: SQLiteJobStore
+    /// Held for the agent's life: no second agent runs on this state directory.
+    let instance: InstanceLock
 
     init(configuration: AgentConfiguration, logger: Logger) async throws {
         self.configuration = configuration
         self.logger = logger
         try FileOperations.createDirectory(configuration.jobsDirectory)
+        instance = try InstanceLock(stateDirectory: configuration.stateDirectory)
         store = try SQLiteJobStore(path: configuration.databasePath)
     }
 
@@ -49,7 +52,7 @@ struct AgentRuntime {
         readiness.block("bridge", "the bridge is not listening yet")
         let bridge = try BridgeServer(configuration: bridgeSettings, store: store, hooks: BridgeHooks(
             jobIsRunnable: { dispatcher.enqueue($0) },
-            jobEnded: { dispatcher.enqueue($0) },
+            jobEnded: { dispatcher.jobEnded($0) },
             unreadiness: { [stateDirectory = configuration.stateDirectory] in
                 var problems = readiness.current
                 if !StateDirectoryProbe.isWritable(stateDirectory) { problems["state_dir"] = "\(stateDirectory) is not writable" }
@@ -78,6 +81,7 @@ struct AgentRuntime {
             logger: logger
         ))
         try await group.run()
+        withExtendedLifetime(instance) {}
         logger.info("agent stopped")
     }
 

@@ -13,6 +13,10 @@ struct HotfolderAgent: AsyncParsableCommand {
 
     /// As ArgumentParser's, except that usage errors exit 2 (the Unix convention scripts test for), not 64.
     static func main() async {
+        // A worker arms its lifeline before anything else, so it cannot outlive an agent that died early.
+        if CommandLine.arguments.dropFirst().first == WorkCommand.configuration.commandName {
+            WorkerLifeline.watchFromWorker()
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

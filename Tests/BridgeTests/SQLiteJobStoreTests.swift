@@ -41,6 +41,20 @@ import Testing
         #expect(events[2].from == .preflighting)
     }
 
+    @Test func internalFailuresAreCountedUntilTheJobIsStartedOver() async throws {
+        let store = try makeStore()
+        let job = makeJob()
+        try await store.create(job, detail: nil)
+        try await store.transition(job.id, to: .preflighting)
+        #expect(try await store.recordInternalFailure(job.id) == 1)
+        #expect(try await store.recordInternalFailure(job.id) == 2)
+        try await store.transition(job.id, to: .failed, detail: "x")
+        try await store.transition(job.id, to: .received, detail: "retry")
+        #expect(try await store.recordInternalFailure(job.id) == 1, "a retried job gets its attempts anew")
+        let missing = try #require(JobID("job_01ARZ3NDEKTSV4RRFFQ69G5FAV"))
+        await #expect(throws: JobStoreError.notFound(missing)) { try await store.recordInternalFailure(missing) }
+    }
+
     @Test func illegalTransitionIsRefusedAndChangesNothing() async throws {
         let store = try makeStore()
         let job = makeJob()

@@ -29,7 +29,7 @@ import Testing
         #expect(output.contains("FAIL") && output.contains("page.size"))
     }
 
-    @Test func unreadableFileIsAFailNotACrash() throws {
+    @Test(.needsCorpus) func unreadableFileIsAFailNotACrash() throws {
         let (status, output) = try run(["preflight", Corpus.file("fc_encryption_openpassword.pdf").path, "--json"])
         #expect(status == 1)
         #expect(output.contains("file.encrypted"))
@@ -56,7 +56,7 @@ import Testing
         #expect(try runTool("qpdf", "--check", output).contains("No syntax or stream encoding errors"))
     }
 
-    @Test func unreadableInputExitsOneAndUsageTwo() throws {
+    @Test(.needsCorpus) func unreadableInputExitsOneAndUsageTwo() throws {
         let directory = try makeTemporaryDirectory("cli-print-ready")
         func status(_ arguments: [String]) throws -> Int32 { try runProgram(RunningAgent.binary, arguments).status }
         #expect(try status(["print-ready", Corpus.file("fc_minimal_test.pdf").path, "--out", directory.appendingPathComponent("x.pdf").path]) == 1)

@@ -9,7 +9,7 @@ import Testing
                         "fc_encryption_openpassword.pdf", "fc_minimal_test.pdf", "ocrmypdf_baiona_cmyk.jpg",
                         "pdfa20_page-level-output-intent.pdf", "vera_6-2-4-3-t01-fail-d_rgb-image-cmyk-oi.pdf"]
 
-    @Test(arguments: files)
+    @Test(.needsCorpus, arguments: files)
     func reportValidatesAgainstTheSchema(file: String) throws {
         let directory = try makeTemporaryDirectory("schema")
         let reportPath = directory.appendingPathComponent("report.json").path

@@ -72,7 +72,7 @@ import Testing
 
 /// Image files go the whole way: proof, then a print-ready PDF with the JPEG inside as it was.
 @Suite(.serialized) struct ImageFileJobTests {
-    @Test func cmykJPEGBecomesAPrintReadyPDFThatKeepsItsCMYK() async throws {
+    @Test(.needsCorpus) func cmykJPEGBecomesAPrintReadyPDFThatKeepsItsCMYK() async throws {
         let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: 1}")
         try await agent.start()
         defer { agent.stop() }

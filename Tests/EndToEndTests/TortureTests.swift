@@ -116,7 +116,7 @@ import Testing
 extension TortureTests {
     /// Every hostile file ends as a job with a reason (an empty file is set aside: it is not artwork), the
     /// agent stays up and small, and no worker outlives its stage.
-    @Test func hostileFilesEndWithAReasonAndTheAgentSurvives() async throws {
+    @Test(.needsCorpus) func hostileFilesEndWithAReasonAndTheAgentSurvives() async throws {
         var generator = SystemRandomNumberGenerator()
         let vector = try Data(contentsOf: Corpus.file("ocrmypdf_vector.pdf"))
         let jpeg = try Data(contentsOf: Corpus.file("pikepdf_cmyk-jpeg.pdf"))

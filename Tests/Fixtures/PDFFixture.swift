@@ -207,7 +207,20 @@ public struct PDFFixture: Sendable {
 
 /// Files in ../shared/corpus (beside the checkout, as in CI), measured facts in its MANIFEST.tsv.
 /// $HFA_CORPUS names another copy of the files folder.
+///
+/// Tests that read it carry the `.needsCorpus` trait: without the corpus they are skipped with a line
+/// saying where to put it, except under `CI=true`, where they run (and fail) so that a missing corpus never
+/// passes for green.
 public enum Corpus {
+    /// Whether the corpus's files are there.
+    public static var isAvailable: Bool { FileManager.default.fileExists(atPath: directory.appendingPathComponent("ocrmypdf_vector.pdf").path) }
+
+    /// CI must have the corpus: there a missing one fails the tests that need it instead of skipping them.
+    public static var isRequired: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// The one line a skipped test shows.
+    public static let whereToPutIt = "needs the public corpus: put it at ../shared/corpus beside the checkout, or set HFA_CORPUS to its files folder"
+
     public static var directory: URL {
         if let path = ProcessInfo.processInfo.environment["HFA_CORPUS"] { return URL(fileURLWithPath: path) }
         var url = URL(fileURLWithPath: #filePath)

@@ -21,7 +21,7 @@ import Testing
         #expect(ArtworkKind.sniff(tooLate) == nil)
     }
 
-    @Test func corpusFilesAreJudgedByContent() throws {
+    @Test(.needsCorpus) func corpusFilesAreJudgedByContent() throws {
         #expect(try ArtworkKind.sniff(fileAt: Corpus.file("ocrmypdf_baiona_cmyk.jpg").path) == .jpeg)
         #expect(try ArtworkKind.sniff(fileAt: Corpus.file("ocrmypdf_baiona_alpha.png").path) == .png)
         #expect(try ArtworkKind.sniff(fileAt: Corpus.file("fc_old-style-jpeg-compression.tif").path) == .tiff)

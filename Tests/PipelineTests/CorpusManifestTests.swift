@@ -17,7 +17,7 @@ import Testing
         Preflight(product: ProductSpec()).run(fileAt: Corpus.file(row.file).path, fileName: row.file)
     }
 
-    @Test(arguments: pdfRows)
+    @Test(.needsCorpus, arguments: pdfRows)
     func pageCountAndEncryption(row: Row) {
         let report = report(row)
         let opened = report.file.pages != nil
@@ -33,7 +33,7 @@ import Testing
 
     /// Damaged hand-built files are left out: pdffonts lists an unembedded Times-Italic in them (as we do)
     /// while reporting xref errors, and the manifest counted 0.
-    @Test(arguments: pdfRows.filter { Int($0.fields["fonts_not_embedded_count"] ?? "") != nil
+    @Test(.needsCorpus, arguments: pdfRows.filter { Int($0.fields["fonts_not_embedded_count"] ?? "") != nil
                                       && !($0.fields["qpdf_check"] ?? "").contains("damaged")
                                       && !($0.fields["notes"] ?? "").contains("Internal Error") })
     func fontsNotEmbedded(row: Row) {
@@ -44,7 +44,7 @@ import Testing
         #expect(report.findings.filter { $0.check == "fonts.not_embedded" }.count == expected)
     }
 
-    @Test(arguments: pdfRows.filter { Double($0.fields["min_image_ppi"] ?? "") != nil })
+    @Test(.needsCorpus, arguments: pdfRows.filter { Double($0.fields["min_image_ppi"] ?? "") != nil })
     func minimumImageResolutionWithinOnePercent(row: Row) {
         let report = report(row)
         guard report.file.pages != nil else { return }
@@ -53,5 +53,14 @@ import Testing
         let tolerance = max(expected * 0.01, 0.5)  // pdfimages -list rounds to whole ppi
         #expect(measured.map { abs($0 - expected) <= tolerance } == true,
                 "\(row.file): measured \(measured.map { String($0) } ?? "no images"), pdfimages \(expected)")
+    }
+}
+
+/// The one test that says outright what is wrong when CI has no corpus.
+@Suite struct CorpusPresenceTests {
+    @Test func ciHasTheCorpus() {
+        if Corpus.isRequired {
+            #expect(Corpus.isAvailable, "CI=true but the corpus is missing at \(Corpus.directory.path): \(Corpus.whereToPutIt)")
+        }
     }
 }

@@ -35,9 +35,9 @@ import Testing
         return abs(a.x0 - b.x0) < 0.006 && abs(a.y0 - b.y0) < 0.006 && abs(a.x1 - b.x1) < 0.006 && abs(a.y1 - b.y1) < 0.006
     }
 
-    @Test func corpusHasBoxRows() { #expect(Self.rows.count >= 20) }
+    @Test(.needsCorpus) func corpusHasBoxRows() { #expect(Self.rows.count >= 20) }
 
-    @Test(arguments: rows)
+    @Test(.needsCorpus, arguments: rows)
     func pageOneBoxesMatchThePageDictionary(row: BoxRow) throws {
         let path = Corpus.file(row.file).path
         guard let structure = try? PDFStructureReader().read(fileAt: path), let page = structure.pages.first else {

@@ -160,7 +160,7 @@ let cardOrder = ProductSpec(trim: try! TrimSize(parsing: "85x55mm"), bleed: .mil
         #expect(try findings("fonts.not_embedded", card()).isEmpty)
     }
 
-    @Test func embeddedFontsPass() throws {
+    @Test(.needsCorpus) func embeddedFontsPass() throws {
         let report = Preflight(product: ProductSpec()).run(fileAt: Corpus.file("fc_text_only_fontsEmbeddedSubset.pdf").path, fileName: "x.pdf")
         #expect(report.findings.filter { $0.check == "fonts.not_embedded" }.isEmpty)
         #expect(report.fonts.allSatisfy(\.embedded) && !report.fonts.isEmpty)
@@ -241,7 +241,7 @@ let cardOrder = ProductSpec(trim: try! TrimSize(parsing: "85x55mm"), bleed: .mil
 }
 
 @Suite struct FileCheckTests {
-    @Test func damagedAndEncryptedFilesEndAsFindingsNotCrashes() {
+    @Test(.needsCorpus) func damagedAndEncryptedFilesEndAsFindingsNotCrashes() {
         let damaged = Preflight(product: ProductSpec()).run(fileAt: Corpus.file("fc_minimal_test.pdf").path, fileName: "x.pdf")
         #expect(damaged.findings.map(\.check) == ["file.unreadable"])
         #expect(damaged.result == .fail)
@@ -251,7 +251,7 @@ let cardOrder = ProductSpec(trim: try! TrimSize(parsing: "85x55mm"), bleed: .mil
         #expect(encrypted.result == .fail)
     }
 
-    @Test func encryptedWithoutUserPasswordIsReportedButReadable() {
+    @Test(.needsCorpus) func encryptedWithoutUserPasswordIsReportedButReadable() {
         // fc_encryption_noprinting.pdf opens without a password; its permissions are restricted.
         let report = Preflight(product: ProductSpec()).run(fileAt: Corpus.file("fc_encryption_noprinting.pdf").path, fileName: "z.pdf")
         let finding = report.findings.first { $0.check == "file.encrypted" }

@@ -117,7 +117,7 @@ import Testing
         #expect(info.contains("Page rot:        270"))
     }
 
-    @Test func corpusCMYKFileKeepsItsColourSpaces() throws {
+    @Test(.needsCorpus) func corpusCMYKFileKeepsItsColourSpaces() throws {
         let directory = try makeTemporaryDirectory("corpus-print-ready")
         let output = directory.appendingPathComponent("out.pdf").path
         let input = Corpus.file("ocrmypdf_cmyk.pdf").path

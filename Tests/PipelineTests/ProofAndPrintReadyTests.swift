@@ -18,7 +18,7 @@ import Testing
         #expect(width == 258 && height == 173 + 28)
     }
 
-    @Test func printReadyOfADamagedFileIsAnError() throws {
+    @Test(.needsCorpus) func printReadyOfADamagedFileIsAnError() throws {
         let output = try makeTemporaryDirectory("qpdf").appendingPathComponent("out.pdf")
         #expect(throws: PrintReadyError.self) {
             try PrintReadyPDF(product: ProductSpec()).write(pdfAt: Corpus.file("fc_minimal_test.pdf").path, to: output.path)

@@ -6,7 +6,7 @@ import Testing
 /// Image files: header facts from the corpus as identify and file(1) measured them, and each raster check
 /// passing and failing on generated headers.
 @Suite struct RasterCheckTests {
-    @Test func corpusHeadersMatchTheManifest() throws {
+    @Test(.needsCorpus) func corpusHeadersMatchTheManifest() throws {
         let cmyk = try RasterHeaderReader().read(fileAt: Corpus.file("ocrmypdf_baiona_cmyk.jpg").path, kind: .jpeg)
         #expect(cmyk.widthPx == 640 && cmyk.heightPx == 682 && cmyk.colourMode == .cmyk)
         #expect(cmyk.ppiX == 200 && cmyk.ppiY == 200, "MANIFEST: 200 ppi")

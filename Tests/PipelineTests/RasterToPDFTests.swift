@@ -9,7 +9,7 @@ import Testing
         try runProgram(arguments[0], Array(arguments.dropFirst())).output
     }
 
-    @Test func cmykJPEGStaysCMYKAndIsEmbeddedAsIs() throws {
+    @Test(.needsCorpus) func cmykJPEGStaysCMYKAndIsEmbeddedAsIs() throws {
         let input = Corpus.file("ocrmypdf_baiona_cmyk.jpg").path
         let output = try makeTemporaryDirectory("raster").appendingPathComponent("out.pdf").path
         let info = try RasterHeaderReader().read(fileAt: input, kind: .jpeg)
@@ -24,7 +24,7 @@ import Testing
         #expect(abs(page.width - 91 * PDFFixture.mm) < 0.01 && abs(page.height - 61 * PDFFixture.mm) < 0.01)
     }
 
-    @Test func pngIsDecodedAndPlaced() throws {
+    @Test(.needsCorpus) func pngIsDecodedAndPlaced() throws {
         let input = Corpus.file("ocrmypdf_baiona_alpha.png").path
         let output = try makeTemporaryDirectory("raster").appendingPathComponent("out.pdf").path
         let info = try RasterHeaderReader().read(fileAt: input, kind: .png)
@@ -32,7 +32,7 @@ import Testing
         #expect(try tool("pdfimages", "-list", output).contains("rgb"))
     }
 
-    @Test func mirroredBleedFillsTheBleedFromTheEdges() throws {
+    @Test(.needsCorpus) func mirroredBleedFillsTheBleedFromTheEdges() throws {
         // A gray image made to the trim (85 x 55 mm): with mirror the bleed is filled, without it the image
         // is enlarged to cover trim plus bleed.
         let input = Corpus.file("ocrmypdf_baiona_cmyk.jpg").path
@@ -72,7 +72,7 @@ import Testing
         #expect(try tool("qpdf", "--check", output).contains("No syntax or stream encoding errors"))
     }
 
-    @Test func otherTIFFsAreDecodedToRGB() throws {
+    @Test(.needsCorpus) func otherTIFFsAreDecodedToRGB() throws {
         let output = try makeTemporaryDirectory("raster").appendingPathComponent("out.pdf").path
         let input = Corpus.file("pypdf_smile-lzw.tiff").path
         let info = try RasterHeaderReader().read(fileAt: input, kind: .tiff)

@@ -23,7 +23,13 @@ struct RunCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in AgentLogHandler(label: label, level: level, format: format, colours: colours) }
         let configuration = try options.load()
         let logger = Logger(label: "hotfolder.agent")
-        let agent = try await AgentRuntime(configuration: configuration, logger: logger)
+        let agent: AgentRuntime
+        do {
+            agent = try await AgentRuntime(configuration: configuration, logger: logger)
+        } catch let failure as InstanceLock.Failure {
+            StandardError.print(failure.description)
+            throw ExitCode(1)
+        }
         try await agent.run()
     }
 }

@@ -4,6 +4,10 @@ import Pipeline
 
 /// The worker side of `WorkerProcess`: one stage for one file, in a process the agent can afford to lose.
 /// Not for people; hidden from help.
+///
+/// Every stage holds its job's workspace lock for its whole life, writes its results under names of its
+/// own attempt and publishes each with fsync before the rename, and on failure hands back a `WorkerResult`
+/// (the raw error goes to stderr, the stage's log).
 struct WorkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "work", abstract: "Run one pipeline stage in a worker process (used by the agent).",
@@ -12,13 +16,29 @@ struct WorkCommand: ParsableCommand {
 
     struct Limits: ParsableArguments {
         @Option(help: "Address-space limit in bytes.") var memoryLimit: UInt64 = 2 << 30
+        @Option(help: "The job's workspace: locked for the worker's life, where staged results are written.")
+        var workspace: String?
+        @Option(help: "The descriptor of the pipe that takes the structured result when the stage fails.") var resultFd: Int32?
+        @Option(help: "Seconds to wait for an earlier worker of the same job to end.") var lockWait: Double = 30
         @OptionGroup var options: ConfigOption
 
-        /// Caps this process's address space and ties its life to the agent's.
-        func apply() {
+        /// Caps this process's address space, takes the workspace lock and runs `body`; any error becomes
+        /// the structured result and exit status 1.
+        func perform(paths: [String], _ body: () throws -> Void) throws {
             var limit = rlimit(rlim_cur: rlim_t(memoryLimit), rlim_max: rlim_t(memoryLimit))
             setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
-            ParentWatch.start()
+            do {
+                if let workspace {
+                    _ = try WorkspaceLock.acquire(workspace, waitingUpTo: .milliseconds(Int64(lockWait * 1000)))
+                    StagedOutput.removeLeftovers(in: workspace)
+                }
+                try body()
+            } catch {
+                let judged = WorkerResult.judging(error, workspace: workspace ?? ".", paths: paths + [workspace].compactMap { $0 })
+                StandardError.print("Error: \(error)")
+                if let resultFd { judged.send(to: resultFd) } else { StandardError.print(judged.message) }
+                throw ExitCode(1)
+            }
         }
     }
 
@@ -36,18 +56,19 @@ struct WorkCommand: ParsableCommand {
         @Option(help: "Also write the operator's HTML report here.") var html: String?
 
         func run() throws {
-            limits.apply()
-            let spec = try JSONDecoder().decode(ProductSpec.self, from: Data(product.utf8))
-            let overrides = try JSONDecoder().decode([String: String].self, from: Data(thresholds.utf8))
-            let severityOverrides = try JSONDecoder().decode([String: String].self, from: Data(severities.utf8))
-            guard let base = PreflightProfile.named(profile) else { throw PreflightSettingError.unknownProfile(profile) }
-            let resolved = try base.overriding(thresholds: overrides, severities: severityOverrides)
-            let report = Pipeline.Preflight(product: spec, profile: resolved)
-                .run(fileAt: input, fileName: fileName, sha256: sha256.isEmpty ? nil : sha256)
-            if let html {
-                try writeAtomically(Data(ReportHTML.page(for: report, fileAt: input).render().utf8), to: html)
+            try limits.perform(paths: [input, output] + [html].compactMap { $0 }) {
+                let spec = try JSONDecoder().decode(ProductSpec.self, from: Data(product.utf8))
+                let overrides = try JSONDecoder().decode([String: String].self, from: Data(thresholds.utf8))
+                let severityOverrides = try JSONDecoder().decode([String: String].self, from: Data(severities.utf8))
+                guard let base = PreflightProfile.named(profile) else { throw PreflightSettingError.unknownProfile(profile) }
+                let resolved = try base.overriding(thresholds: overrides, severities: severityOverrides)
+                let report = Pipeline.Preflight(product: spec, profile: resolved)
+                    .run(fileAt: input, fileName: fileName, sha256: sha256.isEmpty ? nil : sha256)
+                if let html {
+                    try FileOperations.writeDurably(Data(ReportHTML.page(for: report, fileAt: input).render().utf8), to: html)
+                }
+                try FileOperations.writeDurably(try report.jsonData(), to: output)
             }
-            try writeAtomically(report.jsonData(), to: output)
         }
     }
 
@@ -66,24 +87,29 @@ struct WorkCommand: ParsableCommand {
         @Option var generateBleed: RasterToPDF.BleedGeneration = .none
 
         func run() throws {
-            limits.apply()
-            let spec = try JSONDecoder().decode(ProductSpec.self, from: Data(product.utf8))
-            var input = self.input
-            if let kind = try ArtworkKind.sniff(fileAt: input), kind != .pdf, let converted {
-                let info = try RasterHeaderReader().read(fileAt: input, kind: kind)
-                try RasterToPDF(product: spec, bleedGeneration: generateBleed).write(imageAt: input, kind: kind, info: info, to: converted + ".partial")
-                guard rename(converted + ".partial", converted) == 0 else { throw CocoaError(.fileWriteUnknown) }
-                input = converted
+            try limits.perform(paths: [input, output] + [report, converted].compactMap { $0 }) {
+                let spec = try JSONDecoder().decode(ProductSpec.self, from: Data(product.utf8))
+                var input = self.input
+                if let kind = try ArtworkKind.sniff(fileAt: input), kind != .pdf, let converted {
+                    let info = try RasterHeaderReader().read(fileAt: input, kind: kind)
+                    let staged = StagedOutput(converted)
+                    try RasterToPDF(product: spec, bleedGeneration: generateBleed).write(imageAt: input, kind: kind, info: info, to: staged.staging)
+                    try staged.publishFile()
+                    input = converted
+                }
+                let preflight = try report.map { try JSONDecoder().decode(PreflightReport.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
+                // Render into a fresh folder, then swap it in: a re-run after a crash never mixes old and new pages.
+                let staged = StagedOutput(output)
+                try FileOperations.createDirectory(staged.staging)
+                do {
+                    try ProofSet(pixelsPerInch: ppi, product: spec, externalId: externalId)
+                        .write(pdfAt: input, fileName: fileName, report: preflight, into: URL(fileURLWithPath: staged.staging))
+                    try staged.publishDirectory()
+                } catch {
+                    try? FileManager.default.removeItem(atPath: staged.staging)
+                    throw error
+                }
             }
-            let preflight = try report.map { try JSONDecoder().decode(PreflightReport.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
-            // Render into a fresh folder, then swap it in: a re-run after a crash never mixes old and new pages.
-            let staging = output + ".partial"
-            try? FileManager.default.removeItem(atPath: staging)
-            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            try ProofSet(pixelsPerInch: ppi, product: spec, externalId: externalId)
-                .write(pdfAt: input, fileName: fileName, report: preflight, into: URL(fileURLWithPath: staging))
-            try? FileManager.default.removeItem(atPath: output)
-            try FileManager.default.moveItem(atPath: staging, toPath: output)
         }
     }
 
@@ -96,35 +122,20 @@ struct WorkCommand: ParsableCommand {
         @Option var marks: PrintReadySettings.Marks = .none
 
         func run() throws {
-            limits.apply()
-            let spec = try JSONDecoder().decode(ProductSpec.self, from: Data(product.utf8))
-            let partial = output + ".partial"
-            try PrintReadyPDF(product: spec, settings: PrintReadySettings(marks: marks)).write(pdfAt: input, to: partial)
-            guard rename(partial, output) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            try limits.perform(paths: [input, output]) {
+                let spec = try JSONDecoder().decode(ProductSpec.self, from: Data(product.utf8))
+                let staged = StagedOutput(output)
+                do {
+                    try PrintReadyPDF(product: spec, settings: PrintReadySettings(marks: marks)).write(pdfAt: input, to: staged.staging)
+                } catch {
+                    unlink(staged.staging)
+                    throw error
+                }
+                try staged.publishFile()
+            }
         }
     }
-}
-
-private func writeAtomically(_ data: Data, to path: String) throws {
-    let partial = path + ".partial"
-    try data.write(to: URL(fileURLWithPath: partial))
-    guard rename(partial, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
 }
 
 extension PrintReadySettings.Marks: ExpressibleByArgument {}
 extension RasterToPDF.BleedGeneration: ExpressibleByArgument {}
-
-/// Exits the worker when the agent that started it is gone (killed with -9, say), so an orphan never keeps
-/// writing into a job the restarted agent is running again.
-enum ParentWatch {
-    static func start() {
-        let parent = getppid()
-        let thread = Thread {
-            while true {
-                if getppid() != parent { exit(70) }
-                usleep(200_000)
-            }
-        }
-        thread.start()
-    }
-}

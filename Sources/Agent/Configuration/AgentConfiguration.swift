@@ -34,6 +34,8 @@ struct AgentConfiguration: Sendable, Equatable {
 struct WorkerLimits: Sendable, Equatable {
     var stageTimeout: Duration = .seconds(120)
     var addressSpaceBytes: UInt64 = 2 << 30
+    /// How often a stage that failed for an unknown reason runs in all before its job fails.
+    var maxAttempts = 5
 }
 
 struct BridgeSettings: Sendable, Equatable {

@@ -22,7 +22,7 @@ struct ConfigReader {
     static let bridgeKeys = ["listen", "public_url", "max_upload", "rate_limit", "proof_link_lifetime"]
     static let callbacksKeys = ["secret", "retry_schedule", "allowed_hosts"]
     static let preflightKeys = ["profile", "thresholds", "severities"]
-    static let limitsKeys = ["stage_timeout", "worker_memory", "shutdown_grace", "min_free_space"]
+    static let limitsKeys = ["stage_timeout", "worker_memory", "shutdown_grace", "min_free_space", "max_attempts"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
     static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "finishing"]
 
@@ -62,6 +62,7 @@ struct ConfigReader {
             let fields = fields(of: node, allowed: Self.limitsKeys, context: "limits")
             if let value = fields["stage_timeout"].flatMap({ duration($0, key: "stage_timeout") }) { limits.stageTimeout = value }
             shutdownGrace = fields["shutdown_grace"].flatMap { duration($0, key: "shutdown_grace") }
+            if let value = fields["max_attempts"].flatMap({ positiveInt($0, key: "max_attempts") }) { limits.maxAttempts = value }
             if let node = fields["min_free_space"], let text = scalar(node, key: "min_free_space") {
                 if let bytes = ByteSizeParsing.parse(text) {
                     minimumFreeBytes = bytes

@@ -20,7 +20,8 @@ final class JobDispatcher: Service {
     private let heartbeat: @Sendable () -> Void
     private let requests: AsyncStream<JobID>
     private let continuation: AsyncStream<JobID>.Continuation
-    private let inFlight = Mutex(Set<JobID>())
+    /// Jobs being driven now, each with the task driving it (cancelled to stop a job ended while it runs).
+    private let inFlight = Mutex([JobID: Task<JobRunner.Outcome, Never>?]())
     private let backoff = RetryBackoff()
     static let sweepInterval = Duration.seconds(1)
 
@@ -39,21 +40,45 @@ final class JobDispatcher: Service {
 
     var runningCount: Int { inFlight.withLock { $0.count } }
 
+    /// A job was cancelled or rejected: a stage running for it is stopped (its worker killed), and its
+    /// original is moved aside.
+    func jobEnded(_ id: JobID) {
+        stopRunning(id)
+        enqueue(id)
+    }
+
+    private func stopRunning(_ id: JobID) {
+        let drive = inFlight.withLock { $0[id] ?? nil }
+        if let drive {
+            logger.notice("stopping the running stage of a job that was ended", metadata: ["job": "\(id)"])
+            drive.cancel()
+        }
+    }
+
     func run() async throws {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.sweepPeriodically() }
                 for await id in requests {
                     guard !runner.drain.isDraining else { break }
-                    let isNew = inFlight.withLock { $0.insert(id).inserted }
+                    let isNew = inFlight.withLock { inFlight in
+                        guard inFlight[id] == nil else { return false }
+                        inFlight[id] = .some(nil)
+                        return true
+                    }
                     guard isNew else { continue }
                     let runner = self.runner.using(live.current)
                     group.addTask {
-                        switch await runner.drive(id) {
+                        // A task of its own, so that `stopRunning` can cancel this one job; the group's
+                        // cancellation (the end of a drain) reaches it too.
+                        let drive = Task { await runner.drive(id) }
+                        self.inFlight.withLock { $0[id] = drive }
+                        let outcome = await withTaskCancellationHandler { await drive.value } onCancel: { drive.cancel() }
+                        switch outcome {
                         case .settled: self.backoff.settled(id)
                         case .retryLater: if !runner.drain.isDraining { self.backoff.stopped(id) }
                         }
-                        self.inFlight.withLock { _ = $0.remove(id) }
+                        self.inFlight.withLock { _ = $0.removeValue(forKey: id) }
                     }
                 }
                 await waitForRunningStages()
@@ -101,7 +126,9 @@ final class JobDispatcher: Service {
                             }
                             continue
                         }
-                        let running = inFlight.withLock { $0.contains(job.id) }
+                        let running = inFlight.withLock { $0[job.id] != nil }
+                        // Ended from elsewhere (the CLI) while a stage runs for it: stop that stage.
+                        if running && !job.status.isRunnable { stopRunning(job.id) }
                         if !running && !backoff.isWaiting(job.id) { continuation.yield(job.id) }
                     }
                 } catch {

@@ -46,13 +46,14 @@ struct JobRunner: Sendable {
                     return .settled
                 }
                 logger[metadataKey: "hotfolder"] = "\(folder.name)"
-                if Task.isCancelled || drain.isDraining { return .retryLater }
+                if drain.isDraining { return .retryLater }
+                // Stopped because the job was ended while it ran: settle it below.
+                if Task.isCancelled { break }
                 try await step(job, folder: folder, logger: logger)
             }
             try await settleIfEnded(id, logger: logger)
         } catch let failure as WorkerFailure {
-            if case .interrupted = failure { return .retryLater }
-            await fail(id, reason: failure.description, logger: logger)
+            return await handle(failure, of: id, logger: logger)
         } catch JobStoreError.illegalTransition(_, let from, _) where from == .cancelled || from == .rejected {
             // Cancelled while a stage ran: the stage's result is dropped, the original moved aside.
             try? await settleIfEnded(id, logger: logger)
@@ -65,6 +66,43 @@ struct JobRunner: Sendable {
             return .retryLater
         }
         return .settled
+    }
+
+    /// What a failed stage means for its job: the file's fault fails it; the machine's fault keeps it for a
+    /// retry after a backoff for as long as the fault lasts; an unknown fault retries up to
+    /// `limits.max_attempts` times (counted in the store, so restarts do not reset it), then fails it.
+    private func handle(_ failure: WorkerFailure, of id: JobID, logger: Logger) async -> Outcome {
+        var metadata: Logger.Metadata = ["reason": "\(failure.description)"]
+        if let detail = failure.detail { metadata["error"] = "\(detail)" }
+        switch failure.verdict {
+        case .fail:
+            await fail(id, reason: failure.description, logger: logger, metadata: metadata)
+            return .settled
+        case .waitForMachine:
+            logger.error("a fault of the machine stopped the stage; the job keeps its state and tries again", metadata: metadata)
+            return .retryLater
+        case .retryBounded:
+            do {
+                let attempts = try await store.recordInternalFailure(id)
+                metadata["attempt"] = "\(attempts)"
+                guard attempts >= configuration.limits.maxAttempts else {
+                    logger.error("the stage failed; the job tries again", metadata: metadata)
+                    return .retryLater
+                }
+                let tries = attempts == 1 ? "once" : "\(attempts) times"
+                await fail(id, reason: failure.description + " (tried \(tries))", logger: logger, metadata: metadata)
+                return .settled
+            } catch {
+                logger.error("the stage failed and its attempt cannot be counted; the job tries again",
+                             metadata: metadata.merging(["store_error": "\(error)"]) { $1 })
+                return .retryLater
+            }
+        case .resumeLater:
+            // Stopped for the agent's stop, or because the job was cancelled or rejected while it ran.
+            if drain.isDraining { return .retryLater }
+            try? await settleIfEnded(id, logger: logger)
+            return .settled
+        }
     }
 
     /// A job ended by a caller (rejected, cancelled) whose original still sits in the claim area.
@@ -158,7 +196,7 @@ struct JobRunner: Sendable {
             if drain.isDraining { throw WorkerFailure.interrupted(stage: stage) }
             let started = ContinuousClock.now
             defer { metrics?.stageFinished(stage.rawValue, folder: folder.name, after: started.duration(to: .now)) }
-            try await worker.run(stage, arguments: arguments, logFile: workspace.log(stage.rawValue))
+            try await worker.run(stage, arguments: arguments, workspace: workspace.directory)
         }
     }
 
@@ -168,7 +206,8 @@ struct JobRunner: Sendable {
     }
 
     /// Marks the job failed with `reason`, moving its original to error/.
-    func fail(_ id: JobID, reason: String, logger: Logger) async {
+    func fail(_ id: JobID, reason: String, logger: Logger, metadata: Logger.Metadata = [:]) async {
+        if !metadata.isEmpty { logger.error("job failed", metadata: metadata) }
         do {
             guard let job = try await store.job(id), job.status.canMove(to: .failed) else { return }
             guard let name = job.hotfolder, let folder = configuration.hotfolder(named: name) else {
@@ -185,8 +224,7 @@ struct JobRunner: Sendable {
     private func restoreOriginal(_ job: Job) async throws {
         guard let claimed = job.claimedPath, !FileOperations.exists(claimed) else { return }
         guard let current = job.originalPath, current != claimed, FileOperations.exists(current) else {
-            throw WorkerFailure.failed(exitCode: 1, message: "the original file is missing from \(job.claimedPath ?? "the claim area")",
-                                       stage: .preflight)
+            throw Self.missingOriginal(job)
         }
         try await Blocking.run {
             try FileOperations.createDirectory(FileOperations.parent(of: claimed))
@@ -200,9 +238,15 @@ struct JobRunner: Sendable {
 
     private func claimedFile(of job: Job) throws -> String {
         guard let claimed = job.claimedPath, FileOperations.exists(claimed) else {
-            throw WorkerFailure.failed(exitCode: 1, message: "the claimed file \(job.claimedPath ?? "") is missing", stage: .preflight)
+            throw Self.missingOriginal(job)
         }
         return claimed
+    }
+
+    /// The original is gone from where the agent keeps it: nothing to retry, and nothing the file did.
+    private static func missingOriginal(_ job: Job) -> WorkerFailure {
+        .reported(WorkerResult(code: .internalError, message: "the original file is missing", retryable: false,
+                               detail: "not found: \(job.claimedPath ?? "no claimed path")"), stage: .preflight)
     }
 
     static func stem(_ fileName: String) -> String {

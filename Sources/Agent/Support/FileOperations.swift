@@ -78,13 +78,13 @@ enum FileOperations {
     }
 
     /// Copies `source` to `destination` through a hidden temporary file, flushed, then linked into place
-    /// (never over an existing file). On any failure (a full disk above all) the hidden file is removed:
-    /// nothing half-written stays behind.
-    static func copyDurably(_ source: String, to destination: String) throws(FileOperationError) {
+    /// (never over an existing file unless `replacing`, which renames over it). On any failure (a full disk
+    /// above all) the hidden file is removed: nothing half-written stays behind.
+    static func copyDurably(_ source: String, to destination: String, replacing: Bool = false) throws(FileOperationError) {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw .failed("open", path: source, errno: errno) }
         defer { close(input) }
-        try writeThroughTemporary(to: destination, replacing: false) { output in
+        try writeThroughTemporary(to: destination, replacing: replacing) { output in
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
@@ -146,6 +146,23 @@ enum FileOperations {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw .failed("create folder", path: path, errno: EACCES)
+        }
+    }
+
+    /// Whether two files hold the same bytes (sizes first, then 1 MiB blocks).
+    static func sameContent(_ a: String, _ b: String) throws(FileOperationError) -> Bool {
+        var first = stat(), second = stat()
+        guard stat(a, &first) == 0 else { throw .failed("stat", path: a, errno: errno) }
+        guard stat(b, &second) == 0 else { throw .failed("stat", path: b, errno: errno) }
+        guard first.st_size == second.st_size else { return false }
+        guard let left = FileHandle(forReadingAtPath: a) else { throw .failed("open", path: a, errno: errno) }
+        guard let right = FileHandle(forReadingAtPath: b) else { throw .failed("open", path: b, errno: errno) }
+        defer { try? left.close(); try? right.close() }
+        while true {
+            let one = (try? left.read(upToCount: 1 << 20)) ?? nil
+            let other = (try? right.read(upToCount: 1 << 20)) ?? nil
+            guard one == other else { return false }
+            if one == nil || one?.isEmpty == true { return true }
         }
     }
 

@@ -15,17 +15,25 @@ struct ChildProcess: Sendable {
     }
 
     /// Starts `executable` with `arguments`, stdin from /dev/null and stdout and stderr into `output` (a
-    /// descriptor, duplicated for the child). The child gets this process's environment and no other
-    /// descriptor: those some libraries open without O_CLOEXEC (libinotifytools' inotify handle) are closed
-    /// for it.
-    static func spawn(_ executable: String, arguments: [String], output: Int32) throws(ChildProcessError) -> ChildProcess {
+    /// descriptor, duplicated for the child), and each of `inheriting` (child's number: our descriptor).
+    /// The child gets this process's environment and no other descriptor: those some libraries open without
+    /// O_CLOEXEC (libinotifytools' inotify handle) are closed for it.
+    ///
+    /// With `ownProcessGroup` the child leads a process group of its own: Ctrl-C in a terminal reaches the
+    /// agent, which drains, and not its workers, which would die mid-stage.
+    static func spawn(_ executable: String, arguments: [String], output: Int32, inheriting: [Int32: Int32] = [:],
+                      ownProcessGroup: Bool = false) throws(ChildProcessError) -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, output, 2)
-        for descriptor in inheritableDescriptors() where descriptor != output {
+        for (target, source) in inheriting.sorted(by: { $0.key < $1.key }) {
+            posix_spawn_file_actions_adddup2(&actions, source, target)
+        }
+        let kept = Set([output] + inheriting.keys)
+        for descriptor in inheritableDescriptors() where !kept.contains(descriptor) {
             posix_spawn_file_actions_addclose(&actions, descriptor)
         }
 
@@ -39,7 +47,12 @@ struct ChildProcess: Sendable {
         sigemptyset(&unblocked)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &unblocked)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        if ownProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }

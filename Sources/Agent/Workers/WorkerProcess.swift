@@ -5,8 +5,9 @@ import Logging
 ///
 /// The child is where Poppler, Cairo and qpdf touch customer files, so a crash, a hang or a memory blow-up
 /// costs that job only. The child caps its own address space (RLIMIT_AS) before opening the file; the
-/// parent kills it at the wall-clock limit. Stderr goes to a log file in the job's folder, whose last line
-/// becomes the failure reason.
+/// parent kills it at the wall-clock limit. It lives in a process group of its own, dies with the agent
+/// (`WorkerLifeline`), holds the job's workspace lock (`WorkspaceLock`) and, when it fails, leaves a
+/// `WorkerResult` beside its log; its stderr is kept in the log file for people, never parsed.
 struct WorkerProcess: Sendable {
     var executable: String
     var limits: WorkerLimits
@@ -16,16 +17,28 @@ struct WorkerProcess: Sendable {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    func run(_ stage: WorkerStage, arguments: [String], logFile: String) async throws(WorkerFailure) {
+    /// Runs `stage` for the job whose workspace is `workspace`; its log goes to `workspace/STAGE.log`.
+    func run(_ stage: WorkerStage, arguments: [String], workspace: String) async throws(WorkerFailure) {
+        let logFile = workspace + "/\(stage.rawValue).log"
         let log = open(logFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard log >= 0 else { throw .couldNotStart(reason: "cannot write \(logFile): \(String(cString: strerror(errno)))", stage: stage) }
+        guard log >= 0 else { throw .couldNotStart(errno: errno, detail: "cannot write \(logFile)", stage: stage) }
         defer { close(log) }
         let child: ChildProcess
+        let lifeline: WorkerLifeline
+        let results: WorkerPipe
         do {
-            child = try ChildProcess.spawn(executable, arguments: ["work", stage.rawValue, "--memory-limit", String(limits.addressSpaceBytes)] + arguments,
-                                           output: log)
+            lifeline = try WorkerLifeline()
+            results = try WorkerPipe()
+            child = try ChildProcess.spawn(executable, arguments: [
+                "work", stage.rawValue, "--memory-limit", String(limits.addressSpaceBytes),
+                "--workspace", workspace, "--result-fd", String(Self.resultDescriptor),
+            ] + arguments, output: log, inheriting: [
+                WorkerLifeline.childDescriptor: lifeline.readEnd, Self.resultDescriptor: results.writeEnd,
+            ], ownProcessGroup: true)
+            lifeline.childStarted()
+            results.closeWriteEnd()
         } catch {
-            throw .couldNotStart(reason: error.description, stage: stage)
+            throw .couldNotStart(errno: error.errno, detail: error.description, stage: stage)
         }
         let limit = limits.stageTimeout
         let (outcome, termination) = await withTaskGroup(of: Outcome.self) { group in
@@ -47,6 +60,8 @@ struct WorkerProcess: Sendable {
             }
             return (first, termination)
         }
+        // Held until the child is reaped: closing it earlier would read as "the agent is gone".
+        withExtendedLifetime(lifeline) {}
         switch outcome {
         case .timedOut: throw .timedOut(seconds: limit.seconds, stage: stage)
         case .cancelled: throw .interrupted(stage: stage)
@@ -55,23 +70,29 @@ struct WorkerProcess: Sendable {
         switch termination {
         case .signalled(let signal):
             throw .crashed(signal: signal, stage: stage, memoryLimitBytes: limits.addressSpaceBytes)
-        case .exited(let code) where code != 0:
-            throw .failed(exitCode: code, message: Self.lastLine(of: logFile), stage: stage)
-        case .exited:
+        case .exited(0):
             return
+        case .exited(let code):
+            // No result: the worker died before it could judge (killed, or a usage error of ours).
+            let result = WorkerResult.receive(from: results.readEnd) ?? WorkerResult(
+                code: .internalError, message: "the worker ended without a result",
+                retryable: true, detail: "exit status \(code); see \(logFile)")
+            throw .reported(result, stage: stage)
         }
     }
+
+    /// Where the worker finds the write end of its result pipe.
+    static let resultDescriptor: Int32 = 4
 
     private enum Outcome: Sendable {
         case exited(ChildProcess.Termination)
         case timedOut
         case cancelled
     }
+}
 
-    private static func lastLine(of path: String) -> String {
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let last = lines.last(where: { !$0.isEmpty }) else { return "no message" }
-        return last.hasPrefix("Error: ") ? String(last.dropFirst(7)) : last
+extension ChildProcessError {
+    var errno: Int32 {
+        switch self { case .couldNotStart(_, let code): code }
     }
 }

@@ -31,6 +31,9 @@ public protocol JobStore: Sendable {
     /// Moves the job to `state` if its state machine allows it, writing the event in the same transaction.
     @discardableResult
     func transition(_ id: JobID, to state: JobState, detail: String?, update: JobUpdate) async throws -> Job
+    /// Counts one more stage of the job that failed for an unknown reason and returns the count so far
+    /// (since the job was created or last started over), so retries stay bounded across restarts.
+    func recordInternalFailure(_ id: JobID) async throws -> Int
     /// Records where a named output (report, proof page, print-ready file) of the job is published.
     func recordOutput(_ id: JobID, name: String, path: String) async throws
     /// The job's published outputs by name.

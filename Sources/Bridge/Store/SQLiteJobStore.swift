@@ -105,6 +105,11 @@ public final class SQLiteJobStore: JobStore {
             }
         }
         registerDeliveryMigration(&migrator)
+        migrator.registerMigration("v4: stage attempts") { db in
+            try db.alter(table: "job") { t in
+                t.add(column: "internalFailures", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 
@@ -257,8 +262,20 @@ public final class SQLiteJobStore: JobStore {
                 """, arguments: [state.rawValue, now, job.originalPath, job.failureReason, job.fileName, job.claimedPath,
                                  job.sha256, job.sizeBytes, job.kind?.rawValue, job.hotfolder, try Self.encode(job.product),
                                  id.rawValue])
+            // A job started over (retried) gets its attempts anew.
+            if state == .received {
+                try db.execute(sql: "UPDATE job SET internalFailures = 0 WHERE id = ?", arguments: [id.rawValue])
+            }
             try Self.appendEvent(db, job: id, from: previous, to: state, at: now, detail: detail)
             return job
+        }
+    }
+
+    public func recordInternalFailure(_ id: JobID) async throws -> Int {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE job SET internalFailures = internalFailures + 1 WHERE id = ?", arguments: [id.rawValue])
+            guard db.changesCount == 1 else { throw JobStoreError.notFound(id) }
+            return try Int.fetchOne(db, sql: "SELECT internalFailures FROM job WHERE id = ?", arguments: [id.rawValue]) ?? 1
         }
     }
 

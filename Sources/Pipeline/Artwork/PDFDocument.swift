@@ -115,7 +115,7 @@ extension ArtworkError {
     /// Maps a Poppler GError to an operator-facing error and frees it.
     init(popplerError error: UnsafeMutablePointer<GError>?, path: String) {
         guard let error else {
-            self = .unreadable(path: path, reason: "Poppler could not open it")
+            self = .unreadable(path: path, reason: "it cannot be opened")
             return
         }
         defer { g_error_free(error) }

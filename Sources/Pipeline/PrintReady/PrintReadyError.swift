@@ -5,7 +5,7 @@ public enum PrintReadyError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .qpdf(let stage, let message): "qpdf could not \(stage) the PDF: \(message)"
+        case .qpdf(let stage, let message): "the PDF cannot be \(stage == "write" ? "written" : stage): \(message)"
         case .unsupported(let what): what
         }
     }

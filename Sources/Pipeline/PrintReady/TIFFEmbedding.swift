@@ -32,8 +32,9 @@ enum TIFFEmbedding {
         let temporary = path + ".tiff.tmp"
         try file.write(to: temporary, recompressing: true)
         guard rename(temporary, path) == 0 else {
+            let code = errno
             unlink(temporary)
-            throw .unsupported("cannot replace \(path) (error \(errno))")
+            throw .unsupported("the PDF made from the TIFF cannot be replaced (\(String(cString: strerror(code))))")
         }
     }
 }

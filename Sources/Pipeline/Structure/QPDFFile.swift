@@ -227,7 +227,7 @@ extension QPDFFile {
     private var lastErrorText: String {
         // qpdf_get_error hands the error over once.
         guard qpdf_has_error(data) != 0, let error = qpdf_get_error(data),
-              let text = qpdf_get_error_full_text(data, error) else { return "unknown qpdf error" }
+              let text = qpdf_get_error_message_detail(data, error) else { return "unknown error" }
         return String(cString: text)
     }
 }
