@@ -51,8 +51,10 @@ struct ConfigOption: ParsableArguments {
 }
 
 enum StandardError {
+    /// Writes a line to stderr, ignoring failures: a worker's stderr is a log file that a full disk can refuse,
+    /// and FileHandle's non-throwing `write` traps then.
     static func print(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
     }
 }
 

@@ -94,6 +94,35 @@ extension TortureTests {
         #expect(outputs.contains { $0.hasPrefix("proofs/heavy") }, "\(outputs)")
     }
 
+    /// The job workspaces (where workers write) on a full filesystem: the worker's failure to write is the
+    /// machine's fault, so the job keeps its state and finishes once space is back, with nothing in error/.
+    @Test(.enabled(if: canMountTmpfs, "skipped: mounting a tmpfs needs root with CAP_SYS_ADMIN"))
+    func aWorkerOnAFullDiskLeavesItsJobWaitingAndFinishesWhenSpaceReturns() async throws {
+        let agent = try RunningAgent(product: "{pages: [1, 2]}", topLevel: "limits: {min_free_space: 0}")
+        let jobs = agent.directory.appendingPathComponent("state/jobs")
+        try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
+        #expect(try runProgram("mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", jobs.path]).status == 0)
+        defer { _ = try? runProgram("umount", ["-l", jobs.path]) }
+        let filler = jobs.appendingPathComponent("filler")
+        try fill(filler, leaving: 0, on: jobs)
+        try await agent.start()
+        defer { agent.stop() }
+        try agent.drop(PDFFixture.businessCard(pages: 2), as: "waits.pdf")
+        _ = try await agent.waitUntil("the worker to report the full disk") {
+            agent.log.contains("a fault of the machine stopped the stage") && agent.log.contains("the server's disk is full") ? true : nil
+        }
+        let waiting = try #require(try agent.jobs().first)
+        #expect(["preflighting", "received"].contains(waiting["status"] as? String ?? ""), "a full disk is not the file's fault: \(waiting)")
+        #expect(agent.files(in: "error").isEmpty)
+        try FileManager.default.removeItem(at: filler)
+        let done = try await agent.waitUntil("the job to finish once space is back") { () -> [String: Any]? in
+            let job = try agent.jobs().first
+            return job?["status"] as? String == "print_ready" ? job : nil
+        }
+        #expect(done["failureReason"] == nil || done["failureReason"] is NSNull)
+        #expect(try runProgram("qpdf", ["--check", agent.folder().appendingPathComponent("out/print-ready/waits.pdf").path]).status == 0)
+    }
+
     /// Writes `file` until `disk` has at most `leaving` bytes free (0: until the filesystem refuses).
     private func fill(_ file: URL, leaving: UInt64, on disk: URL) throws {
         var info = statvfs()

@@ -89,6 +89,9 @@ final class RunningAgent: @unchecked Sendable {
 
     var isRunning: Bool { process?.isRunning ?? false }
 
+    /// The running agent's pid.
+    var pid: Int32? { process.map(\.processIdentifier) }
+
     /// The agent process's resident memory (VmRSS), not its workers'.
     var residentKiB: Int? {
         guard let pid = process?.processIdentifier,

@@ -255,8 +255,9 @@ public func makeTemporaryDirectory(_ label: String = "test") throws -> URL {
 
 /// `runProgram` on a thread of its own: for programs that run for seconds, which would otherwise hold one of
 /// the few threads of Swift's cooperative pool (two on a two-core machine) that every async test shares.
-public func runProgramOffThePool(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    try await offThePool { try runProgram(program, arguments) }
+public func runProgramOffThePool(_ program: String, _ arguments: [String],
+                                 includingErrors: Bool = false) async throws -> (status: Int32, output: String) {
+    try await offThePool { try runProgram(program, arguments, includingErrors: includingErrors) }
 }
 
 /// Blocking work (a child process, a big file) on a thread of its own, awaited without holding a pool thread.
@@ -266,9 +267,10 @@ public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) 
     }
 }
 
-/// Runs a program from PATH (or an absolute path); returns its exit status and standard output.
+/// Runs a program from PATH (or an absolute path); returns its exit status and standard output (and its
+/// standard error with it when `includingErrors`).
 @discardableResult
-public func runProgram(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+public func runProgram(_ program: String, _ arguments: [String], includingErrors: Bool = false) throws -> (status: Int32, output: String) {
     let process = Process()
     if program.hasPrefix("/") {
         process.executableURL = URL(fileURLWithPath: program)
@@ -279,7 +281,7 @@ public func runProgram(_ program: String, _ arguments: [String]) throws -> (stat
     }
     let pipe = Pipe()
     process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
+    process.standardError = includingErrors ? pipe : FileHandle.nullDevice
     try process.run()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
