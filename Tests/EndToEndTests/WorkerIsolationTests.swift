@@ -11,13 +11,13 @@ import Testing
     static let forbidden = ["NSCocoaErrorDomain", "Error Domain", "/tmp/", "/state/", "/.work/"]
 
     @Test func killedJustAfterAWorkerStartsLeavesNoOrphanAndEveryJobEndsPrintReady() async throws {
-        // No trim ordered, so the heavy file passes preflight and each of the three stages runs for it.
+        // Any file does: a worker takes tens of milliseconds to start, and the test looks every 2 ms.
         let agent = try RunningAgent(product: "{pages: [1, 2]}")
         var caught: [String: Int] = [:]
         for round in 0..<Self.rounds {
             let stage = Self.stages[round % Self.stages.count]
             try await agent.start()
-            try agent.drop(PDFFixture.slowToRender(shapes: 600), as: "r\(round)-heavy.pdf")
+            try agent.drop(PDFFixture.businessCard(pages: 2), as: "r\(round)-card.pdf")
             guard let worker = await Self.firstWorker(stage: stage, under: agent.directory.path) else { continue }
             let agentPid = try #require(agent.pid)
             #expect(Self.processGroup(of: worker) == worker, "the worker leads its own process group")
@@ -28,6 +28,7 @@ import Testing
             caught[stage, default: 0] += 1
         }
         #expect(caught.values.reduce(0, +) >= Self.rounds / 2, "the kill landed while a worker started in \(caught) rounds only")
+        print("orphan rounds: the kill landed right after a worker started in \(caught)")
 
         try await agent.start()
         defer { agent.stop() }

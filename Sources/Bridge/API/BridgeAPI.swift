@@ -31,7 +31,12 @@ extension BridgeAPI {
 
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
         var problems = await hooks.unreadiness()
-        do { _ = try await store.lastEventSequence() } catch { problems["store"] = "the job store cannot be read: \(error)" }
+        do {
+            _ = try await store.lastEventSequence()
+        } catch {
+            logger.error("readiness: the job store cannot be read", metadata: ["error": "\(error)"])
+            problems["store"] = "the job store cannot be read"
+        }
         let health = Components.Schemas.Health(status: problems.isEmpty ? .ok : .unavailable, version: configuration.version,
                                                checks: .init(additionalProperties: problems))
         return problems.isEmpty ? .ok(.init(body: .json(health))) : .serviceUnavailable(.init(body: .json(health)))

@@ -60,7 +60,7 @@ struct JobRequestValidation {
             let field = (["product"] + context.codingPath.map(\.stringValue)).joined(separator: ".")
             throw APIError.invalid(field, "\(field): \(context.debugDescription)")
         } catch {
-            throw APIError.invalid("product", "the product cannot be read: \(error)")
+            throw APIError.invalid("product", "the product cannot be read")
         }
     }
 }
