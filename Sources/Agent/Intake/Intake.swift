@@ -166,14 +166,29 @@ struct Intake: Sendable {
         return nil
     }
 
-    /// Moves an unusable file to unsupported/ and writes `NAME.reason.txt` beside it. Never deletes.
+    /// Moves an unusable file to unsupported/ with `NAME.reason.txt` beside it. Never deletes.
+    ///
+    /// The reason goes down first: a stop between the two steps leaves a reason waiting for its file (still
+    /// in the inbox, set aside again under that name at the next scan), never a file without its reason.
     private func setAside(_ name: String, reason: String) async -> IntakeOutcome {
         let source = folder.layout.inbox + "/" + name
         let unsupported = folder.layout.unsupported
         do {
             let destination = try await Blocking.run {
-                let destination = try FileOperations.move(source, into: unsupported, preferredName: name)
-                try FileOperations.writeDurably(Data((reason + "\n").utf8), to: destination + ".reason.txt")
+                var info = stat()
+                if stat(source, &info) == 0, info.st_nlink > 1 {
+                    // An earlier attempt stopped between link and unlink, its reason already written: finish it.
+                    return try FileOperations.move(source, into: unsupported, preferredName: name)
+                }
+                let text = Data((reason + "\n").utf8)
+                let free = FileOperations.candidateNames(for: name).first { !FileOperations.exists(unsupported + "/" + $0) } ?? name
+                let planned = unsupported + "/" + free
+                try FileOperations.writeDurably(text, to: planned + ".reason.txt")
+                let destination = try FileOperations.move(source, into: unsupported, preferredName: free)
+                if destination != planned {
+                    try FileOperations.writeDurably(text, to: destination + ".reason.txt")
+                    unlink(planned + ".reason.txt")
+                }
                 return destination
             }
             logger.warning("set file aside as unsupported", metadata: ["hotfolder": "\(folder.name)", "file": "\(name)",

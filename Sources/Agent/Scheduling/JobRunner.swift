@@ -196,7 +196,7 @@ struct JobRunner: Sendable {
             if drain.isDraining { throw WorkerFailure.interrupted(stage: stage) }
             let started = ContinuousClock.now
             defer { metrics?.stageFinished(stage.rawValue, folder: folder.name, after: started.duration(to: .now)) }
-            try await worker.run(stage, arguments: arguments, workspace: workspace.directory)
+            try await worker.run(stage, arguments: arguments, workspace: workspace)
         }
     }
 

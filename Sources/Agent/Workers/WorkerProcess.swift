@@ -1,3 +1,4 @@
+import Bridge
 import Foundation
 import Logging
 
@@ -17,9 +18,9 @@ struct WorkerProcess: Sendable {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    /// Runs `stage` for the job whose workspace is `workspace`; its log goes to `workspace/STAGE.log`.
-    func run(_ stage: WorkerStage, arguments: [String], workspace: String) async throws(WorkerFailure) {
-        let logFile = workspace + "/\(stage.rawValue).log"
+    /// Runs `stage` for the job whose workspace is `workspace`; its stderr goes to the workspace's stage log.
+    func run(_ stage: WorkerStage, arguments: [String], workspace: JobWorkspace) async throws(WorkerFailure) {
+        let logFile = workspace.log(stage.rawValue)
         let log = open(logFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard log >= 0 else { throw .couldNotStart(errno: errno, detail: "cannot write \(logFile)", stage: stage) }
         defer { close(log) }
@@ -31,7 +32,7 @@ struct WorkerProcess: Sendable {
             results = try WorkerPipe()
             child = try ChildProcess.spawn(executable, arguments: [
                 "work", stage.rawValue, "--memory-limit", String(limits.addressSpaceBytes),
-                "--workspace", workspace, "--result-fd", String(Self.resultDescriptor),
+                "--workspace", workspace.directory, "--result-fd", String(Self.resultDescriptor),
             ] + arguments, output: log, inheriting: [
                 WorkerLifeline.childDescriptor: lifeline.readEnd, Self.resultDescriptor: results.writeEnd,
             ], ownProcessGroup: true)
