@@ -130,4 +130,9 @@ enum ChildProcessError: Error, CustomStringConvertible {
         case .couldNotStart(let executable, let code): "cannot start \(executable): \(String(cString: strerror(code)))"
         }
     }
+
+    /// The system's reason, for telling a fault of the machine (EAGAIN, EMFILE) from others.
+    var errno: Int32 {
+        switch self { case .couldNotStart(_, let code): code }
+    }
 }

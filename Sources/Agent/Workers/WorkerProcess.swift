@@ -91,9 +91,3 @@ struct WorkerProcess: Sendable {
         case cancelled
     }
 }
-
-extension ChildProcessError {
-    var errno: Int32 {
-        switch self { case .couldNotStart(_, let code): code }
-    }
-}
