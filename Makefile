@@ -39,7 +39,8 @@ TEST_PATH  = $(CURDIR)/$(VENV)/bin:$(PATH)
 test: deps test-tools
 	$(SWIFT) build --build-tests
 	@./scripts/corpus-notice.sh
-	PATH="$(TEST_PATH)" HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_REQUIRE_TEST_TOOLS=1 $(SWIFT) test --skip-build --no-parallel
+	PATH="$(TEST_PATH)" HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_REQUIRE_TEST_TOOLS=1 \
+	  ./scripts/run-suites.sh $(SWIFT) test --skip-build --no-parallel
 	PATH="$(TEST_PATH)" ./scripts/api-contract-test.sh "$$($(SWIFT) build --show-bin-path)/hotfolder-agent"
 
 test-tools:
