@@ -81,17 +81,11 @@ struct ChildProcess: Sendable {
     func wait() async -> Termination {
         await withCheckedContinuation { continuation in
             let reaper = Unmanaged.passRetained(Reaper(pid: pid, continuation: continuation)).toOpaque()
-            var attributes = pthread_attr_t()
-            pthread_attr_init(&attributes)
-            defer { pthread_attr_destroy(&attributes) }
-            pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-            pthread_attr_setstacksize(&attributes, 64 * 1024)
-            var thread = pthread_t()
-            let created = pthread_create(&thread, &attributes, { context in
+            let started = SmallThread.start(context: reaper) { context in
                 Unmanaged<Reaper>.fromOpaque(context!).takeRetainedValue().reap()
                 return nil
-            }, reaper)
-            if created != 0 {
+            }
+            if !started {
                 // No thread to be had (EAGAIN under a process limit): reap on the caller's thread instead.
                 Unmanaged<Reaper>.fromOpaque(reaper).takeRetainedValue().reap()
             }

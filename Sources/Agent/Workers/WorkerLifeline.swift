@@ -32,21 +32,15 @@ final class WorkerLifeline {
     static func watchFromWorker() {
         var info = stat()
         guard fstat(childDescriptor, &info) == 0, info.st_mode & S_IFMT == S_IFIFO else { return }
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        pthread_attr_setstacksize(&attributes, 64 * 1024)
-        var thread = pthread_t()
-        let created = pthread_create(&thread, &attributes, { _ in
+        let started = SmallThread.start(context: nil) { _ in
             var byte: UInt8 = 0
             while true {
                 let count = read(WorkerLifeline.childDescriptor, &byte, 1)
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { _exit(WorkerLifeline.orphanExitCode) }
             }
-        }, nil)
+        }
         // Without the watching thread the worker must not run at all: it could outlive its agent.
-        if created != 0 { _exit(WorkerLifeline.orphanExitCode) }
+        if !started { _exit(WorkerLifeline.orphanExitCode) }
     }
 }
