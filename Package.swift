@@ -34,6 +34,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // TIFF artwork: none of the libraries above decodes TIFF (Poppler and Cairo do not read it).
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CLCMS", pkgConfig: "lcms2", providers: [.apt(["liblcms2-dev"])]),
         // glibc's own malloc tuning: the agent limits its arenas and trims them (MemoryTrimmer).
         .systemLibrary(name: "CMalloc"),
 
@@ -41,7 +42,7 @@ let package = Package(
         // importing CCairo beside it would give Swift two copies of Cairo's types in one module.
         .target(
             name: "Pipeline",
-            dependencies: ["CPoppler", "CQPDF", "CTIFF"]
+            dependencies: ["CPoppler", "CQPDF", "CTIFF", "CLCMS"]
         ),
         .target(
             name: "Bridge",

@@ -8,11 +8,12 @@ set -euo pipefail
 packages=(
   pkg-config libsqlite3-dev
   libpoppler-glib-dev libcairo2-dev libqpdf-dev libinotifytools0-dev libcurl4-openssl-dev libtiff-dev
+  liblcms2-dev libgs-common
   poppler-utils qpdf inotify-tools
 )
 case "${1:-}" in
   --test) packages+=(curl chromium chromium-driver systemd python3 python3-venv) ;;
-  --bench) packages+=(wrk) ;;
+  --bench) packages+=(wrk ghostscript) ;;
 esac
 
 missing=()

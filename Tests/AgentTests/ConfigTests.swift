@@ -159,6 +159,46 @@ import Testing
                      "5:21: 'generate_bleed' must be none or mirror, not \"stretch\""])
     }
 
+    @Test func fixUpsAreChosenPerFolderAndRefusedInWords() throws {
+        let configuration = try parse("""
+            hotfolders:
+              - name: cards
+                root: cards
+                fixups: [trim.infer, bleed.scale]
+                fit_tolerance: 3%
+                color:
+                  output_profile: /usr/share/color/icc/ghostscript/default_cmyk.icc
+              - name: images
+                root: posters
+                generate_bleed: mirror
+            """)
+        #expect(configuration.hotfolders[0].fixups == [.trimInfer, .bleedScale])
+        #expect(abs(configuration.hotfolders[0].fitTolerance - 0.03) < 1e-9)
+        #expect(configuration.hotfolders[0].outputProfile == "/usr/share/color/icc/ghostscript/default_cmyk.icc")
+        #expect(configuration.hotfolders[1].fixups == [.bleedMirror], "generate_bleed: mirror is the fix-up bleed.mirror")
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                fixups: [trim.guess]
+            """) == ["4:13: hot folder 'cards': unknown fix-up 'trim.guess'; one of trim.infer, size.fit, bleed.mirror, bleed.scale, color.cmyk, pdfx.output_intent"])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                fixups: [bleed.mirror, bleed.scale]
+            """) == ["4:13: hot folder 'cards': choose one of bleed.mirror and bleed.scale: both make the missing bleed"])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                fit_tolerance: lots
+                color:
+                  output_profile: /usr/share/color/icc/ghostscript/srgb.icc
+            """) == ["4:20: 'fit_tolerance' must be a share of the proportions such as 2% or 0.02 (below 50%), not \"lots\"",
+                     "6:23: 'output_profile': srgb.icc is not a CMYK profile; colour for print needs a CMYK output profile"])
+    }
+
     @Test func missingFolderAndMissingKeys() {
         #expect(problems("""
             hotfolders:

@@ -31,6 +31,8 @@ public struct PDFFixture: Sendable {
     public var marker = ""
     /// Extra raw entries of every page's /Resources dictionary (ExtGState, ColorSpace, ...).
     public var resources = ""
+    /// One indirect Resources dictionary for every page (as many producers write it), instead of one each.
+    public var sharesResources = false
     /// An image drawn on every page at `imagePlacement`, through `imageFormDepth` nested Form XObjects.
     public var image: Image?
     /// The image's final matrix on the page [a b c d e f]: a and d are its placed size in points.
@@ -99,6 +101,7 @@ public struct PDFFixture: Sendable {
         }
         var pageIDs: [Int] = []
         var annotationIDs: [Int] = []
+        let sharedResourcesID = sharesResources ? add("<< \(fontResource) \(xobjects) \(resources) >>") : nil
         for index in 0..<pages {
             let defaultContent = "% \(marker)\n0 0.5 1 0 k \(mediaBox[0]) \(mediaBox[1]) \(mediaBox[2] - mediaBox[0]) \((mediaBox[3] - mediaBox[1]) / 3) re f"
                 + (font == .none ? "" : "\nBT /F1 9 Tf 20 20 Td (Page \(index + 1)) Tj ET")
@@ -116,7 +119,8 @@ public struct PDFFixture: Sendable {
             }
             let rotation = rotate.map { " /Rotate \($0)" } ?? ""
             pageIDs.append(add("<< /Type /Page /Parent \(pagesID) 0 R\(boxesOnPagesNode ? "" : boxes)\(rotation) "
-                               + "/Resources << \(fontResource) \(xobjects) \(resources) >> /Contents \(contentID) 0 R\(annots) >>"))
+                               + "/Resources \(sharedResourcesID.map { "\($0) 0 R" } ?? "<< \(fontResource) \(xobjects) \(resources) >>") "
+                               + "/Contents \(contentID) 0 R\(annots) >>"))
         }
         objects[pagesID - 1] = "<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pages)"
             + "\(boxesOnPagesNode ? boxes : "") >>"

@@ -27,3 +27,28 @@ struct OrderOptions: ParsableArguments {
         }
     }
 }
+
+/// `--fix ID` (repeatable) and the output profile, as `preflight` and `print-ready` take them.
+struct FixOptions: ParsableArguments {
+    @Option(name: .customLong("fix"),
+            help: "A fix-up to make first (repeatable): trim.infer, size.fit, bleed.mirror, bleed.scale, color.cmyk, pdfx.output_intent.")
+    var fixes: [String] = []
+    @Option(help: "How far proportions may differ for size.fit, as a share.") var fitTolerance: Double = 0.02
+    @Option(help: "The CMYK output profile (.icc) for fix-ups that need one.") var outputProfile: String?
+
+    /// The chosen fix-ups, or exit 2 with the reason.
+    func settings(thresholds: PreflightThresholds = PreflightThresholds()) throws -> FixUpSettings {
+        do {
+            if let outputProfile { _ = try OutputProfile(path: outputProfile) }
+            return FixUpSettings(fixups: try FixUpID.parse(fixes), thresholds: thresholds, fitTolerance: fitTolerance)
+        } catch {
+            StandardError.print("\(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// A scratch file for the fixed copy, removed by the caller.
+    static func scratchPath(for file: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("hfa-fixed-\(getpid())-\(FileOperations.fileName(of: file)).pdf").path
+    }
+}

@@ -18,6 +18,7 @@ struct PreflightCommand: ParsableCommand {
     @Option(help: "Images below this effective resolution are errors.") var minPpi: Double?
     @Flag(help: "Print the report as JSON on standard output.") var json = false
     @Option(help: "Also write the operator's HTML report (with page thumbnails) to this file.") var html: String?
+    @OptionGroup var fixOptions: FixOptions
 
     func run() throws {
         try OrderOptions.requireReadable(file)
@@ -31,11 +32,24 @@ struct PreflightCommand: ParsableCommand {
             StandardError.print("\(error)")
             throw ExitCode(2)
         }
+        let settings = try fixOptions.settings(thresholds: chosen.thresholds)
         let sha256 = try? FileOperations.sha256(of: file).hex
-        let report = Preflight(product: product, profile: chosen)
-            .run(fileAt: file, fileName: FileOperations.fileName(of: file), sha256: sha256)
+        // The fixed copy is judged, never kept: `print-ready --fix` makes the file to print.
+        let scratch = FixOptions.scratchPath(for: file)
+        defer { unlink(scratch) }
+        let stage = FixedPreflight(preflight: Preflight(product: product, profile: chosen),
+                                   fixer: ArtworkFixer(product: product, settings: settings, outputProfilePath: fixOptions.outputProfile))
+        let report: PreflightReport
+        let judged: String
+        do {
+            let result = try stage.run(fileAt: file, fileName: FileOperations.fileName(of: file), sha256: sha256, fixedPath: scratch)
+            (report, judged) = (result.report, result.usesFixedCopy ? scratch : file)
+        } catch {
+            StandardError.print("\(file): \(error.description)")
+            throw ExitCode(1)
+        }
         if let html {
-            try Data(ReportHTML.page(for: report, fileAt: file).render().utf8).write(to: URL(fileURLWithPath: html))
+            try Data(ReportHTML.page(for: report, fileAt: judged).render().utf8).write(to: URL(fileURLWithPath: html))
         }
         if json {
             print(String(decoding: try report.jsonData(), as: UTF8.self))
@@ -53,6 +67,10 @@ struct PreflightCommand: ParsableCommand {
             let page = finding.page.map { "page \($0)" } ?? "file"
             lines.append("  \(finding.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) "
                          + "\(page.padding(toLength: 8, withPad: " ", startingAt: 0)) \(finding.check): \(finding.message)")
+        }
+        for fix in report.fixes ?? [] {
+            let page = fix.page.map { "page \($0)" } ?? "file"
+            lines.append("  fixed   \(page.padding(toLength: 8, withPad: " ", startingAt: 0)) \(fix.id): \(fix.message)")
         }
         return lines.joined(separator: "\n")
     }

@@ -3,7 +3,8 @@ import Foundation
 import Pipeline
 
 /// `hotfolder-agent proof FILE --out DIR`: proof pages with trim, bleed and safety lines, a thumbnail and
-/// the proof sheet, for one PDF. Exit status: 0 done, 1 could not produce (with the reason), 2 usage.
+/// the proof sheet, for one PDF, JPEG, PNG or TIFF (an image is laid out at trim plus bleed first, as the
+/// agent does), after the chosen fix-ups. Exit status: 0 done, 1 could not produce (with the reason), 2 usage.
 struct ProofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proof",
@@ -11,10 +12,11 @@ struct ProofCommand: ParsableCommand {
     )
 
     @OptionGroup var options: ConfigOption
-    @Argument(help: "The PDF to proof.") var file: String
+    @Argument(help: "The PDF, JPEG, PNG or TIFF to proof.") var file: String
     @Option(help: "The folder to write into (created when missing).") var out: String
     @Option(help: "Resolution of the proof pages.") var dpi: Double = 150
     @OptionGroup var order: OrderOptions
+    @OptionGroup var fixOptions: FixOptions
 
     func run() throws {
         try OrderOptions.requireReadable(file)
@@ -23,12 +25,25 @@ struct ProofCommand: ParsableCommand {
             StandardError.print("--dpi must be between 10 and 1200")
             throw ExitCode(2)
         }
+        let settings = try fixOptions.settings()
         let name = FileOperations.fileName(of: file)
-        let report = Preflight(product: product).run(fileAt: file, fileName: name)
+        let scratch = FixOptions.scratchPath(for: file)
+        defer { unlink(scratch) }
         do {
+            let (report, usesFixedCopy) = try FixedPreflight(
+                preflight: Preflight(product: product),
+                fixer: ArtworkFixer(product: product, settings: settings, outputProfilePath: fixOptions.outputProfile))
+                .run(fileAt: file, fileName: name, sha256: nil, fixedPath: scratch)
+            var artwork = usesFixedCopy ? scratch : file
+            if let kind = try ArtworkKind.sniff(fileAt: file), kind != .pdf {
+                let info = try RasterHeaderReader().read(fileAt: file, kind: kind)
+                try RasterToPDF(product: product, bleedGeneration: settings.includes(.bleedMirror) ? .mirror : .none)
+                    .write(imageAt: file, kind: kind, info: info, to: scratch)
+                artwork = scratch
+            }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let pages = try ProofSet(pixelsPerInch: dpi, product: product)
-                .write(pdfAt: file, fileName: name, report: report, into: URL(fileURLWithPath: out))
+                .write(pdfAt: artwork, fileName: name, report: report, into: URL(fileURLWithPath: out))
             for page in pages { print(out + "/" + page) }
             print(out + "/" + ProofSet.thumbnailName)
             print(out + "/" + ProofSet.sheetName)

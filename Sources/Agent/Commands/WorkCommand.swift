@@ -54,18 +54,32 @@ struct WorkCommand: ParsableCommand {
         @Option var severities: String = "{}"
         @Option var output: String
         @Option(help: "Also write the operator's HTML report here.") var html: String?
+        @Option(help: "The fix-ups to make first, comma-separated.") var fixups: String = ""
+        @Option(help: "How far proportions may differ for size.fit (0.02: 2%).") var fitTolerance: Double = 0.02
+        @Option(help: "The CMYK output profile for fix-ups that need one.") var outputProfile: String?
+        @Option(help: "Where the fixed PDF goes when a fix-up applies (removed when none does).") var fixed: String?
 
         func run() throws {
-            try limits.perform(paths: [input, output] + [html].compactMap { $0 }) {
+            try limits.perform(paths: [input, output] + [html, fixed, outputProfile].compactMap { $0 }) {
                 let spec = try JSONDecoder().decode(ProductSpec.self, from: Data(product.utf8))
                 let overrides = try JSONDecoder().decode([String: String].self, from: Data(thresholds.utf8))
                 let severityOverrides = try JSONDecoder().decode([String: String].self, from: Data(severities.utf8))
                 guard let base = PreflightProfile.named(profile) else { throw PreflightSettingError.unknownProfile(profile) }
                 let resolved = try base.overriding(thresholds: overrides, severities: severityOverrides)
-                let report = Pipeline.Preflight(product: spec, profile: resolved)
-                    .run(fileAt: input, fileName: fileName, sha256: sha256.isEmpty ? nil : sha256)
+                let chosen = try FixUpID.parse(fixups.split(separator: ",").map(String.init))
+                let settings = FixUpSettings(fixups: fixed == nil ? [] : chosen, thresholds: resolved.thresholds, fitTolerance: fitTolerance)
+                let stage = FixedPreflight(preflight: Pipeline.Preflight(product: spec, profile: resolved),
+                                           fixer: ArtworkFixer(product: spec, settings: settings, outputProfilePath: outputProfile))
+                let staged = fixed.map(StagedOutput.init)
+                let (report, usesFixedCopy) = try stage.run(fileAt: input, fileName: fileName, sha256: sha256.isEmpty ? nil : sha256,
+                                                             fixedPath: staged?.staging ?? "/dev/null")
+                if let staged, let fixed {
+                    // Published before the report that names its fixes; a stale copy from an earlier attempt goes.
+                    if usesFixedCopy { try staged.publishFile() } else { unlink(staged.staging); unlink(fixed) }
+                }
+                let judged = usesFixedCopy ? fixed ?? input : input
                 if let html {
-                    try FileOperations.writeDurably(Data(ReportHTML.page(for: report, fileAt: input).render().utf8), to: html)
+                    try FileOperations.writeDurably(Data(ReportHTML.page(for: report, fileAt: judged).render().utf8), to: html)
                 }
                 try FileOperations.writeDurably(try report.jsonData(), to: output)
             }
@@ -84,7 +98,8 @@ struct WorkCommand: ParsableCommand {
         @Option(help: "The preflight report whose findings are outlined.") var report: String?
         @Option(help: "For an image file: where to write the PDF made from it (proofed, then made print-ready).")
         var converted: String?
-        @Option var generateBleed: RasterToPDF.BleedGeneration = .none
+        @Option(help: "For an image made to the trim: none, or mirror (the fix-up bleed.mirror).")
+        var generateBleed: RasterToPDF.BleedGeneration = .none
 
         func run() throws {
             try limits.perform(paths: [input, output] + [report, converted].compactMap { $0 }) {

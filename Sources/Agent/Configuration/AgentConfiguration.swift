@@ -92,8 +92,12 @@ struct HotFolderConfiguration: Sendable, Equatable {
     var ticket: TicketPolicy = .optional
     /// Marks drawn on print-ready PDFs outside the bleed.
     var marks: PrintReadySettings.Marks = .none
-    /// For image files made to the trim: fill the bleed by mirroring the edges.
-    var generateBleed: RasterToPDF.BleedGeneration = .none
+    /// Fix-ups made before preflight, unless a job names its own (`generate_bleed: mirror` is bleed.mirror).
+    var fixups: [FixUpID] = []
+    /// How far proportions may differ for size.fit, as a share (0.02).
+    var fitTolerance = 0.02
+    /// The CMYK output profile for colour conversion and added output intents; nil: `OutputProfile.defaultPath`.
+    var outputProfile: String?
     /// How long a file waits for its required ticket (and a ticket for its file) before giving up.
     var ticketTimeout: Duration = .seconds(600)
 }

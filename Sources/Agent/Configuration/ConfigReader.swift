@@ -18,13 +18,14 @@ struct ConfigReader {
     static let topLevelKeys = ["state_dir", "workers", "limits", "bridge", "callbacks", "hotfolders"]
     static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
                                 "ignore", "filename_pattern", "output_name", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks",
-                                "generate_bleed"]
+                                "generate_bleed", "fixups", "fit_tolerance", "color"]
     static let bridgeKeys = ["listen", "public_url", "max_upload", "rate_limit", "proof_link_lifetime"]
     static let callbacksKeys = ["secret", "retry_schedule", "allowed_hosts"]
     static let preflightKeys = ["profile", "thresholds", "severities"]
     static let limitsKeys = ["stage_timeout", "worker_memory", "shutdown_grace", "min_free_space", "max_attempts"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
     static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "finishing"]
+    static let colorKeys = ["output_profile"]
 
     /// Every key the config accepts, as a path ("limits.stage_timeout", "hotfolders[].product.trim"): the
     /// list docs/operations.md must document.
@@ -42,6 +43,7 @@ struct ConfigReader {
                     case "paths": paths += pathKeys.map { prefix + "." + $0 }
                     case "product": paths += productKeys.map { prefix + "." + $0 }
                     case "preflight": paths += preflightKeys.map { prefix + "." + $0 }
+                    case "color": paths += colorKeys.map { prefix + "." + $0 }
                     default: paths.append(prefix)
                     }
                 }
@@ -292,11 +294,7 @@ struct ConfigReader {
                 report(node, "'marks' must be none or crop, not \"\(text)\"")
             }
         }
-        if let node = fields["generate_bleed"], let text = scalar(node, key: "generate_bleed") {
-            if let mode = RasterToPDF.BleedGeneration(rawValue: text) { configuration.generateBleed = mode } else {
-                report(node, "'generate_bleed' must be none or mirror, not \"\(text)\"")
-            }
-        }
+        readFixUps(fields, into: &configuration)
         if let timeout = fields["ticket_timeout"].flatMap({ duration($0, key: "ticket_timeout") }) { configuration.ticketTimeout = timeout }
         if let node = fields["output_name"], let text = scalar(node, key: "output_name") {
             let known = OutputNaming.knownPlaceholders(pattern: pattern)
@@ -311,6 +309,47 @@ struct ConfigReader {
             }
         }
         return configuration
+    }
+
+    /// `fixups`, `fit_tolerance`, `color.output_profile`, and the older `generate_bleed: mirror`, which
+    /// is the fix-up bleed.mirror.
+    private mutating func readFixUps(_ fields: [String: Node], into configuration: inout HotFolderConfiguration) {
+        var names: [String] = []
+        if let node = fields["fixups"] {
+            if case .sequence(let items) = node {
+                names = items.compactMap { scalar($0, key: "fixups") }
+            } else {
+                report(node, "'fixups' must be a list of fix-ups, such as [trim.infer, bleed.mirror]")
+            }
+        }
+        if let node = fields["generate_bleed"], let text = scalar(node, key: "generate_bleed") {
+            switch RasterToPDF.BleedGeneration(rawValue: text) {
+            case .mirror: if !names.contains(FixUpID.bleedMirror.rawValue) { names.append(FixUpID.bleedMirror.rawValue) }
+            case .none?: break
+            case nil: report(node, "'generate_bleed' must be none or mirror, not \"\(text)\"")
+            }
+        }
+        do {
+            configuration.fixups = try FixUpID.parse(names)
+        } catch {
+            report(fields["fixups"] ?? fields["generate_bleed"]!, "hot folder '\(configuration.name)': \(error.description)")
+        }
+        if let node = fields["fit_tolerance"], let text = scalar(node, key: "fit_tolerance") {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let value = trimmed.hasSuffix("%") ? Double(trimmed.dropLast()).map { $0 / 100 } : Double(trimmed)
+            if let value, value >= 0, value < 0.5 { configuration.fitTolerance = value } else {
+                report(node, "'fit_tolerance' must be a share of the proportions such as 2% or 0.02 (below 50%), not \"\(text)\"")
+            }
+        }
+        if let node = fields["color"] {
+            let color = self.fields(of: node, allowed: Self.colorKeys, context: "color")
+            if let profileNode = color["output_profile"], let path = path(profileNode, key: "output_profile") {
+                configuration.outputProfile = path
+                if checksFilesystem {
+                    do { _ = try OutputProfile(path: path) } catch { report(profileNode, "'output_profile': \(error.description)") }
+                }
+            }
+        }
     }
 
     private mutating func readProduct(_ node: Node) -> ProductSpec {

@@ -120,7 +120,7 @@ struct Intake: Sendable {
                       claimedPath: claimedPath, originalPath: claimedPath, sha256: sha256, sizeBytes: size, kind: kind,
                       externalId: ticket?.externalId ?? externalId(from: name, pattern: folder.filenamePattern),
                       product: folder.product.overridden(by: ticket?.product ?? ProductSpec()), createdAt: now, updatedAt: now,
-                      order: JobOrder(callbackURL: ticket?.callbackUrl))
+                      order: JobOrder(callbackURL: ticket?.callbackUrl, fixups: ticket?.fixups))
         try await store.create(job, detail: detail)
         return problem
     }

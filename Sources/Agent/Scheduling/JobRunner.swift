@@ -124,12 +124,16 @@ struct JobRunner: Sendable {
             try await advance(job, to: .preflighting, logger: logger)
         case .preflighting:
             let input = try claimedFile(of: job)
-            try await runStage(.preflight, job: job, folder: folder, arguments: [
+            var arguments = [
                 "--input", input, "--file-name", job.fileName, "--product", try Self.json(job.product),
                 "--sha256", job.sha256 ?? "", "--profile", job.order.preflightProfile ?? folder.preflightProfile ?? PreflightProfile.basic.name,
                 "--thresholds", try Self.json(folder.preflightThresholds), "--severities", try Self.json(folder.preflightSeverities),
                 "--output", workspace.report, "--html", workspace.reportHTML,
-            ], workspace: workspace)
+                "--fixups", fixups(of: job, folder: folder).map(\.rawValue).joined(separator: ","),
+                "--fit-tolerance", String(folder.fitTolerance), "--fixed", workspace.fixed,
+            ]
+            if let profile = folder.outputProfile { arguments += ["--output-profile", profile] }
+            try await runStage(.preflight, job: job, folder: folder, arguments: arguments, workspace: workspace)
             let report = try JSONDecoder().decode(PreflightReport.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.report)))
             if report.result != .fail {
                 try await advance(job, to: .preflightPassed, detail: "\(report.warningCount) warning(s)", logger: logger)
@@ -142,9 +146,11 @@ struct JobRunner: Sendable {
             try await advance(job, to: .proofing, logger: logger)
         case .proofing:
             do {
-                var arguments = ["--input", try claimedFile(of: job), "--file-name", job.fileName, "--output", workspace.proofs,
-                                 "--ppi", "150", "--product", try Self.json(job.product), "--report", workspace.report,
-                                 "--converted", workspace.converted, "--generate-bleed", folder.generateBleed.rawValue]
+                let mirrors = fixups(of: job, folder: folder).contains(.bleedMirror)
+                var arguments = ["--input", try artwork(of: job, workspace: workspace), "--file-name", job.fileName,
+                                 "--output", workspace.proofs, "--ppi", "150", "--product", try Self.json(job.product),
+                                 "--report", workspace.report, "--converted", workspace.converted,
+                                 "--generate-bleed", (mirrors ? RasterToPDF.BleedGeneration.mirror : .none).rawValue]
                 if let externalId = job.externalId { arguments += ["--external-id", externalId] }
                 try await runStage(.proof, job: job, folder: folder, arguments: arguments, workspace: workspace)
                 let stem = OutputNaming(folder: folder).stem(for: job)
@@ -163,7 +169,7 @@ struct JobRunner: Sendable {
         case .producing:
             do {
                 // An image file was turned into a PDF during proofing; that PDF gets the boxes.
-                let input = job.kind == .pdf ? try claimedFile(of: job) : workspace.converted
+                let input = job.kind == .pdf ? try artwork(of: job, workspace: workspace) : workspace.converted
                 try await runStage(.printReady, job: job, folder: folder, arguments: [
                     "--input", input, "--output", workspace.printReady,
                     "--product", try Self.json(job.product), "--marks", folder.marks.rawValue,
@@ -234,6 +240,16 @@ struct JobRunner: Sendable {
             unlink(current + ".reason.txt")
         }
         try await store.recordOriginalPath(job.id, path: claimed)
+    }
+
+    /// What proof and print-ready work on: the fixed copy when preflight's fix-ups made one, else the original.
+    private func artwork(of job: Job, workspace: JobWorkspace) throws -> String {
+        FileOperations.exists(workspace.fixed) ? workspace.fixed : try claimedFile(of: job)
+    }
+
+    /// The job's own fix-ups when it named them (API, ticket), else its hot folder's.
+    private func fixups(of job: Job, folder: HotFolderConfiguration) -> [FixUpID] {
+        job.order.fixups ?? folder.fixups
     }
 
     private func claimedFile(of job: Job) throws -> String {

@@ -40,12 +40,16 @@ struct JobRequestValidation {
         guard metadata.count <= 50, metadata.allSatisfy({ $0.key.count <= 100 && $0.value.count <= 2000 }) else {
             throw APIError.invalid("metadata", "metadata takes at most 50 keys of up to 100 characters, values up to 2000")
         }
+        var fixups: [FixUpID]?
+        if let names = request.fixups {
+            do { fixups = try FixUpID.parse(names.map(\.rawValue)) } catch { throw APIError.invalid("fixups", error.description) }
+        }
         let ordered = try product(request.product)
         return ValidatedJobRequest(
             hotfolder: folder.name, externalId: request.externalId, product: folder.product.overridden(by: ordered),
             order: JobOrder(approval: request.approval.flatMap { ApprovalPolicy(rawValue: $0.rawValue) },
                             preflightProfile: request.profile, language: request.language, callbackURL: request.callbackUrl,
-                            metadata: metadata))
+                            fixups: fixups, metadata: metadata))
     }
 
     /// Decoded with ProductSpec's own rules, the same as for tickets and config.

@@ -29,6 +29,7 @@ struct JobResource: Sendable {
             approval: job.order.approval.flatMap { .init(rawValue: $0.rawValue) },
             language: job.order.language,
             callbackUrl: job.order.callbackURL,
+            fixups: job.order.fixups?.map(\.rawValue),
             metadata: .init(additionalProperties: job.order.metadata),
             createdAt: job.createdAt,
             updatedAt: job.updatedAt,

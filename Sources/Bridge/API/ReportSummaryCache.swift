@@ -15,8 +15,10 @@ final class ReportSummaryCache: Sendable {
     /// Only what the summary needs; the rest of the report is skipped, not modelled.
     private struct Slim: Decodable {
         struct Finding: Decodable { var severity: String }
+        struct Fix: Decodable {}
         var result: String
         var findings: [Finding]
+        var fixes: [Fix]?
     }
 
     func summary(ofReportAt path: String) -> Components.Schemas.PreflightSummary? {
@@ -29,7 +31,8 @@ final class ReportSummaryCache: Sendable {
               let report = try? JSONDecoder().decode(Slim.self, from: data) else { return nil }
         let count = { (severity: String) in report.findings.filter { $0.severity == severity }.count }
         let summary = Components.Schemas.PreflightSummary(result: .init(rawValue: report.result) ?? .fail, errors: count("error"),
-                                                          warnings: count("warning"), infos: count("info"))
+                                                          warnings: count("warning"), infos: count("info"),
+                                                          fixes: report.fixes?.count ?? 0)
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[path] = Entry(size: size, modified: modified, summary: summary)

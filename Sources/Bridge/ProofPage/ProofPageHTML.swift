@@ -28,6 +28,7 @@ struct ProofPageHTML {
             body += "<figure><img src=\"\(Self.escape(url))\" alt=\"Proof of page \(index + 1)\" loading=\"lazy\"><figcaption>Page \(index + 1)</figcaption></figure>"
         }
         body += "</section>"
+        body += fixesSection
         body += findingsSection
         if job.status == .awaitingApproval {
             body += """
@@ -71,6 +72,15 @@ struct ProofPageHTML {
             rows.append(("Your file", "\(report.file.pages ?? report.pages.count) page(s), \(LengthUnit.millimetre.format(page.widthPt)) x \(LengthUnit.millimetre.format(page.heightPt)) mm"))
         }
         return rows.map { "<dt>\(Self.escape($0.0))</dt><dd>\(Self.escape($0.1))</dd>" }.joined()
+    }
+
+    /// What was changed in the customer's file to make it printable, before the proof was made.
+    private var fixesSection: String {
+        guard let fixes = report?.fixes, !fixes.isEmpty else { return "" }
+        let items = fixes.map { fix in
+            "<li>\(Self.escape((fix.page.map { "Page \($0): " } ?? "") + fix.message))</li>"
+        }.joined()
+        return "<section class=\"fixes\"><h2>What we adjusted for print</h2><ul id=\"fixes\">\(items)</ul></section>"
     }
 
     private var findingsSection: String {

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// The settings an integrator may give a job through the API, each overriding its hot folder's.
 public struct JobOrder: Sendable, Hashable, Codable {
@@ -7,11 +8,14 @@ public struct JobOrder: Sendable, Hashable, Codable {
     /// BCP 47 tag for texts shown to the customer (the proof page).
     public var language: String?
     public var callbackURL: String?
+    /// The fix-ups this job asked for instead of its hot folder's; nil: the folder's.
+    public var fixups: [FixUpID]?
     /// The integrator's own key-value pairs, returned untouched.
     public var metadata: [String: String]
 
     public init(approval: ApprovalPolicy? = nil, preflightProfile: String? = nil, language: String? = nil,
-                callbackURL: String? = nil, metadata: [String: String] = [:]) {
+                callbackURL: String? = nil, fixups: [FixUpID]? = nil, metadata: [String: String] = [:]) {
+        self.fixups = fixups
         self.approval = approval
         self.preflightProfile = preflightProfile
         self.language = language

@@ -13,6 +13,8 @@ public struct JobWorkspace: Sendable {
     public var printReady: String { directory + "/print-ready.pdf" }
     /// The PDF made from an image file, proofed and then made print-ready like any PDF.
     public var converted: String { directory + "/artwork.pdf" }
+    /// The PDF the fix-ups made from the original (only when one applied): what is proofed and made print-ready.
+    public var fixed: String { directory + "/fixed.pdf" }
     /// Where a file uploaded through the API waits as the job's claimed original.
     public var upload: String { directory + "/upload" }
     public func log(_ stage: String) -> String { directory + "/\(stage).log" }

@@ -33,3 +33,29 @@ struct Matrix: Equatable, Sendable {
     /// Lengths, in points, of the images's two sides: the unit square's edges under this matrix.
     var unitSquareSides: (width: Double, height: Double) { ((a * a + b * b).squareRoot(), (c * c + d * d).squareRoot()) }
 }
+
+extension Matrix {
+    static func translation(_ x: Double, _ y: Double) -> Matrix { Matrix(e: x, f: y) }
+    static func scale(_ factor: Double) -> Matrix { Matrix(a: factor, d: factor) }
+    /// A quarter turn anticlockwise.
+    static let quarterTurn = Matrix(a: 0, b: 1, c: -1, d: 0)
+
+    /// `transform` applied about the point (x, y) instead of the origin.
+    static func about(_ x: Double, _ y: Double, _ transform: Matrix) -> Matrix {
+        translation(-x, -y).then(transform).then(translation(x, y))
+    }
+
+    var isIdentity: Bool { self == .identity }
+
+    /// As a PDF `cm` operand list: "1 0 0 1 8.504 8.504".
+    var operands: String { [a, b, c, d, e, f].map(Self.number).joined(separator: " ") }
+
+    /// A number as content streams write it: at most five decimals, no exponent, no trailing zeros.
+    static func number(_ value: Double) -> String {
+        let rounded = (value * 100_000).rounded() / 100_000
+        if rounded == rounded.rounded() { return String(Int(rounded)) }
+        var text = String(format: "%.5f", rounded)
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
+    }
+}

@@ -22,7 +22,8 @@ public struct PrintReadyPDF: Sendable {
 
     /// TrimBox: the ordered trim (in the page's orientation) centred on the existing TrimBox, else on the
     /// visible page; without an order, the page's own trim. BleedBox: trim plus the ordered bleed, clipped to
-    /// what the artwork has (the MediaBox). MediaBox: at least the BleedBox, plus a slug for marks.
+    /// what the artwork has (the MediaBox); without an ordered bleed, the customer's own BleedBox is kept.
+    /// MediaBox: at least the BleedBox, plus a slug for marks.
     public func boxes(for page: PageStructure) -> PageBoxes? {
         guard let media = page.mediaBox, let current = page.effectiveTrimBox else { return nil }
         var trim = current
@@ -36,8 +37,12 @@ public struct PrintReadyPDF: Sendable {
             let x = (centre.x0 + centre.x1) / 2, y = (centre.y0 + centre.y1) / 2
             trim = PDFRect(x0: x - width / 2, y0: y - height / 2, x1: x + width / 2, y1: y + height / 2)
         }
-        let bleed = product.bleed?.points ?? 0
-        let bleedBox = trim.expanded(by: bleed).intersection(media) ?? trim
+        let bleedBox: PDFRect
+        if let bleed = product.bleed?.points {
+            bleedBox = trim.expanded(by: bleed).intersection(media) ?? trim
+        } else {
+            bleedBox = page.bleedBox.flatMap { $0.intersection(media) }.map { $0.union(trim) } ?? trim
+        }
         var mediaBox = media
         if settings.marks == .crop {
             let withSlug = bleedBox.expanded(by: PrintReadySettings.slug)
@@ -56,30 +61,37 @@ public struct PrintReadyPDF: Sendable {
         } catch {
             throw .qpdf(stage: "read", message: error.description)
         }
+        let rewriter = PageRewriter(file: file)
         for page in structure.pages {
-            guard let boxes = boxes(for: page) else { throw .qpdf(stage: "read", message: "page \(page.number) has no MediaBox") }
+            guard let boxes = boxes(for: page), var layout = PageLayout(page) else {
+                throw .qpdf(stage: "read", message: "page \(page.number) has no MediaBox")
+            }
+            // Only what differs is written: a page whose boxes are right keeps its dictionary as it was.
+            layout.mediaBox = boxes.mediaBox
+            layout.bleedBox = boxes.bleedBox
+            layout.trimBox = boxes.trimBox
+            layout.cropBox = nil
+            // A MediaBox grown for marks past the origin: the page moves instead.
+            layout.moveToPositiveOrigin()
             let object = file.page(at: page.number - 1)
-            object.setBox("MediaBox", to: boxes.mediaBox)
-            object.setBox("BleedBox", to: boxes.bleedBox)
-            object.setBox("TrimBox", to: boxes.trimBox)
-            object.removeKey("ArtBox")
-            object.removeKey("CropBox")
-            if boxes.rotation == 0 { object.removeKey("Rotate") } else { object.setInteger("Rotate", to: boxes.rotation) }
-            if settings.marks == .crop { addCropMarks(to: object, file: file, boxes: boxes) }
+            guard rewriter.write(layout, to: object) else { throw .qpdf(stage: "read", message: "page \(page.number)'s content cannot be read") }
+            if page.artBox != nil { object.removeKey("ArtBox") }
+            if boxes.rotation == 0 {
+                if object["Rotate"] != nil { object.removeKey("Rotate") }
+            } else if page.rotation != Int(object["Rotate"]?.number ?? -1) {
+                object.setInteger("Rotate", to: boxes.rotation)
+            }
+            if settings.marks == .crop, let trim = layout.trimBox, let bleed = layout.bleedBox {
+                addCropMarks(to: object, file: file, trim: trim, bleed: bleed)
+            }
         }
         try file.write(to: output)
     }
 
-    /// Crop marks at the trim lines, outside the BleedBox, 0.25 pt, in Separation /All. The page's own
-    /// content is wrapped in q ... Q so that no graphics state it leaves behind reaches the marks.
-    private func addCropMarks(to page: QPDFObject, file: QPDFFile, boxes: PageBoxes) {
-        let resources = page.inherited("Resources") ?? file.newDictionary()
-        page.set("Resources", to: resources)
-        let colourSpaces = resources["ColorSpace"] ?? file.newDictionary()
-        resources.set("ColorSpace", to: colourSpaces)
-        colourSpaces.set("HFARegistration", to: file.parse(
-            "[/Separation /All /DeviceCMYK << /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [1 1 1 1] /N 1 >>]"))
-        let trim = boxes.trimBox, bleed = boxes.bleedBox
+    /// Crop marks at the trim lines, outside the BleedBox, 0.25 pt, in Separation /All: a Form XObject with
+    /// its own Resources, named in a Resources dictionary of this page's own (a shared one is not changed).
+    /// The page's own content is wrapped in q ... Q so that no graphics state it leaves behind reaches the marks.
+    private func addCropMarks(to page: QPDFObject, file: QPDFFile, trim: PDFRect, bleed: PDFRect) {
         let offset = PrintReadySettings.markOffset, length = PrintReadySettings.markLength
         var lines: [String] = []
         func line(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) {
@@ -93,10 +105,15 @@ public struct PrintReadyPDF: Sendable {
             line(bleed.x0 - offset, y, bleed.x0 - offset - length, y)
             line(bleed.x1 + offset, y, bleed.x1 + offset + length, y)
         }
-        let marks = "Q q /HFARegistration CS 1 SCN \(PrintReadySettings.markWidth) w 0 J [] 0 d\n" + lines.joined(separator: "\n") + "\nQ"
-        var contents = [file.newStream("q")]
+        let drawing = "/HFARegistration CS 1 SCN \(PrintReadySettings.markWidth) w 0 J [] 0 d\n" + lines.joined(separator: "\n") + "\n"
+        let media = PDFRect(page["MediaBox"]?.numbers) ?? bleed.expanded(by: PrintReadySettings.slug)
+        let form = file.newStream(bytes: Data(drawing.utf8), dictionary: "<< /Type /XObject /Subtype /Form /BBox \(media.pdfArray) "
+            + "/Resources << /ColorSpace << /HFARegistration [/Separation /All /DeviceCMYK "
+            + "<< /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [1 1 1 1] /N 1 >>] >> >> >>")
+        let name = PageRewriter(file: file).add(form, named: "HFAMarks", to: page)
+        var contents = [file.newStream("q\n")]
         if let existing = page["Contents"] { contents += existing.isArray ? existing.items : [existing] }
-        contents.append(file.newStream(marks))
+        contents.append(file.newStream("\nQ q /\(name) Do Q\n"))
         page.set("Contents", to: file.newArray(contents))
     }
 

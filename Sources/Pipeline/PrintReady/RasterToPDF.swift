@@ -36,12 +36,7 @@ public struct RasterToPDF: Sendable {
             cairo_surface_destroy(pdf)
         }
         let trimRect = (x: bleed, y: bleed, width: trim.width.points, height: trim.height.points)
-        // Mirror only when the image was made to the trim (it has no bleed of its own).
-        let imageRatio = Double(info.displayedWidthPx) / Double(info.displayedHeightPx)
-        let trimRatio = trim.width.points / trim.height.points, pageRatio = page.width / page.height
-        let madeToTrim = abs(imageRatio - trimRatio) < abs(imageRatio - pageRatio)
-        let area = bleedGeneration == .mirror && bleed > 0 && madeToTrim
-            ? trimRect : (x: 0.0, y: 0.0, width: page.width, height: page.height)
+        let area = mirrorsBleed(of: info) ? trimRect : (x: 0.0, y: 0.0, width: page.width, height: page.height)
         var offsets = [(0.0, 0.0)]
         if area.width < page.width { offsets = [-1.0, 0, 1].flatMap { dx in [-1.0, 0, 1].map { dy in (dx, dy) } } }
         for (dx, dy) in offsets {
@@ -59,6 +54,16 @@ public struct RasterToPDF: Sendable {
             cairo_surface_finish(pdf)
             try TIFFEmbedding.embed(tiff, inPDFAt: output)
         }
+    }
+
+    /// Whether the bleed is mirrored from the image's edges: when asked, bleed is ordered and the image was
+    /// made to the trim (its proportions are nearer the trim's than trim plus bleed's: it has no bleed).
+    public func mirrorsBleed(of info: RasterInfo) -> Bool {
+        guard bleedGeneration == .mirror, let trim = product.trim, let bleed = product.bleed?.points, bleed > 0 else { return false }
+        let imageRatio = Double(info.displayedWidthPx) / Double(info.displayedHeightPx)
+        let trimRatio = trim.width.points / trim.height.points
+        let pageRatio = (trim.width.points + 2 * bleed) / (trim.height.points + 2 * bleed)
+        return abs(imageRatio - trimRatio) < abs(imageRatio - pageRatio)
     }
 
     /// Draws the image centred at the origin, turned upright by its EXIF orientation, scaled to cover `cover`.

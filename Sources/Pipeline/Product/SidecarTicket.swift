@@ -8,8 +8,11 @@ public struct SidecarTicket: Sendable, Hashable, Codable {
     public var product: ProductSpec?
     /// Receives this job's events instead of the hot folder's callback_url.
     public var callbackUrl: String?
+    /// The fix-ups for this file instead of the hot folder's (`[]` for none).
+    public var fixups: [FixUpID]?
 
-    public init(externalId: String? = nil, product: ProductSpec? = nil, callbackUrl: String? = nil) {
+    public init(externalId: String? = nil, product: ProductSpec? = nil, callbackUrl: String? = nil, fixups: [FixUpID]? = nil) {
+        self.fixups = fixups
         self.externalId = externalId
         self.product = product
         self.callbackUrl = callbackUrl
@@ -26,6 +29,9 @@ public struct SidecarTicket: Sendable, Hashable, Codable {
             throw .invalid(fileName: fileName, reason: Self.describe(context))
         } catch {
             throw .invalid(fileName: fileName, reason: "it is not valid JSON")
+        }
+        if let fixups = ticket.fixups {
+            do { _ = try FixUpID.parse(fixups.map(\.rawValue)) } catch { throw .invalid(fileName: fileName, reason: error.description) }
         }
         if let url = ticket.callbackUrl {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {

@@ -37,6 +37,7 @@ public struct ProofSet: Sendable {
             order.append("Measured: \(report?.file.pages ?? 0) page(s), page 1 is \(LengthUnit.millimetre.format(page.widthPt)) x \(LengthUnit.millimetre.format(page.heightPt)) mm")
         }
         if let report { order.append("Preflight: \(report.result.rawValue.uppercased()) (\(report.errorCount) error(s), \(report.warningCount) warning(s))") }
+        for fix in report?.fixes ?? [] { order.append("Fixed\(fix.page.map { " on page \($0)" } ?? ""): \(fix.message)") }
         try ProofSheet(title: "Proof: \(fileName)", orderLines: order, findings: findings,
                        pageImages: pages.map { directory.appendingPathComponent($0).path })
             .write(to: directory.appendingPathComponent(Self.sheetName).path)

@@ -18,9 +18,13 @@ public struct PreflightReport: Sendable, Hashable, Codable {
     public var findings: [Finding]
     public var engine: Engine
     public var durationMs: Int
+    /// What the fix-ups changed before the findings were made; nil in reports written before fix-ups.
+    public var fixes: [AppliedFix]?
 
     public init(profile: String, file: FileFacts, product: ProductFacts, pages: [PageFacts], fonts: [FontFacts],
-                spotColors: [String], findings: [Finding], engine: Engine = .current, durationMs: Int) {
+                spotColors: [String], findings: [Finding], engine: Engine = .current, durationMs: Int,
+                fixes: [AppliedFix] = []) {
+        self.fixes = fixes
         self.schemaVersion = Self.currentSchemaVersion
         self.profile = profile
         self.file = file

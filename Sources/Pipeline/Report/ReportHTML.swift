@@ -46,6 +46,15 @@ public struct ReportHTML: Sendable {
             <p>Order: \(escape(orderText))</p>
 
             """
+        if let fixes = report.fixes, !fixes.isEmpty {
+            html += "<h2 class=\"fixed\">Fixed (\(fixes.count))</h2>\n<p>The findings below are those of the fixed file; the original is kept as it was.</p>\n<table>"
+            html += "<tr><th>Page</th><th>Fix-up</th><th>What changed</th><th>Before</th><th>After</th></tr>\n"
+            for fix in fixes {
+                html += "<tr><td>\(fix.page.map(String.init) ?? "–")</td><td><code>\(escape(fix.id))</code></td>"
+                    + "<td>\(escape(fix.message))</td><td>\(escape(fix.before ?? ""))</td><td>\(escape(fix.after ?? ""))</td></tr>\n"
+            }
+            html += "</table>\n"
+        }
         for severity in [Finding.Severity.error, .warning, .info] {
             let findings = report.findings(severity: severity)
             guard !findings.isEmpty else { continue }

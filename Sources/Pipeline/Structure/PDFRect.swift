@@ -57,3 +57,24 @@ public struct PDFRect: Sendable, Hashable, Codable, CustomStringConvertible {
         for value in [x0, y0, x1, y1] { try container.encode((value * 1000).rounded() / 1000) }
     }
 }
+
+extension PDFRect {
+    /// The bounding box of this rectangle under `matrix`.
+    func transformed(by matrix: Matrix) -> PDFRect {
+        let corners = [matrix.apply(x: x0, y: y0), matrix.apply(x: x1, y: y0), matrix.apply(x: x0, y: y1), matrix.apply(x: x1, y: y1)]
+        return PDFRect(x0: corners.map(\.x).min()!, y0: corners.map(\.y).min()!, x1: corners.map(\.x).max()!, y1: corners.map(\.y).max()!)
+    }
+
+    /// The smallest rectangle holding both.
+    func union(_ other: PDFRect) -> PDFRect {
+        PDFRect(x0: min(x0, other.x0), y0: min(y0, other.y0), x1: max(x1, other.x1), y1: max(y1, other.y1))
+    }
+
+    var centre: (x: Double, y: Double) { ((x0 + x1) / 2, (y0 + y1) / 2) }
+
+    /// A rectangle of `width` by `height` centred on this one's centre.
+    func centred(width: Double, height: Double) -> PDFRect {
+        let (x, y) = centre
+        return PDFRect(x0: x - width / 2, y0: y - height / 2, x1: x + width / 2, y1: y + height / 2)
+    }
+}

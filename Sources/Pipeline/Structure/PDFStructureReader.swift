@@ -1,9 +1,16 @@
 /// Reads a `PDFStructure` with qpdf.
 public struct PDFStructureReader: Sendable {
-    public init() {}
+    /// Whether every page's content is walked for `PageStructure.content`; boxes alone (what the fix-ups
+    /// need first) cost a fraction of that.
+    public var readsContent: Bool
+
+    public init(readsContent: Bool = true) { self.readsContent = readsContent }
 
     public func read(fileAt path: String) throws(ArtworkError) -> PDFStructure {
-        let file = try QPDFFile(path: path)
+        try read(try QPDFFile(path: path), path: path)
+    }
+
+    func read(_ file: QPDFFile, path: String) throws(ArtworkError) -> PDFStructure {
         let count = file.pageCount
         guard count >= 0 else { throw .unreadable(path: path, reason: "its page tree is broken") }
         let root = file.root
@@ -41,7 +48,7 @@ public struct PDFStructureReader: Sendable {
                              mediaBox: box(page, "MediaBox"), cropBox: box(page, "CropBox"),
                              bleedBox: box(page, "BleedBox"), trimBox: box(page, "TrimBox"), artBox: box(page, "ArtBox"),
                              rotation: ((rotate % 360) + 360) % 360, annotations: annotations,
-                             content: ContentWalker.facts(of: page))
+                             content: readsContent ? ContentWalker.facts(of: page) : ContentFacts())
     }
 
     private func box(_ page: QPDFObject, _ key: String) -> PDFRect? {

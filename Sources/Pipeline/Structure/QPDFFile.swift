@@ -93,8 +93,8 @@ struct QPDFObject {
         return nil
     }
 
-    /// A stream's dictionary, or the object itself (key lookups on a stream go through its dictionary).
-    private var dictionary: QPDFObject {
+    /// A stream's dictionary, or the object itself (key lookups and edits on a stream go through its dictionary).
+    fileprivate var dictionary: QPDFObject {
         isStream ? QPDFObject(file: file, handle: qpdf_oh_get_dict(data, handle)) : self
     }
 
@@ -162,20 +162,20 @@ extension QPDFObject {
         for value in [rect.x0, rect.y0, rect.x1, rect.y1] {
             qpdf_oh_append_item(file.data, array, qpdf_oh_new_real_from_double(file.data, (value * 1000).rounded() / 1000, 3))
         }
-        qpdf_oh_replace_key(file.data, handle, "/" + key, array)
+        qpdf_oh_replace_key(file.data, dictionary.handle, "/" + key, array)
     }
 
     func setInteger(_ key: String, to value: Int) {
-        qpdf_oh_replace_key(file.data, handle, "/" + key, qpdf_oh_new_integer(file.data, Int64(value)))
+        qpdf_oh_replace_key(file.data, dictionary.handle, "/" + key, qpdf_oh_new_integer(file.data, Int64(value)))
     }
 
     func removeKey(_ key: String) {
-        qpdf_oh_remove_key(file.data, handle, "/" + key)
+        qpdf_oh_remove_key(file.data, dictionary.handle, "/" + key)
     }
 
     /// Sets `key` to `object` (an object of the same file).
     func set(_ key: String, to object: QPDFObject) {
-        qpdf_oh_replace_key(file.data, handle, "/" + key, object.handle)
+        qpdf_oh_replace_key(file.data, dictionary.handle, "/" + key, object.handle)
     }
 
     /// Gives a stream new, uncompressed data (the writer compresses it) and new dictionary entries, written
@@ -214,12 +214,13 @@ extension QPDFFile {
 
     func newDictionary() -> QPDFObject { QPDFObject(file: self, handle: qpdf_oh_new_dictionary(data)) }
 
-    /// Writes the file with object streams (the object dictionaries compressed), every existing stream's
-    /// data byte for byte as it was: customer content, fonts and images are not re-encoded.
+    /// Writes the file with every existing stream's data byte for byte as it was: customer content, fonts
+    /// and images are not re-encoded. Object streams are kept where the input has them and never made
+    /// where it has none, so the PDF version stays the input's (a PDF/X-1a file stays PDF 1.3).
     /// `recompressing` is for PDFs the agent made itself: uncompressed streams get compressed.
     func write(to path: String, recompressing: Bool = false) throws(PrintReadyError) {
         if qpdf_init_write(data, path) & QPDF_ERRORS != 0 { throw .qpdf(stage: "write", message: lastErrorText) }
-        qpdf_set_object_stream_mode(data, qpdf_o_generate)
+        qpdf_set_object_stream_mode(data, qpdf_o_preserve)
         qpdf_set_stream_data_mode(data, recompressing ? qpdf_s_compress : qpdf_s_preserve)
         if qpdf_write(data) & QPDF_ERRORS != 0 { throw .qpdf(stage: "write", message: lastErrorText) }
     }
@@ -229,5 +230,56 @@ extension QPDFFile {
         guard qpdf_has_error(data) != 0, let error = qpdf_get_error(data),
               let text = qpdf_get_error_message_detail(data, error) else { return "unknown error" }
         return String(cString: text)
+    }
+}
+
+// MARK: Editing (fix-ups): new objects beside the customer's, never changes to shared ones.
+
+extension QPDFObject {
+    /// A new direct dictionary with the same entries: the values are shared, the dictionary is not, so
+    /// adding to it leaves every other user of the original as it was.
+    func shallowCopy() -> QPDFObject {
+        let copy = file.newDictionary()
+        for key in keys { if let value = self[key] { copy.set(key, to: value) } }
+        return copy
+    }
+
+    /// Sets `key` to a name ("/DeviceCMYK" written as "DeviceCMYK").
+    func setName(_ key: String, to name: String) {
+        qpdf_oh_replace_key(file.data, dictionary.handle, "/" + key, qpdf_oh_new_name(file.data, "/" + name))
+    }
+}
+
+extension QPDFFile {
+    /// A new stream with `bytes` as its (uncompressed) data and `dictionary` (PDF syntax) as its entries.
+    func newStream(bytes: Data, dictionary: String = "<< >>") -> QPDFObject {
+        let stream = qpdf_oh_new_stream(data)
+        bytes.withUnsafeBytes { buffer in
+            qpdf_oh_replace_stream_data(data, stream, buffer.bindMemory(to: UInt8.self).baseAddress, buffer.count,
+                                        qpdf_oh_new_null(data), qpdf_oh_new_null(data))
+        }
+        let entries = qpdf_oh_parse(data, dictionary)
+        let streamDictionary = qpdf_oh_get_dict(data, stream)
+        let object = QPDFObject(file: self, handle: entries)
+        for key in object.keys {
+            qpdf_oh_replace_key(data, streamDictionary, "/" + key, qpdf_oh_get_key(data, entries, "/" + key))
+        }
+        return QPDFObject(file: self, handle: stream)
+    }
+
+    /// `object` as an indirect object of this file (streams must be indirect to be referenced).
+    func makeIndirect(_ object: QPDFObject) -> QPDFObject {
+        object.isIndirect ? object : QPDFObject(file: self, handle: qpdf_make_indirect_object(data, object.handle))
+    }
+}
+
+extension QPDFObject {
+    var isIndirect: Bool { qpdf_oh_is_indirect(file.data, handle) != 0 }
+}
+
+extension QPDFObject {
+    /// Sets `key` to a text string (UTF-16 when it needs more than PDFDocEncoding).
+    func setText(_ key: String, to text: String) {
+        qpdf_oh_replace_key(file.data, dictionary.handle, "/" + key, qpdf_oh_new_unicode_string(file.data, text))
     }
 }
