@@ -34,7 +34,10 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // TIFF artwork: none of the libraries above decodes TIFF (Poppler and Cairo do not read it).
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        // Colour conversion (color.cmyk): every conversion is LittleCMS's, none of it ours.
         .systemLibrary(name: "CLCMS", pkgConfig: "lcms2", providers: [.apt(["liblcms2-dev"])]),
+        // Flate for the image and content data the colour conversion writes anew.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // glibc's own malloc tuning: the agent limits its arenas and trims them (MemoryTrimmer).
         .systemLibrary(name: "CMalloc"),
 
@@ -42,7 +45,7 @@ let package = Package(
         // importing CCairo beside it would give Swift two copies of Cairo's types in one module.
         .target(
             name: "Pipeline",
-            dependencies: ["CPoppler", "CQPDF", "CTIFF", "CLCMS"]
+            dependencies: ["CPoppler", "CQPDF", "CTIFF", "CLCMS", "CZlib"]
         ),
         .target(
             name: "Bridge",

@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   pkg-config libsqlite3-dev
   libpoppler-glib-dev libcairo2-dev libqpdf-dev libinotifytools0-dev libcurl4-openssl-dev libtiff-dev
-  liblcms2-dev libgs-common
+  liblcms2-dev libgs-common zlib1g-dev
   poppler-utils qpdf inotify-tools
 )
 case "${1:-}" in

@@ -54,6 +54,33 @@ import Testing
         #expect(try Data(contentsOf: agent.folder().appendingPathComponent("originals/trim.pdf")) == atTrim)
     }
 
+    @Test func rgbArtworkComesOutOfPrintReadyInCMYK() async throws {
+        let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: 1}",
+                                     folderSettings: "fixups: [trim.infer, bleed.mirror, color.cmyk]")
+        try await agent.start()
+        defer { agent.stop() }
+        var card = PDFFixture()
+        card.mediaBox = [0, 0, 91 * mm, 61 * mm]
+        card.content = "0.9 0.4 0.1 rg 0 0 \(91 * mm) \(61 * mm) re f 0 0 0 rg 20 20 40 10 re f"
+        try agent.drop(card.data(), as: "rgb.pdf")
+        try agent.drop(TIFFFixture.make(width: 600, height: 400, mode: .rgb), as: "photo.tif")
+        let jobs = try await agent.waitForTerminalJobs(2)
+        #expect(jobs.map { $0["status"] as? String } == ["print_ready", "print_ready"], "\(agent.log.suffix(2000))")
+        let fixes = try #require(try report("rgb", in: agent)["fixes"] as? [[String: Any]])
+        #expect(fixes.map { $0["id"] as? String } == ["trim.infer", "color.cmyk"])
+        #expect((fixes.last?["message"] as? String)?.contains("RGB black set to 100% K") == true)
+        #expect(try (report("photo", in: agent)["fixes"] as? [[String: Any]])?.contains { $0["id"] as? String == "color.cmyk" } == true)
+        for name in ["rgb", "photo"] {
+            let printReady = agent.folder().appendingPathComponent("out/print-ready/\(name).pdf").path
+            let (_, json) = try runProgram(RunningAgent.binary, ["preflight", printReady, "--json"])
+            let checked = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let checks = (checked["findings"] as? [[String: Any]] ?? []).compactMap { $0["check"] as? String }
+            #expect(!checks.contains("color.rgb"), "\(name): \(checks)")
+        }
+        let images = try runProgram("pdfimages", ["-list", agent.folder().appendingPathComponent("out/print-ready/photo.pdf").path]).output
+        #expect(images.contains("cmyk") && !images.contains(" rgb "), "\(images)")
+    }
+
     @Test func aTicketWithoutFixUpsTurnsThemOffForItsFile() async throws {
         let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: 1}", folderSettings: "fixups: [trim.infer]")
         try await agent.start()

@@ -17,11 +17,21 @@ public struct PDFFixture: Sendable {
     public var rotate: Int?
     /// Page content; by default a cyan band across the page (no text, so no font findings).
     public var content: String?
+    /// Content per page, instead of `content` on every page.
+    public var pageContents: [String]?
+    /// An ICC profile embedded as the colour space resource /ICC ([/ICCBased ...]) of every page.
+    public var iccColourSpace: Data?
     public var font = Font.none
     /// Text entries of the Info dictionary; "Trapped" is written as a name.
     public var info: [String: String] = [:]
     /// The OutputConditionIdentifier of a GTS_PDFX output intent, when set.
     public var outputIntent: String?
+    /// Further GTS_PDFX output intents by identifier (PDF/X allows only one).
+    public var extraOutputIntents: [String] = []
+    /// Embeds this ICC profile in the output intent (DestOutputProfile).
+    public var outputIntentProfile: Data?
+    /// An XMP metadata stream in the catalog (PDF/X-4 requires one).
+    public var hasMetadata = false
     public var hasDocumentID = true
     /// The Rect of a Square annotation on page 1, when set.
     public var annotation: [Double]?
@@ -101,11 +111,22 @@ public struct PDFFixture: Sendable {
         }
         var pageIDs: [Int] = []
         var annotationIDs: [Int] = []
+        var resources = self.resources
+        if let iccColourSpace {
+            let hex = iccColourSpace.map { String(format: "%02x", $0) }.joined() + ">"
+            let profile = add("<< /N 3 /Filter /ASCIIHexDecode /Length \(hex.utf8.count) >>\nstream\n\(hex)\nendstream")
+            let entry = "/ICC [/ICCBased \(profile) 0 R]"
+            if let range = resources.range(of: "/ColorSpace << ") {
+                resources.replaceSubrange(range, with: "/ColorSpace << \(entry) ")
+            } else {
+                resources += " /ColorSpace << \(entry) >>"
+            }
+        }
         let sharedResourcesID = sharesResources ? add("<< \(fontResource) \(xobjects) \(resources) >>") : nil
         for index in 0..<pages {
             let defaultContent = "% \(marker)\n0 0.5 1 0 k \(mediaBox[0]) \(mediaBox[1]) \(mediaBox[2] - mediaBox[0]) \((mediaBox[3] - mediaBox[1]) / 3) re f"
                 + (font == .none ? "" : "\nBT /F1 9 Tf 20 20 Td (Page \(index + 1)) Tj ET")
-            let contentID = add(stream((content ?? defaultContent) + imageDrawing))
+            let contentID = add(stream((pageContents.flatMap { index < $0.count ? $0[index] : nil } ?? content ?? defaultContent) + imageDrawing))
             var annots = ""
             if index == 0, let annotation {
                 let id = add("<< /Type /Annot /Subtype /Square /Rect [\(numbers(annotation))] /C [1 0 0] >>")
@@ -126,7 +147,19 @@ public struct PDFFixture: Sendable {
             + "\(boxesOnPagesNode ? boxes : "") >>"
         var catalog = "<< /Type /Catalog /Pages \(pagesID) 0 R"
         if let outputIntent {
-            catalog += " /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFX /OutputConditionIdentifier (\(outputIntent)) /RegistryName (http://www.color.org) >>]"
+            var profile = ""
+            if let outputIntentProfile {
+                let hex = outputIntentProfile.map { String(format: "%02x", $0) }.joined() + ">"
+                profile = " /DestOutputProfile \(add("<< /N 4 /Filter /ASCIIHexDecode /Length \(hex.utf8.count) >>\nstream\n\(hex)\nendstream")) 0 R"
+            }
+            let intents = ([outputIntent] + extraOutputIntents).enumerated().map { index, identifier in
+                "<< /Type /OutputIntent /S /GTS_PDFX /OutputConditionIdentifier (\(identifier)) /RegistryName (http://www.color.org)\(index == 0 ? profile : "") >>"
+            }
+            catalog += " /OutputIntents [\(intents.joined(separator: " "))]"
+        }
+        if hasMetadata {
+            let xmp = "<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?><x:xmpmeta xmlns:x='adobe:ns:meta/'></x:xmpmeta><?xpacket end='w'?>"
+            catalog += " /Metadata \(add("<< /Type /Metadata /Subtype /XML /Length \(xmp.utf8.count) >>\nstream\n\(xmp)\nendstream")) 0 R"
         }
         if hasFormField, let field = annotationIDs.last { catalog += " /AcroForm << /Fields [\(field) 0 R] >>" }
         if hasJavaScript {

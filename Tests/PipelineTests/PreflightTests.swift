@@ -179,7 +179,8 @@ let cardOrder = ProductSpec(trim: try! TrimSize(parsing: "85x55mm"), bleed: .mil
         var fixture = card()
         fixture.version = "1.3"
         fixture.outputIntent = "FOGRA39"
-        fixture.info = ["Title": "Card", "ModDate": "D:20261123120000Z", "Trapped": "False", "GTS_PDFXVersion": "PDF/X-1a:2001"]
+        fixture.info = ["Title": "Card", "ModDate": "D:20261123120000Z", "Trapped": "False", "GTS_PDFXVersion": "PDF/X-1a:2001",
+                        "GTS_PDFXConformance": "PDF/X-1a:2001"]
         change(&fixture)
         return fixture
     }
@@ -195,6 +196,34 @@ let cardOrder = ProductSpec(trim: try! TrimSize(parsing: "85x55mm"), bleed: .mil
         #expect(try findings("pdfx.output_intent", Self.pdfx { $0.outputIntent = "" }, profile: .pdfx1a).first?.message
             .contains("OutputConditionIdentifier") == true)
         #expect(try findings("pdfx.output_intent", card()).isEmpty, "basic does not ask for PDF/X of a file that does not claim it")
+        let two = try findings("pdfx.output_intent", Self.pdfx { $0.extraOutputIntents = ["GRACoL"] }, profile: .pdfx1a)
+        #expect(two.map(\.message) == ["The file has 2 GTS_PDFX output intents (FOGRA39, GRACoL); PDF/X allows one printing condition"])
+        #expect(two.map(\.severity) == [.error])
+        // PDF/X-4: the intent must carry the profile itself.
+        let x4 = { (profile: Data?) in
+            Self.pdfx { fixture in
+                fixture.version = "1.6"
+                fixture.info["GTS_PDFXVersion"] = "PDF/X-4"
+                fixture.hasMetadata = true
+                fixture.outputIntentProfile = profile
+            }
+        }
+        #expect(try findings("pdfx.output_intent", x4(nil), profile: .pdfx4).first?.message
+            == "The GTS_PDFX output intent FOGRA39 embeds no ICC profile; PDF/X-4 requires the profile itself")
+        let profile = try Data(contentsOf: URL(fileURLWithPath: OutputProfile.defaultPath))
+        #expect(try findings("pdfx.output_intent", x4(profile), profile: .pdfx4).isEmpty)
+        #expect(try findings("pdfx.output_intent", Self.pdfx(), profile: .pdfx1a).isEmpty, "X-1a may name a registered condition only")
+    }
+
+    @Test func conformance() throws {
+        let missing = try findings("pdfx.conformance", Self.pdfx { $0.info["GTS_PDFXConformance"] = nil }, profile: .pdfx1a)
+        #expect(missing.map(\.message) == ["The file claims PDF/X-1a:2001 but does not say which conformance level (GTS_PDFXConformance)"])
+        #expect(missing.map(\.severity) == [.error])
+        #expect(try findings("pdfx.conformance", Self.pdfx(), profile: .pdfx1a).isEmpty)
+        let noXMP = Self.pdfx { $0.info["GTS_PDFXVersion"] = "PDF/X-4"; $0.version = "1.6" }
+        #expect(try findings("pdfx.conformance", noXMP, profile: .pdfx4).map(\.message) == ["The file claims PDF/X-4 but has no XMP metadata, which PDF/X-4 requires"])
+        #expect(try findings("pdfx.conformance", Self.pdfx { $0.info["GTS_PDFXVersion"] = "PDF/X-4"; $0.version = "1.6"; $0.hasMetadata = true }, profile: .pdfx4).isEmpty)
+        #expect(try findings("pdfx.conformance", card()).isEmpty, "nothing claimed, nothing asked")
     }
 
     @Test func version() throws {

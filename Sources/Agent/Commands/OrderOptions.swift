@@ -35,12 +35,16 @@ struct FixOptions: ParsableArguments {
     var fixes: [String] = []
     @Option(help: "How far proportions may differ for size.fit, as a share.") var fitTolerance: Double = 0.02
     @Option(help: "The CMYK output profile (.icc) for fix-ups that need one.") var outputProfile: String?
+    @Option(help: "The rendering intent of color.cmyk: perceptual, relative_colorimetric, saturation, absolute_colorimetric.")
+    var intent: RenderingIntent = .relativeColorimetric
 
     /// The chosen fix-ups, or exit 2 with the reason.
     func settings(thresholds: PreflightThresholds = PreflightThresholds()) throws -> FixUpSettings {
         do {
             if let outputProfile { _ = try OutputProfile(path: outputProfile) }
-            return FixUpSettings(fixups: try FixUpID.parse(fixes), thresholds: thresholds, fitTolerance: fitTolerance)
+            var settings = FixUpSettings(fixups: try FixUpID.parse(fixes), thresholds: thresholds, fitTolerance: fitTolerance)
+            settings.intent = intent
+            return settings
         } catch {
             StandardError.print("\(error)")
             throw ExitCode(2)

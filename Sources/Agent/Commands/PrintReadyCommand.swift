@@ -37,7 +37,8 @@ struct PrintReadyCommand: ParsableCommand {
                 if !fixes.isEmpty { artwork = scratch }
             }
             try PrintReadyPDF(product: product, settings: PrintReadySettings(marks: marks))
-                .write(artworkAt: artwork, to: out, bleedGeneration: settings.includes(.bleedMirror) ? .mirror : .none)
+                .write(artworkAt: artwork, to: out, bleedGeneration: settings.includes(.bleedMirror) ? .mirror : .none,
+                       colour: ArtworkFixer(product: product, settings: settings, outputProfilePath: fixOptions.outputProfile))
         } catch let error as PrintReadyError {
             StandardError.print("\(file): \(error.description)")
             throw ExitCode(1)

@@ -58,6 +58,7 @@ struct WorkCommand: ParsableCommand {
         @Option(help: "How far proportions may differ for size.fit (0.02: 2%).") var fitTolerance: Double = 0.02
         @Option(help: "The CMYK output profile for fix-ups that need one.") var outputProfile: String?
         @Option(help: "Where the fixed PDF goes when a fix-up applies (removed when none does).") var fixed: String?
+        @Option(help: "The rendering intent of color.cmyk.") var intent: RenderingIntent = .relativeColorimetric
 
         func run() throws {
             try limits.perform(paths: [input, output] + [html, fixed, outputProfile].compactMap { $0 }) {
@@ -67,7 +68,8 @@ struct WorkCommand: ParsableCommand {
                 guard let base = PreflightProfile.named(profile) else { throw PreflightSettingError.unknownProfile(profile) }
                 let resolved = try base.overriding(thresholds: overrides, severities: severityOverrides)
                 let chosen = try FixUpID.parse(fixups.split(separator: ",").map(String.init))
-                let settings = FixUpSettings(fixups: fixed == nil ? [] : chosen, thresholds: resolved.thresholds, fitTolerance: fitTolerance)
+                var settings = FixUpSettings(fixups: fixed == nil ? [] : chosen, thresholds: resolved.thresholds, fitTolerance: fitTolerance)
+                settings.intent = intent
                 let stage = FixedPreflight(preflight: Pipeline.Preflight(product: spec, profile: resolved),
                                            fixer: ArtworkFixer(product: spec, settings: settings, outputProfilePath: outputProfile))
                 let staged = fixed.map(StagedOutput.init)
@@ -100,6 +102,9 @@ struct WorkCommand: ParsableCommand {
         var converted: String?
         @Option(help: "For an image made to the trim: none, or mirror (the fix-up bleed.mirror).")
         var generateBleed: RasterToPDF.BleedGeneration = .none
+        @Option(help: "The fix-ups, comma-separated: an image's PDF gets color.cmyk here.") var fixups: String = ""
+        @Option(help: "The CMYK output profile for color.cmyk.") var outputProfile: String?
+        @Option(help: "The rendering intent of color.cmyk.") var intent: RenderingIntent = .relativeColorimetric
 
         func run() throws {
             try limits.perform(paths: [input, output] + [report, converted].compactMap { $0 }) {
@@ -109,6 +114,15 @@ struct WorkCommand: ParsableCommand {
                     let info = try RasterHeaderReader().read(fileAt: input, kind: kind)
                     let staged = StagedOutput(converted)
                     try RasterToPDF(product: spec, bleedGeneration: generateBleed).write(imageAt: input, kind: kind, info: info, to: staged.staging)
+                    // color.cmyk for an image: its laid-out PDF is converted (a name of this attempt, swept if killed).
+                    var settings = FixUpSettings(fixups: try FixUpID.parse(fixups.split(separator: ",").map(String.init)))
+                    settings.intent = intent
+                    let fixer = ArtworkFixer(product: spec, settings: settings, outputProfilePath: outputProfile)
+                    let cmyk = staged.staging + ".cmyk.partial"
+                    defer { unlink(cmyk) }
+                    if try RasterToPDF.convertingColour(of: staged.staging, with: fixer, to: cmyk) == cmyk, rename(cmyk, staged.staging) != 0 {
+                        throw FileOperationError.failed("replace", path: staged.staging, errno: errno)
+                    }
                     try staged.publishFile()
                     input = converted
                 }
@@ -154,3 +168,4 @@ struct WorkCommand: ParsableCommand {
 
 extension PrintReadySettings.Marks: ExpressibleByArgument {}
 extension RasterToPDF.BleedGeneration: ExpressibleByArgument {}
+extension RenderingIntent: ExpressibleByArgument {}

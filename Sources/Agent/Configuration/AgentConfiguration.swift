@@ -98,6 +98,8 @@ struct HotFolderConfiguration: Sendable, Equatable {
     var fitTolerance = 0.02
     /// The CMYK output profile for colour conversion and added output intents; nil: `OutputProfile.defaultPath`.
     var outputProfile: String?
+    /// How color.cmyk brings colours into the press's gamut.
+    var intent = RenderingIntent.relativeColorimetric
     /// How long a file waits for its required ticket (and a ticket for its file) before giving up.
     var ticketTimeout: Duration = .seconds(600)
 }

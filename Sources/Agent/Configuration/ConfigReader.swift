@@ -25,7 +25,7 @@ struct ConfigReader {
     static let limitsKeys = ["stage_timeout", "worker_memory", "shutdown_grace", "min_free_space", "max_attempts"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
     static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "finishing"]
-    static let colorKeys = ["output_profile"]
+    static let colorKeys = ["output_profile", "intent"]
 
     /// Every key the config accepts, as a path ("limits.stage_timeout", "hotfolders[].product.trim"): the
     /// list docs/operations.md must document.
@@ -347,6 +347,11 @@ struct ConfigReader {
                 configuration.outputProfile = path
                 if checksFilesystem {
                     do { _ = try OutputProfile(path: path) } catch { report(profileNode, "'output_profile': \(error.description)") }
+                }
+            }
+            if let intentNode = color["intent"], let text = scalar(intentNode, key: "intent") {
+                if let intent = RenderingIntent(rawValue: text) { configuration.intent = intent } else {
+                    report(intentNode, "'intent' must be one of \(RenderingIntent.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(text)\"")
                 }
             }
         }

@@ -130,7 +130,7 @@ struct JobRunner: Sendable {
                 "--thresholds", try Self.json(folder.preflightThresholds), "--severities", try Self.json(folder.preflightSeverities),
                 "--output", workspace.report, "--html", workspace.reportHTML,
                 "--fixups", fixups(of: job, folder: folder).map(\.rawValue).joined(separator: ","),
-                "--fit-tolerance", String(folder.fitTolerance), "--fixed", workspace.fixed,
+                "--fit-tolerance", String(folder.fitTolerance), "--fixed", workspace.fixed, "--intent", folder.intent.rawValue,
             ]
             if let profile = folder.outputProfile { arguments += ["--output-profile", profile] }
             try await runStage(.preflight, job: job, folder: folder, arguments: arguments, workspace: workspace)
@@ -150,7 +150,10 @@ struct JobRunner: Sendable {
                 var arguments = ["--input", try artwork(of: job, workspace: workspace), "--file-name", job.fileName,
                                  "--output", workspace.proofs, "--ppi", "150", "--product", try Self.json(job.product),
                                  "--report", workspace.report, "--converted", workspace.converted,
-                                 "--generate-bleed", (mirrors ? RasterToPDF.BleedGeneration.mirror : .none).rawValue]
+                                 "--generate-bleed", (mirrors ? RasterToPDF.BleedGeneration.mirror : .none).rawValue,
+                                 "--fixups", fixups(of: job, folder: folder).map(\.rawValue).joined(separator: ","),
+                                 "--intent", folder.intent.rawValue]
+                if let profile = folder.outputProfile { arguments += ["--output-profile", profile] }
                 if let externalId = job.externalId { arguments += ["--external-id", externalId] }
                 try await runStage(.proof, job: job, folder: folder, arguments: arguments, workspace: workspace)
                 let stem = OutputNaming(folder: folder).stem(for: job)

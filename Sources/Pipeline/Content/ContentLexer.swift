@@ -9,6 +9,14 @@ struct ContentLexer {
     private static func isWhitespace(_ byte: UInt8) -> Bool { [0, 9, 10, 12, 13, 32].contains(byte) }
     private static func isDelimiter(_ byte: UInt8) -> Bool { Array("()<>[]{}/%".utf8).contains(byte) }
 
+    /// The next token with the bytes it was read from, for rewriting a stream in place.
+    mutating func nextWithRange() -> (token: ContentToken, range: Range<Int>)? {
+        skipWhitespaceAndComments()
+        let start = index
+        guard let token = next() else { return nil }
+        return (token, start..<min(index, bytes.count))
+    }
+
     mutating func next() -> ContentToken? {
         skipWhitespaceAndComments()
         guard index < bytes.count else { return nil }

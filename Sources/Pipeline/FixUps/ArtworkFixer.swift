@@ -38,6 +38,14 @@ public struct ArtworkFixer: Sendable {
             guard layout.isChanged, rewriter.write(layout, to: file.page(at: page.number - 1)) else { continue }
             fixes += pageFixes
         }
+        if settings.includes(.colorCMYK) {
+            let profile = try outputProfile(of: file)
+            let colour = ColourFixUp(file: file, converter: try ColourConverter(output: profile, intent: settings.intent))
+            for page in structure.pages {
+                let counts = colour.convert(page: file.page(at: page.number - 1))
+                if !counts.isEmpty { fixes.append(Self.colourFix(counts, page: page.number, profile: profile, intent: settings.intent)) }
+            }
+        }
         if settings.includes(.pdfxOutputIntent) {
             let profile = try OutputProfile(path: outputProfilePath ?? OutputProfile.defaultPath)
             if let fix = OutputIntentFixUp(profile: profile).apply(to: file, structure: structure) { fixes.append(fix) }
@@ -49,5 +57,29 @@ public struct ArtworkFixer: Sendable {
             throw .pdf(error.description)
         }
         return fixes
+    }
+
+    /// The printing condition colour is converted for: the file's own GTS_PDFX output intent when it
+    /// carries a CMYK output profile, else the folder's profile, else Ghostscript's default CMYK.
+    private func outputProfile(of file: QPDFFile) throws(FixUpError) -> OutputProfile {
+        for intent in file.root["OutputIntents"]?.items ?? [] where intent["S"]?.name == "GTS_PDFX" {
+            if let data = intent["DestOutputProfile"]?.streamData(), let own = try? OutputProfile(data: data, fileName: "the file's output intent") {
+                return own
+            }
+        }
+        return try OutputProfile(path: outputProfilePath ?? OutputProfile.defaultPath)
+    }
+
+    /// "RGB converted to CMYK for print (Coated FOGRA39, relative colorimetric): 12 colours, 1 image".
+    static func colourFix(_ counts: ColourFixUp.Counts, page: Int, profile: OutputProfile, intent: RenderingIntent) -> AppliedFix {
+        var parts: [String] = []
+        if counts.colours > 0 { parts.append("\(counts.colours) colour\(counts.colours == 1 ? "" : "s")") }
+        if counts.images > 0 { parts.append("\(counts.images) image\(counts.images == 1 ? "" : "s")") }
+        if counts.shadings > 0 { parts.append("\(counts.shadings) gradient\(counts.shadings == 1 ? "" : "s")") }
+        var message = "RGB converted to CMYK for print (\(profile.name), \(intent.rawValue.replacingOccurrences(of: "_", with: " "))): "
+            + parts.joined(separator: ", ")
+        if counts.blackText > 0 { message += "; RGB black set to 100% K" }
+        if counts.leftAlone > 0 { message += "; \(counts.leftAlone) could not be converted and stay RGB" }
+        return AppliedFix(.colorCMYK, page: page, message, before: "RGB", after: counts.leftAlone > 0 ? "CMYK, partly RGB" : "CMYK")
     }
 }

@@ -11,6 +11,8 @@ public struct FixUpSettings: Sendable, Hashable, Codable {
     public var allowsRotated: Bool
     /// Bleed may fall short of the order by this much before a bleed fix-up acts (preflight's `bleed_tolerance_mm`).
     public var bleedToleranceMm: Double
+    /// How color.cmyk brings colours into the press's gamut (`color.intent`).
+    public var intent: RenderingIntent = .relativeColorimetric
 
     public init(fixups: [FixUpID] = [], sizeToleranceMm: Double = 0.5, fitTolerance: Double = 0.02,
                 allowsRotated: Bool = true, bleedToleranceMm: Double = 0.1) {

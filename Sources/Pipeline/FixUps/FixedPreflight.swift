@@ -43,10 +43,19 @@ public struct FixedPreflight: Sendable {
 
     /// An image is laid out as a PDF when it is proofed; what that layout will fix is said here.
     private func imageFixes(fileAt path: String, kind: ArtworkKind) -> [AppliedFix] {
-        guard fixer.settings.includes(.bleedMirror), let info = try? RasterHeaderReader().read(fileAt: path, kind: kind),
-              RasterToPDF(product: fixer.product, bleedGeneration: .mirror).mirrorsBleed(of: info),
-              let bleed = fixer.product.bleed?.points else { return [] }
-        return [AppliedFix(.bleedMirror, page: 1, "Bleed added by mirroring the edges, \(mm(bleed)) on every side",
-                           before: "0 mm of bleed", after: "\(mm(bleed)) of bleed")]
+        guard let info = try? RasterHeaderReader().read(fileAt: path, kind: kind) else { return [] }
+        var fixes: [AppliedFix] = []
+        if fixer.settings.includes(.bleedMirror), RasterToPDF(product: fixer.product, bleedGeneration: .mirror).mirrorsBleed(of: info),
+           let bleed = fixer.product.bleed?.points {
+            fixes.append(AppliedFix(.bleedMirror, page: 1, "Bleed added by mirroring the edges, \(mm(bleed)) on every side",
+                                    before: "0 mm of bleed", after: "\(mm(bleed)) of bleed"))
+        }
+        if fixer.settings.includes(.colorCMYK), [.rgb, .indexed].contains(info.colourMode),
+           let profile = try? OutputProfile(path: fixer.outputProfilePath ?? OutputProfile.defaultPath) {
+            fixes.append(AppliedFix(.colorCMYK, page: 1, "RGB converted to CMYK for print (\(profile.name), "
+                                    + "\(fixer.settings.intent.rawValue.replacingOccurrences(of: "_", with: " "))): the image",
+                                    before: "RGB", after: "CMYK"))
+        }
+        return fixes
     }
 }

@@ -9,7 +9,7 @@ public enum PreflightCatalogue {
         LowImageResolutionCheck(), HighImageResolutionCheck(),
         RGBColourCheck(), GrayColourCheck(), SpotColourCheck(), DeviceNColourCheck(), RegistrationColourCheck(),
         TransparencyCheck(),
-        OutputIntentCheck(), PDFVersionCheck(), PDFXInfoCheck(), DocumentIDCheck(),
+        OutputIntentCheck(), PDFXConformanceCheck(), PDFVersionCheck(), PDFXInfoCheck(), DocumentIDCheck(),
         AnnotationsCheck(), FormsCheck(), JavaScriptCheck(), ExternalReferencesCheck(), XObjectNestingCheck(),
         RasterResolutionCheck(), RasterPixelSizeCheck(), RasterColourModeCheck(), RasterAlphaCheck(), RasterOrientationCheck(),
     ]

@@ -19,7 +19,7 @@ public struct PreflightProfile: Sendable, Hashable {
         severities: ["page.rotation": .info, "boxes.trim_missing": .info, "boxes.trim_and_art": .info,
                      "boxes.nesting": .warning, "boxes.mediabox_origin": .info, "pdf.document_id": .info,
                      "pdf.forms": .info, "pdf.annotations": .warning, "pdf.javascript": .warning,
-                     "file.encrypted": .warning, "pdfx.output_intent": .info, "pdfx.info": .info, "pdfx.version": .info,
+                     "file.encrypted": .warning, "pdfx.output_intent": .info, "pdfx.conformance": .info, "pdfx.info": .info, "pdfx.version": .info,
                      "color.rgb": .info, "transparency": .info, "pdf.external_refs": .warning],
         thresholds: PreflightThresholds(), isPDFX: false, maximumPDFVersion: nil)
 

@@ -5,7 +5,7 @@ extension PrintReadyPDF {
     /// then given its boxes like any PDF. For the command line; the worker reuses the PDF the proof stage
     /// already made from the image.
     public func write(artworkAt path: String, to output: String,
-                      bleedGeneration: RasterToPDF.BleedGeneration = .none) throws(PrintReadyError) {
+                      bleedGeneration: RasterToPDF.BleedGeneration = .none, colour: ArtworkFixer? = nil) throws(PrintReadyError) {
         let kind: ArtworkKind?
         do { kind = try ArtworkKind.sniff(fileAt: path) } catch { throw .unsupported("\(path) cannot be read") }
         guard let kind else { throw .unsupported("\(path) is not a PDF, JPEG, PNG or TIFF file") }
@@ -15,6 +15,8 @@ extension PrintReadyPDF {
         let laidOut = output + ".image.pdf"
         defer { unlink(laidOut) }
         try RasterToPDF(product: product, bleedGeneration: bleedGeneration).write(imageAt: path, kind: kind, info: info, to: laidOut)
-        try write(pdfAt: laidOut, to: output)
+        let converted = output + ".cmyk.pdf"
+        defer { unlink(converted) }
+        try write(pdfAt: try RasterToPDF.convertingColour(of: laidOut, with: colour, to: converted), to: output)
     }
 }

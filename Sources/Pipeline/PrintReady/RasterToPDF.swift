@@ -56,6 +56,18 @@ public struct RasterToPDF: Sendable {
         }
     }
 
+    /// The laid-out image PDF with its RGB converted to CMYK when `fixer` asks for color.cmyk (written to
+    /// `output`, whose path is returned), else `laidOut` as it is.
+    public static func convertingColour(of laidOut: String, with fixer: ArtworkFixer?, to output: String) throws(PrintReadyError) -> String {
+        guard var fixer, fixer.settings.includes(.colorCMYK) else { return laidOut }
+        fixer.settings.fixups = [.colorCMYK]
+        do {
+            return try fixer.fix(pdfAt: laidOut, writingTo: output).isEmpty ? laidOut : output
+        } catch {
+            throw .unsupported(error.description)
+        }
+    }
+
     /// Whether the bleed is mirrored from the image's edges: when asked, bleed is ordered and the image was
     /// made to the trim (its proportions are nearer the trim's than trim plus bleed's: it has no bleed).
     public func mirrorsBleed(of info: RasterInfo) -> Bool {

@@ -12,6 +12,8 @@ public struct PDFStructure: Sendable, Hashable {
     public var hasJavaScript: Bool
     /// Damage qpdf worked around while the file was read (empty for a sound file).
     public var damage: [Damage] = []
+    /// Whether the catalog has an XMP metadata stream (PDF/X-4 requires one).
+    public var hasMetadata = false
 
     /// One problem qpdf met reading the file, as it words it.
     public struct Damage: Sendable, Hashable {

@@ -34,6 +34,7 @@ public struct PDFStructureReader: Sendable {
                                      info: info, outputIntents: intents, pages: pages,
                                      hasAcroForm: !(root["AcroForm"]?["Fields"]?.items.isEmpty ?? true),
                                      hasJavaScript: hasJavaScript)
+        structure.hasMetadata = root["Metadata"]?.isStream ?? false
         // Taken last: the content walk above decodes every content stream, so its failures are in here too.
         structure.damage = file.takeWarnings().map(PDFStructure.Damage.init(qpdfWarning:))
         return structure

@@ -34,12 +34,21 @@ final class QPDFFile {
     var version: String { qpdf_get_pdf_version(data).map { String(cString: $0) } ?? "" }
     var isEncrypted: Bool { qpdf_is_encrypted(data) != 0 }
     /// -1 when the page tree is broken (loops, missing kids).
-    var pageCount: Int { Int(qpdf_get_num_pages(data)) }
+    var pageCount: Int {
+        let count = Int(qpdf_get_num_pages(data))
+        if count < 0 { discardError() }
+        return count
+    }
 
     var root: QPDFObject { QPDFObject(file: self, handle: qpdf_get_root(data)) }
     var trailer: QPDFObject { QPDFObject(file: self, handle: qpdf_get_trailer(data)) }
 
     func page(at index: Int) -> QPDFObject { QPDFObject(file: self, handle: qpdf_get_page_n(data, Int(index))) }
+
+    /// Takes a pending error off the handle: qpdf prints "application did not handle error" for one left.
+    func discardError() {
+        if qpdf_has_error(data) != 0 { _ = qpdf_get_error(data) }
+    }
 
     /// What qpdf had to work around since the last call: xref repairs on opening, streams it could not decode
     /// while they were read. Each is handed out once.
@@ -138,7 +147,10 @@ struct QPDFObject {
         var length = 0
         // QPDF_WARNINGS still delivers the data; only QPDF_ERRORS means there is none.
         guard qpdf_oh_get_stream_data(data, handle, qpdf_dl_generalized, &filtered, &buffer, &length) & QPDF_ERRORS == 0,
-              let buffer else { return nil }
+              let buffer else {
+            file.discardError()
+            return nil
+        }
         defer { free(buffer) }
         return Data(bytes: buffer, count: length)
     }
@@ -147,7 +159,10 @@ struct QPDFObject {
     func pageContent() -> Data? {
         var buffer: UnsafeMutablePointer<UInt8>?
         var length = 0
-        guard qpdf_oh_get_page_content_data(data, handle, &buffer, &length) & QPDF_ERRORS == 0, let buffer else { return nil }
+        guard qpdf_oh_get_page_content_data(data, handle, &buffer, &length) & QPDF_ERRORS == 0, let buffer else {
+            file.discardError()
+            return nil
+        }
         defer { free(buffer) }
         return Data(bytes: buffer, count: length)
     }
@@ -281,5 +296,83 @@ extension QPDFObject {
     /// Sets `key` to a text string (UTF-16 when it needs more than PDFDocEncoding).
     func setText(_ key: String, to text: String) {
         qpdf_oh_replace_key(file.data, dictionary.handle, "/" + key, qpdf_oh_new_unicode_string(file.data, text))
+    }
+}
+
+// MARK: Colour conversion: image data, lookup strings, filtered stream data.
+
+extension QPDFObject {
+    /// The stream's data with every filter undone, image filters (DCT) too; nil when some filter cannot be
+    /// undone (JPX, JBIG2) or the data is damaged.
+    func fullyDecodedStreamData() -> Data? {
+        guard isStream else { return nil }
+        if let data = streamData(level: qpdf_dl_all) { return data }
+        // qpdf refuses a chain it does not wholly understand ([/FlateDecode /DCTDecode] with a DCT
+        // parameter it does not know): undo the filters one at a time instead.
+        let filters = self["Filter"].map { $0.isArray ? $0.items.compactMap(\.name) : [$0.name].compactMap { $0 } } ?? []
+        guard filters.count > 1, var data = streamData(level: qpdf_dl_none) else { return nil }
+        let parameters = self["DecodeParms"].map { $0.isArray ? $0.items : [$0] } ?? []
+        for (index, filter) in filters.enumerated() {
+            var dictionary = "<< /Filter /\(filter)"
+            if filter != "DCTDecode", let parameter = parameters[safe: index], parameter.isDictionary {
+                dictionary += " /DecodeParms " + parameter.unparsed
+            }
+            guard let decoded = file.newStream(bytes: data, dictionary: dictionary + " >>").streamData(level: qpdf_dl_all) else { return nil }
+            data = decoded
+        }
+        return data
+    }
+
+    /// The stream data decoded at `level`; nil unless every filter could be undone at that level.
+    private func streamData(level: qpdf_stream_decode_level_e) -> Data? {
+        var filtered: QPDF_BOOL = QPDF_FALSE
+        var buffer: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        guard qpdf_oh_get_stream_data(file.data, handle, level, &filtered, &buffer, &length) & QPDF_ERRORS == 0,
+              let buffer else {
+            file.discardError()
+            return nil
+        }
+        defer { free(buffer) }
+        let hasFilter = self["Filter"].map { !($0.isArray && $0.items.isEmpty) } ?? false
+        guard level == qpdf_dl_none || filtered != QPDF_FALSE || !hasFilter else { return nil }
+        return Data(bytes: buffer, count: length)
+    }
+
+    /// The object as PDF syntax.
+    var unparsed: String { qpdf_oh_unparse(file.data, handle).map { String(cString: $0) } ?? "null" }
+
+    /// A string's bytes as they are (no text decoding): an Indexed colour space's lookup table.
+    var binaryString: Data? {
+        guard isString else { return nil }
+        var length = 0
+        guard let bytes = qpdf_oh_get_binary_string_value(file.data, handle, &length) else { return nil }
+        return Data(bytes: bytes, count: length)
+    }
+
+    /// Replaces the stream's data with `encoded`, which is already Flate-compressed, and sets its entries.
+    func replaceStreamData(flateEncoded encoded: Data, entries: [String: String], removing: [String]) {
+        guard isStream else { return }
+        encoded.withUnsafeBytes { buffer in
+            qpdf_oh_replace_stream_data(file.data, handle, buffer.bindMemory(to: UInt8.self).baseAddress, buffer.count,
+                                        qpdf_oh_new_name(file.data, "/FlateDecode"), qpdf_oh_new_null(file.data))
+        }
+        let dictionary = qpdf_oh_get_dict(file.data, handle)
+        for key in removing { qpdf_oh_remove_key(file.data, dictionary, "/" + key) }
+        for (key, value) in entries { qpdf_oh_replace_key(file.data, dictionary, "/" + key, qpdf_oh_parse(file.data, value)) }
+    }
+
+    /// Sets `key` to `object`, or the array item at `index` when this is an array.
+    func setItem(_ index: Int, to object: QPDFObject) {
+        qpdf_oh_set_array_item(file.data, handle, Int32(index), object.handle)
+    }
+}
+
+extension QPDFFile {
+    func newBinaryString(_ bytes: Data) -> QPDFObject {
+        let handle = bytes.withUnsafeBytes { buffer in
+            qpdf_oh_new_binary_string(data, buffer.bindMemory(to: CChar.self).baseAddress, buffer.count)
+        }
+        return QPDFObject(file: self, handle: handle)
     }
 }

@@ -10,7 +10,7 @@ struct RGBColourCheck: PreflightCheck {
             // Profiles that allow ICC-based RGB (PDF/X-4) still report it, as info.
             let onlyICC = uses.allSatisfy { $0.kind == .iccRGB }
             var finding = finding(context, page: page.number,
-                                  "Page \(page.number) uses RGB: \(sources(uses)); it will be converted to CMYK for print",
+                                  "Page \(page.number) uses RGB: \(sources(uses)); a press prints CMYK, so its colours change unless it is converted (fix-up color.cmyk)",
                                   measured: onlyICC ? "ICC-based RGB" : "RGB", expected: "CMYK or spot colours",
                                   bbox: uses.compactMap(\.bbox).first)
             if onlyICC && context.profile.allowsICCRGB { finding.severity = .info }

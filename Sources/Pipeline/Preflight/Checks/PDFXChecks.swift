@@ -1,20 +1,55 @@
-/// pdfx.output_intent: a PDF/X file names its printing condition in a GTS_PDFX output intent.
+/// pdfx.output_intent: a PDF/X file names its printing condition in exactly one GTS_PDFX output intent,
+/// with an identifier; for PDF/X-4 the intent embeds its profile.
 struct OutputIntentCheck: PreflightCheck {
     let id = "pdfx.output_intent"
 
     func findings(in context: PreflightContext) -> [Finding] {
         guard context.profile.isPDFX || context.claimedPDFX != nil else { return [] }
-        guard let intent = context.structure.outputIntents.first(where: { $0.subtype == "GTS_PDFX" }) else {
+        let intents = context.structure.outputIntents.filter { $0.subtype == "GTS_PDFX" }
+        guard let intent = intents.first else {
             return [finding(context, "The file has no GTS_PDFX output intent (the printing condition it was made for)",
                             measured: context.structure.outputIntents.map(\.subtype).joined(separator: ", ").nonEmpty ?? "none",
                             expected: "GTS_PDFX")]
+        }
+        guard intents.count == 1 else {
+            let names = intents.map { $0.outputConditionIdentifier ?? "unnamed" }.joined(separator: ", ")
+            return [finding(context, "The file has \(intents.count) GTS_PDFX output intents (\(names)); PDF/X allows one printing condition",
+                            measured: "\(intents.count)", expected: "1")]
         }
         guard let identifier = intent.outputConditionIdentifier, !identifier.isEmpty else {
             return [finding(context, "The GTS_PDFX output intent has no OutputConditionIdentifier",
                             measured: "none", expected: "e.g. FOGRA39")]
         }
+        if context.isPDFX4, !intent.hasProfile {
+            return [finding(context, "The GTS_PDFX output intent \(identifier) embeds no ICC profile; PDF/X-4 requires the profile itself",
+                            measured: "no DestOutputProfile", expected: "an embedded output profile")]
+        }
         return []
     }
+}
+
+/// pdfx.conformance: what a PDF/X claim needs besides its version key: GTS_PDFXConformance for X-1a,
+/// an XMP metadata stream for X-4.
+struct PDFXConformanceCheck: PreflightCheck {
+    let id = "pdfx.conformance"
+
+    func findings(in context: PreflightContext) -> [Finding] {
+        guard let claim = context.claimedPDFX else { return [] }
+        if claim.contains("X-1a"), (context.structure.info["GTS_PDFXConformance"] ?? "").isEmpty {
+            return [finding(context, "The file claims \(claim) but does not say which conformance level (GTS_PDFXConformance)",
+                            measured: "no GTS_PDFXConformance", expected: "PDF/X-1a:2001 or PDF/X-1a:2003")]
+        }
+        if claim.contains("X-4"), !context.structure.hasMetadata {
+            return [finding(context, "The file claims \(claim) but has no XMP metadata, which PDF/X-4 requires",
+                            measured: "no XMP metadata", expected: "XMP metadata stream")]
+        }
+        return []
+    }
+}
+
+extension PreflightContext {
+    /// Whether the file is judged as PDF/X-4: the profile, or the file's own claim.
+    var isPDFX4: Bool { profile.name == PreflightProfile.pdfx4.name || claimedPDFX?.contains("X-4") == true }
 }
 
 /// pdfx.version: the PDF version is within what the profile (or the claimed PDF/X version) allows.

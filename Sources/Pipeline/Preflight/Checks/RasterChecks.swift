@@ -47,7 +47,7 @@ struct RasterColourModeCheck: PreflightCheck {
         case .gray:
             return [Finding(check: id, severity: .info, page: 1, message: "The image is grayscale", measured: "gray")]
         case .rgb, .indexed, .unknown:
-            return [finding(context, page: 1, "The image is \(raster.colourMode.rawValue.uppercased()); it will be converted to CMYK for print",
+            return [finding(context, page: 1, "The image is \(raster.colourMode.rawValue.uppercased()); a press prints CMYK, so its colours change in print",
                             measured: raster.colourMode.rawValue, expected: "cmyk")]
         }
     }
