@@ -283,7 +283,7 @@ import Testing
                 root: cards
                 preflight:
                   thresholds: {min_ppi: 250}
-            """) == ["5:19: hot folder 'cards': unknown preflight threshold 'min_ppi'; one of size_tolerance_mm, allow_rotated, min_image_ppi, warn_image_ppi, max_image_ppi, bleed_tolerance_mm"])
+            """) == ["5:19: hot folder 'cards': unknown preflight threshold 'min_ppi'; one of size_tolerance_mm, allow_rotated, min_image_ppi, warn_image_ppi, max_image_ppi, bleed_tolerance_mm, min_line_width, min_text_size, max_ink_coverage"])
         #expect(problems("""
             hotfolders:
               - name: cards

@@ -9,6 +9,44 @@ public struct ContentFacts: Sendable, Hashable {
     /// Forms and tiling patterns that draw themselves or nest past `ContentWalker.maximumDepth`: a RIP
     /// either loops on them or gives up, so they are refused rather than printed by luck.
     public var nestingProblems: [NestingProblem] = []
+    /// White (no ink) fills, strokes and text set to overprint: on press they vanish.
+    public var overprintedWhite: [PDFRect?] = []
+    /// CMYK objects set to overprint with overprint mode 0, where zero components knock out what lies below.
+    public var overprintModeZero: [PDFRect?] = []
+    /// Strokes thinner than 2 pt after the transformation matrix (at most `recordLimit`).
+    public var thinStrokes: [Stroke] = []
+    /// Text shown smaller than 12 pt (at most `recordLimit`), with whether it is four-colour black.
+    public var smallText: [TextRun] = []
+    /// The most ink one painted colour or image pixel lays down, in percent (C + M + Y + K), and where.
+    public var maximumInk: InkCoverage?
+    /// Filters of the page's images, for the compression check ("JPXDecode", "JBIG2Decode").
+    public var imageFilters: [ImageFilter] = []
+
+    public static let recordLimit = 200
+
+    public struct Stroke: Sendable, Hashable {
+        /// Line width in points as printed (0 is the thinnest line the device can draw).
+        public var width: Double
+        public var bbox: PDFRect?
+    }
+
+    public struct TextRun: Sendable, Hashable {
+        public var size: Double
+        public var isRichBlack: Bool
+        public var bbox: PDFRect?
+    }
+
+    public struct InkCoverage: Sendable, Hashable {
+        public var percent: Double
+        public var source: String
+        public var bbox: PDFRect?
+    }
+
+    public struct ImageFilter: Sendable, Hashable {
+        public var image: String
+        public var filter: String
+        public var bbox: PDFRect?
+    }
 
     public enum NestingProblem: Sendable, Hashable {
         /// The named form or pattern is drawn again from inside itself.

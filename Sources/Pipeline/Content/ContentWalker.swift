@@ -4,6 +4,9 @@ import Foundation
 /// through q/Q/cm and nested Form XObjects (to any depth the limit allows), colour spaces and colour
 /// operators, images (XObjects and inline), shadings, patterns and transparency.
 ///
+/// Colour is recorded where it is painted (a fill, a stroke, text shown), not where it is set: a stray
+/// `0 0 0 rg` that nothing uses is no RGB on the page.
+///
 /// Image placement comes from the combined matrices, not from Poppler's rounded image mapping, so the
 /// effective ppi matches `pdfimages -list`.
 struct ContentWalker {
@@ -16,6 +19,8 @@ struct ContentWalker {
     private var facts = ContentFacts()
     private var tokenCount = 0
     private var formStack: [Int] = []
+    /// The bounds of the path being built (in page space), until it is painted or ended.
+    private var pathBounds: PDFRect?
 
     static func facts(of page: QPDFObject) -> ContentFacts {
         var walker = ContentWalker()
@@ -35,6 +40,39 @@ struct ContentWalker {
         var matrix: Matrix
         var fillSpace: ColourSpace = .gray
         var strokeSpace: ColourSpace = .gray
+        /// The colours set; nil until a colour operator sets one (the default black is not a use).
+        var fill: PaintColour?
+        var stroke: PaintColour?
+        var lineWidth = 1.0
+        var fillOverprint = false
+        var strokeOverprint = false
+        var overprintMode = 0
+        var fontSize = 0.0
+        var textMatrix = Matrix.identity
+        var textLineMatrix = Matrix.identity
+        var textRendering = 0
+    }
+
+    /// A colour as set: its space, its components and how the report names where it came from.
+    private struct PaintColour {
+        var space: ColourSpace
+        var components: [Double]
+        var source: String
+
+        /// No ink at all: the white of the paper.
+        var isWhite: Bool {
+            switch space {
+            case .cmyk, .iccBased(4): components.count == 4 && components.allSatisfy { $0 <= 0.001 }
+            case .gray, .iccBased(1): components.first.map { $0 >= 0.999 } ?? false
+            case .rgb, .iccBased(3): components.count == 3 && components.allSatisfy { $0 >= 0.999 }
+            default: false
+            }
+        }
+
+        var isCMYK: Bool { if case .cmyk = space { components.count == 4 } else { false } }
+
+        /// Four-colour black: much black with cyan, magenta and yellow under it.
+        var isRichBlack: Bool { isCMYK && components[3] >= 0.5 && components[0...2].allSatisfy { $0 >= 0.2 } }
     }
 
     private mutating func walk(_ content: Data, resources: QPDFObject?, matrix: Matrix, depth: Int) {
@@ -72,22 +110,25 @@ struct ContentWalker {
             if let previous = saved.popLast() { state = previous }
         case "cm":
             if let matrix = Matrix(operands.compactMap(\.number)) { state.matrix = matrix.then(state.matrix) }
-        case "rg", "RG":
-            use(.rgb, source: "\(op == "rg" ? "fill" : "stroke") colour (\(op))")
-        case "k", "K":
-            use(.cmyk, source: "\(op) operator")
-        case "g", "G":
-            use(.gray, source: "\(op) operator")
+        case "rg", "RG", "k", "K", "g", "G":
+            let space: ColourSpace = op.lowercased() == "rg" ? .rgb : op.lowercased() == "k" ? .cmyk : .gray
+            let source = op.lowercased() == "rg" ? "\(op == "rg" ? "fill" : "stroke") colour (\(op))" : "\(op) operator"
+            let colour = PaintColour(space: space, components: operands.compactMap(\.number), source: source)
+            if op.first!.isLowercase { (state.fillSpace, state.fill) = (space, colour) } else { (state.strokeSpace, state.stroke) = (space, colour) }
         case "cs", "CS":
             guard let name = operands.last?.name else { return }
             let space = colourSpace(named: name, resources: resources)
-            if op == "cs" { state.fillSpace = space } else { state.strokeSpace = space }
+            let colour = PaintColour(space: space, components: Self.initialComponents(of: space),
+                                     source: "\(op == "cs" ? "fill" : "stroke") colour (\(space.description))")
+            if op == "cs" { (state.fillSpace, state.fill) = (space, colour) } else { (state.strokeSpace, state.stroke) = (space, colour) }
         case "sc", "scn", "SC", "SCN":
             let space = op.first == "s" ? state.fillSpace : state.strokeSpace
             if space == .pattern, let name = operands.last?.name {
                 pattern(named: name, resources: resources, matrix: state.matrix, depth: depth)
             } else {
-                use(space, source: "\(op.first == "s" ? "fill" : "stroke") colour (\(space.description))")
+                let colour = PaintColour(space: space, components: operands.compactMap(\.number),
+                                         source: "\(op.first == "s" ? "fill" : "stroke") colour (\(space.description))")
+                if op.first == "s" { state.fill = colour } else { state.stroke = colour }
             }
         case "sh":
             guard let name = operands.last?.name, let shading = resources?["Shading"]?[name] else { return }
@@ -97,11 +138,146 @@ struct ContentWalker {
             for reason in Self.transparencyReasons(of: extGState) {
                 facts.transparency.append(.init(reason: "\(reason) (graphics state \(name))", bbox: nil))
             }
+            if let stroke = extGState["OP"]?.bool {
+                state.strokeOverprint = stroke
+                state.fillOverprint = extGState["op"]?.bool ?? stroke
+            } else if let fill = extGState["op"]?.bool {
+                state.fillOverprint = fill
+            }
+            if let mode = extGState["OPM"]?.number { state.overprintMode = Int(mode) }
+            if let width = extGState["LW"]?.number { state.lineWidth = width }
+        case "w":
+            if let width = operands.last?.number { state.lineWidth = width }
+        case "m", "l":
+            let numbers = operands.compactMap(\.number)
+            if numbers.count == 2 { extendPath(numbers, state.matrix) }
+        case "c", "v", "y":
+            extendPath(operands.compactMap(\.number), state.matrix)
+        case "re":
+            let n = operands.compactMap(\.number)
+            if n.count == 4 { extendPath([n[0], n[1], n[0] + n[2], n[1] + n[3]], state.matrix) }
+        case "n":
+            pathBounds = nil
+        case "f", "F", "f*":
+            paint(fill: true, stroke: false, state: state)
+        case "S", "s":
+            paint(fill: false, stroke: true, state: state)
+        case "B", "B*", "b", "b*":
+            paint(fill: true, stroke: true, state: state)
+        case "BT":
+            (state.textMatrix, state.textLineMatrix) = (.identity, .identity)
+        case "Tf":
+            if let size = operands.last?.number { state.fontSize = size }
+        case "Tr":
+            if let mode = operands.last?.number { state.textRendering = Int(mode) }
+        case "Tm":
+            if let matrix = Matrix(operands.compactMap(\.number)) { (state.textMatrix, state.textLineMatrix) = (matrix, matrix) }
+        case "Td", "TD":
+            let n = operands.compactMap(\.number)
+            if n.count == 2 {
+                state.textLineMatrix = Matrix.translation(n[0], n[1]).then(state.textLineMatrix)
+                state.textMatrix = state.textLineMatrix
+            }
+        case "Tj", "TJ", "'", "\"":
+            showText(state: state)
         case "Do":
             guard let name = operands.last?.name, let object = resources?["XObject"]?[name] else { return }
             draw(object, named: name, state: state, resources: resources, depth: depth)
         default:
             break
+        }
+    }
+
+    /// The starting components a `cs` gives: black for the device spaces, full tint for a spot colour.
+    private static func initialComponents(of space: ColourSpace) -> [Double] {
+        switch space {
+        case .cmyk, .iccBased(4): [0, 0, 0, 1]
+        case .rgb, .iccBased(3): [0, 0, 0]
+        case .separation, .gray: [space == .gray ? 0 : 1]
+        default: []
+        }
+    }
+
+    private mutating func extendPath(_ coordinates: [Double], _ matrix: Matrix) {
+        var index = 0
+        while index + 1 < coordinates.count {
+            let point = matrix.apply(x: coordinates[index], y: coordinates[index + 1])
+            let rect = PDFRect(x0: point.x, y0: point.y, x1: point.x, y1: point.y)
+            pathBounds = pathBounds.map { $0.union(rect) } ?? rect
+            index += 2
+        }
+    }
+
+    /// The most ink any pixel of an 8-bit CMYK image lays down (Adobe's inverted CMYK JPEGs read through
+    /// their Decode array). Images over 16 megapixels are not decoded for this.
+    private mutating func measureInk(ofImage image: QPDFObject, named name: String, bbox: PDFRect) {
+        guard image["BitsPerComponent"]?.number == 8, let width = image["Width"]?.number, let height = image["Height"]?.number,
+              width * height <= 16_000_000, let data = image.fullyDecodedStreamData(), data.count >= Int(width * height) * 4 else { return }
+        let inverted = (image["Decode"]?.numbers).map { $0.count == 8 && $0[0] == 1 && $0[1] == 0 } ?? false
+        var most = 0
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            let samples = bytes.bindMemory(to: UInt8.self)
+            var index = 0
+            let end = Int(width * height) * 4
+            while index < end {
+                let sum = Int(samples[index]) + Int(samples[index + 1]) + Int(samples[index + 2]) + Int(samples[index + 3])
+                if sum > most { most = sum }
+                index += 4
+            }
+            if inverted {
+                // With Decode [1 0 ...] the ink is 255 minus each sample: find the smallest sum instead.
+                var least = 4 * 255
+                index = 0
+                while index < end {
+                    let sum = Int(samples[index]) + Int(samples[index + 1]) + Int(samples[index + 2]) + Int(samples[index + 3])
+                    if sum < least { least = sum }
+                    index += 4
+                }
+                most = 4 * 255 - least
+            }
+        }
+        let percent = Double(most) * 100 / 255
+        if percent > (facts.maximumInk?.percent ?? 0) { facts.maximumInk = .init(percent: percent, source: "image \(name)", bbox: bbox) }
+    }
+
+    /// A path is painted: its colours are used, and what prepress checks of a painted object is noted.
+    private mutating func paint(fill: Bool, stroke: Bool, state: GraphicsState) {
+        let bbox = pathBounds
+        pathBounds = nil
+        if fill, let colour = state.fill { painted(colour, overprint: state.fillOverprint, state: state, bbox: bbox) }
+        if stroke {
+            if let colour = state.stroke { painted(colour, overprint: state.strokeOverprint, state: state, bbox: bbox) }
+            let scale = abs(state.matrix.a * state.matrix.d - state.matrix.b * state.matrix.c).squareRoot()
+            let width = state.lineWidth * scale
+            if width < 2, facts.thinStrokes.count < ContentFacts.recordLimit {
+                facts.thinStrokes.append(.init(width: width, bbox: bbox))
+            }
+        }
+    }
+
+    private mutating func painted(_ colour: PaintColour, overprint: Bool, state: GraphicsState, bbox: PDFRect?) {
+        use(colour.space, source: colour.source, bbox: bbox)
+        if overprint && colour.isWhite { facts.overprintedWhite.append(bbox) }
+        if overprint && colour.isCMYK && state.overprintMode == 0 && facts.overprintModeZero.count < ContentFacts.recordLimit {
+            facts.overprintModeZero.append(bbox)
+        }
+        if colour.isCMYK {
+            let ink = colour.components.reduce(0, +) * 100
+            if ink > (facts.maximumInk?.percent ?? 0) { facts.maximumInk = .init(percent: ink, source: colour.source, bbox: bbox) }
+        }
+    }
+
+    /// Text is shown: its fill colour is used (unless it is invisible or stroked only), its size as printed noted.
+    private mutating func showText(state: GraphicsState) {
+        guard state.textRendering != 3, state.textRendering != 7 else { return }
+        let combined = state.textMatrix.then(state.matrix)
+        let origin = combined.apply(x: 0, y: 0)
+        let size = state.fontSize * abs(combined.a * combined.d - combined.b * combined.c).squareRoot()
+        let bbox = PDFRect(x0: origin.x, y0: origin.y, x1: origin.x + max(size, 1), y1: origin.y + max(size, 1))
+        let colour = state.textRendering == 1 ? state.stroke : state.fill
+        if let colour { painted(colour, overprint: state.textRendering == 1 ? state.strokeOverprint : state.fillOverprint, state: state, bbox: bbox) }
+        if size > 0, size < 12, facts.smallText.count < ContentFacts.recordLimit {
+            facts.smallText.append(.init(size: size, isRichBlack: colour?.isRichBlack ?? false, bbox: bbox))
         }
     }
 
@@ -114,6 +290,11 @@ struct ContentWalker {
             placeImage(name: name, width: Int(object["Width"]?.number ?? 0), height: Int(object["Height"]?.number ?? 0),
                        space: space, isMask: isMask, bitsPerComponent: Int(object["BitsPerComponent"]?.number ?? (isMask ? 1 : 8)),
                        matrix: state.matrix, masked: object["SMask"]?.isStream == true || (object["SMaskInData"]?.number ?? 0) > 0)
+            let filters = object["Filter"].map { $0.isArray ? $0.items.compactMap(\.name) : [$0.name].compactMap { $0 } } ?? []
+            for filter in filters where filter == "JPXDecode" || filter == "JBIG2Decode" {
+                facts.imageFilters.append(.init(image: name, filter: filter, bbox: state.matrix.unitSquareBounds))
+            }
+            if space == .cmyk || space == .iccBased(components: 4) { measureInk(ofImage: object, named: name, bbox: state.matrix.unitSquareBounds) }
         case "Form":
             if object["Ref"] != nil { facts.externalReferences.append("Form \(name) is a reference XObject (content in another file)") }
             let id = object.objectID

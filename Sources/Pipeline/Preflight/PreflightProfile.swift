@@ -20,7 +20,8 @@ public struct PreflightProfile: Sendable, Hashable {
                      "boxes.nesting": .warning, "boxes.mediabox_origin": .info, "pdf.document_id": .info,
                      "pdf.forms": .info, "pdf.annotations": .warning, "pdf.javascript": .warning,
                      "file.encrypted": .warning, "pdfx.output_intent": .info, "pdfx.conformance": .info, "pdfx.info": .info, "pdfx.version": .info,
-                     "color.rgb": .info, "transparency": .info, "pdf.external_refs": .warning],
+                     "color.rgb": .info, "transparency": .info, "pdf.external_refs": .warning,
+                     "images.compression": .info, "images.bit_depth": .warning, "color.overprint_mode": .info],
         thresholds: PreflightThresholds(), isPDFX: false, maximumPDFVersion: nil)
 
     public static let pdfx1a = PreflightProfile(
@@ -29,7 +30,8 @@ public struct PreflightProfile: Sendable, Hashable {
                      "boxes.nesting": .error, "boxes.mediabox_origin": .error, "pdf.document_id": .error,
                      "pdf.forms": .error, "pdf.annotations": .error, "pdf.javascript": .error, "file.encrypted": .error,
                      "pdfx.output_intent": .error, "pdfx.info": .error, "pdfx.version": .error,
-                     "color.rgb": .error, "transparency": .error, "pdf.external_refs": .error, "raster.color_mode": .error],
+                     "color.rgb": .error, "transparency": .error, "pdf.external_refs": .error, "raster.color_mode": .error,
+                     "images.compression": .error, "images.bit_depth": .error, "color.overprint_mode": .warning],
         thresholds: PreflightThresholds(), isPDFX: true, maximumPDFVersion: "1.4", allowsICCRGB: false)
 
     public static let pdfx4 = PreflightProfile(
@@ -38,7 +40,8 @@ public struct PreflightProfile: Sendable, Hashable {
                      "boxes.nesting": .error, "boxes.mediabox_origin": .error, "pdf.document_id": .error,
                      "pdf.forms": .error, "pdf.annotations": .error, "pdf.javascript": .error, "file.encrypted": .error,
                      "pdfx.output_intent": .error, "pdfx.info": .error, "pdfx.version": .error,
-                     "color.rgb": .error, "transparency": .info, "pdf.external_refs": .error],
+                     "color.rgb": .error, "transparency": .info, "pdf.external_refs": .error,
+                     "images.compression": .info, "images.bit_depth": .info, "color.overprint_mode": .info],
         thresholds: PreflightThresholds(), isPDFX: true, maximumPDFVersion: "1.6")
 
     public static let all = [basic, pdfx1a, pdfx4]
@@ -76,9 +79,15 @@ public struct PreflightThresholds: Sendable, Hashable {
     public var maximumImagePPI = 600.0
     /// Bleed may fall short of the order by this much before it is a finding (rounding in producers).
     public var bleedToleranceMm = 0.1
+    /// Strokes thinner than this (points, as printed) may not print at all.
+    public var minimumLineWidth = 0.25
+    /// Text smaller than this (points, as printed) is hard to read and to print.
+    public var minimumTextSize = 5.0
+    /// The most ink (C + M + Y + K, in percent) the press takes before it smears and sets off.
+    public var maximumInkCoverage = 300.0
 
     public static let keys = ["size_tolerance_mm", "allow_rotated", "min_image_ppi", "warn_image_ppi", "max_image_ppi",
-                              "bleed_tolerance_mm"]
+                              "bleed_tolerance_mm", "min_line_width", "min_text_size", "max_ink_coverage"]
 
     public init() {}
 
@@ -105,6 +114,9 @@ public struct PreflightThresholds: Sendable, Hashable {
         case "warn_image_ppi": warningImagePPI = number
         case "max_image_ppi": maximumImagePPI = number
         case "bleed_tolerance_mm": bleedToleranceMm = number
+        case "min_line_width": minimumLineWidth = number
+        case "min_text_size": minimumTextSize = number
+        case "max_ink_coverage": maximumInkCoverage = number
         default: throw .unknownThreshold(key)
         }
     }

@@ -89,7 +89,8 @@ extension PreflightContext {
         for page in structure.pages {
             for use in page.content.colourUses {
                 switch use.kind {
-                case .spot(let name): if !names.contains(name) { names.append(name) }
+                // A Separation named Cyan, Magenta, Yellow or Black is that process plate, not a spot ink.
+                case .spot(let name): if !process.contains(name) && !names.contains(name) { names.append(name) }
                 case .deviceN(let colourants): names += colourants.filter { !process.contains($0) && !names.contains($0) }
                 default: break
                 }
