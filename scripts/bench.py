@@ -142,6 +142,48 @@ def proof_speed(binary, corpus, names):
     return rows
 
 
+GS_CMYK_PROFILE = "/usr/share/color/icc/ghostscript/default_cmyk.icc"
+
+
+def colour_speed(binary, corpus, names):
+    """color.cmyk against Ghostscript converting the whole file: the agent's `print-ready FILE --fix color.cmyk`
+    (the colour fix-up, then the print-ready write; only what is RGB is rewritten) and `gs -sDEVICE=pdfwrite
+    -sColorConversionStrategy=CMYK` with the same output profile (every page re-interpreted and re-written)."""
+    rows = []
+    out = tempfile.mkdtemp(prefix="hfa-bench-cmyk-")
+    for name in names:
+        path = os.path.join(corpus, name)
+        agent = timed([binary, "print-ready", path, "--fix", "color.cmyk", "--out", os.path.join(out, "agent.pdf")], repeats=3)
+        reference = timed(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite", "-sColorConversionStrategy=CMYK",
+                           f"-sDefaultCMYKProfile={GS_CMYK_PROFILE}", "-o", os.path.join(out, "gs.pdf"), path], repeats=3)
+        rows.append((name, agent, reference))
+    shutil.rmtree(out, ignore_errors=True)
+    return rows
+
+
+def fixup_overhead(binary, corpus, names):
+    """Fix-ups on files that need none: `preflight FILE` with every geometry and colour fix-up chosen, against
+    the same preflight without them; the overhead is the difference (fastest of 15 each), as a share of the
+    preflight alone."""
+    rows = []
+    # No bleed ordered and a trim none of these pages has: trim.infer, size.fit and bleed.mirror look and pass.
+    order = ["--trim", "85x55mm"]
+    fixes = ["--fix", "trim.infer", "--fix", "size.fit", "--fix", "bleed.mirror", "--fix", "color.cmyk"]
+    # A long file that needs nothing: the 117-page GeoTopo after Ghostscript converted all of it to CMYK
+    # (its mesh gradients too, which the agent leaves in RGB).
+    converted = os.path.join(tempfile.mkdtemp(prefix="hfa-bench-none-"), "GeoTopo-cmyk.pdf")
+    subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite", "-sColorConversionStrategy=CMYK",
+                    f"-sDefaultCMYKProfile={GS_CMYK_PROFILE}", "-o", converted, os.path.join(corpus, "pypdf_GeoTopo-komprimiert.pdf")],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for name in names + [converted]:
+        path = os.path.join(corpus, name)
+        plain = timed([binary, "preflight", path, *order, "--json"], repeats=15)
+        fixed = timed([binary, "preflight", path, *order, *fixes, "--json"], repeats=15)
+        rows.append((os.path.basename(name) + (" (Ghostscript's CMYK copy of GeoTopo)" if name == converted else ""), max(0.0, fixed - plain), plain))
+    shutil.rmtree(os.path.dirname(converted), ignore_errors=True)
+    return rows
+
+
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -444,6 +486,11 @@ def main():
     agent_ms, reference_ms = detection_latency(arguments.binary, arguments.files)
     preflight_rows = preflight_speed(arguments.binary, os.path.abspath(CORPUS))
     ratios = [agent / reference for _, agent, reference in preflight_rows]
+    colour_rows = colour_speed(arguments.binary, os.path.abspath(CORPUS),
+                               ["ocrmypdf_vector.pdf", "ocrmypdf_multipage.pdf", "ocrmypdf_aspect.pdf", "fc_test_fontArialNotEmbedded.pdf",
+                                "pypdf_GeoTopo-komprimiert.pdf", "pdfa20_page-level-output-intent.pdf"])
+    overhead_rows = fixup_overhead(arguments.binary, os.path.abspath(CORPUS),
+                                   ["ocrmypdf_cmyk.pdf", "pikepdf_pdfx.pdf", "fc_text_only_fontsNotEmbedded.pdf"])
     proof_rows = proof_speed(arguments.binary, os.path.abspath(CORPUS),
                              ["ocrmypdf_vector.pdf", "ocrmypdf_multipage.pdf", "fc_test_fontArialNotEmbedded.pdf",
                               "pypdf_GeoTopo-komprimiert.pdf", "ocrmypdf_cmyk.pdf", "pikepdf_pdfx.pdf"])
@@ -492,6 +539,28 @@ def main():
         f"| all pages | {sum(r[1] for r in proof_rows)} | {sum(r[2] * r[1] for r in proof_rows) / sum(r[1] for r in proof_rows):.1f} ms | "
         f"{sum(r[3] * r[1] for r in proof_rows) / sum(r[1] for r in proof_rows):.1f} ms | "
         f"{sum(r[2] * r[1] for r in proof_rows) / sum(r[3] * r[1] for r in proof_rows):.2f}x |",
+        "",
+        "## color.cmyk against Ghostscript",
+        "",
+        "Corpus files with RGB: the agent's `print-ready FILE --fix color.cmyk` (LittleCMS converts what is RGB in",
+        "content, images and shadings; everything else is copied as it is) against Ghostscript's",
+        "`gs -sDEVICE=pdfwrite -sColorConversionStrategy=CMYK -sDefaultCMYKProfile=default_cmyk.icc` with the same",
+        "profile. Fastest of 3 runs each, process start included. Goal: at most 0.5x.",
+        "",
+        "| file | agent | Ghostscript | ratio |",
+        "|---|---|---|---|",
+        *[row(name, agent, reference) for name, agent, reference in colour_rows],
+        row("all files", sum(a for _, a, _ in colour_rows), sum(r for _, _, r in colour_rows)),
+        "",
+        "## Fix-ups on files that need none",
+        "",
+        "`preflight FILE --trim 85x55mm --json` with `--fix trim.infer --fix size.fit --fix bleed.mirror",
+        "--fix color.cmyk` against the same command without them, on files that have their boxes and no RGB: the",
+        "overhead (the difference of the fastest of 15 runs each) as a share of the preflight alone. Goal: at most 5%.",
+        "",
+        "| file | fix-ups | preflight | share |",
+        "|---|---|---|---|",
+        *[f"| {name} | {extra:.2f} ms | {plain:.2f} ms | {extra / plain * 100:.1f}% |" for name, extra, plain in overhead_rows],
         "",
         "## Bridge: GET /api/v1/jobs/{id} with a full store",
         "",

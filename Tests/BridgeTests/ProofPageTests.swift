@@ -1,4 +1,5 @@
 @testable import Bridge
+import Pipeline
 import Foundation
 import Testing
 
@@ -65,5 +66,24 @@ import Testing
         #expect(reply.status == 200)
         let job = try #require(try await bridge.store.job(id))
         #expect(job.status == .rejected && job.failureReason == "Please use the new logo!")
+    }
+}
+
+@Suite struct ProofPageFixesTests {
+    @Test func theCustomerIsToldWhatWasAdjustedInPlainWords() throws {
+        let now = Date()
+        let job = Job(id: JobID.generate(), status: .awaitingApproval, hotfolder: "cards", fileName: "card.pdf",
+                      claimedPath: nil, originalPath: nil, sha256: nil, sizeBytes: 1, kind: .pdf, externalId: "ORD-9",
+                      product: ProductSpec(), createdAt: now, updatedAt: now)
+        var report = PreflightReport(profile: "basic", file: .init(name: "card.pdf", sha256: nil, bytes: 1, type: "pdf", pdfVersion: "1.4",
+                                                                   pages: 1, encrypted: false, pdfx: nil),
+                                     product: .init(ProductSpec()), pages: [], fonts: [], spotColors: [], findings: [], durationMs: 1)
+        report.fixes = [AppliedFix(.bleedMirror, page: 1, "Bleed added by mirroring the edges, 3 mm on every side <now>")]
+        let html = ProofPageHTML(job: job, pageImageURLs: [], report: report, approveURL: "a", rejectURL: "r", notice: nil).html
+        #expect(html.contains("What we adjusted for print"))
+        #expect(html.contains("Page 1: Bleed added by mirroring the edges, 3 mm on every side &lt;now&gt;"))
+        report.fixes = []
+        #expect(!ProofPageHTML(job: job, pageImageURLs: [], report: report, approveURL: "a", rejectURL: "r", notice: nil).html
+            .contains("What we adjusted"))
     }
 }

@@ -51,8 +51,9 @@ import Testing
         try PDFFixture.businessCard(pages: 1).write(to: URL(fileURLWithPath: input))
         #expect(try runProgram(RunningAgent.binary, ["print-ready", input, "--out", output, "--trim", "85x55mm", "--bleed", "3mm",
                                                      "--marks", "crop"]).status == 0)
-        #expect(try pdfinfoBox("TrimBox", of: output) == [8.50, 8.50, 249.45, 164.41])
-        #expect(try pdfinfoBox("MediaBox", of: output) == [-20, -20, 277.95, 192.91], "the slug for the crop marks")
+        // The slug for the crop marks (20 pt) would put the MediaBox's origin at -20: the page moves instead.
+        #expect(try pdfinfoBox("TrimBox", of: output) == [28.50, 28.50, 269.45, 184.41])
+        #expect(try pdfinfoBox("MediaBox", of: output) == [0, 0, 297.95, 212.91], "the slug for the crop marks, from the origin")
         #expect(try runTool("qpdf", "--check", output).contains("No syntax or stream encoding errors"))
     }
 

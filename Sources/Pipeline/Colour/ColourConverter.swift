@@ -11,7 +11,7 @@ final class ColourConverter {
         /// DeviceRGB, taken as sRGB (what every design tool and camera means by RGB without a profile).
         case sRGB
         /// An ICCBased space's embedded RGB profile.
-        case icc(Data)
+        case icc(EmbeddedProfile)
         /// CalRGB: white point, gamma per channel, and the XYZ matrix of its primaries.
         case calRGB(whitePoint: [Double], gamma: [Double], matrix: [Double])
         /// CIE L*a*b* relative to `whitePoint`.
@@ -89,8 +89,8 @@ final class ColourConverter {
         switch source {
         case .sRGB:
             made = cmsCreate_sRGBProfile()
-        case .icc(let data):
-            let opened = data.withUnsafeBytes { cmsOpenProfileFromMem($0.baseAddress, cmsUInt32Number($0.count)) }
+        case .icc(let embedded):
+            let opened = embedded.data.withUnsafeBytes { cmsOpenProfileFromMem($0.baseAddress, cmsUInt32Number($0.count)) }
             if let opened, cmsGetColorSpace(opened) == cmsSigRgbData {
                 made = opened
             } else {
@@ -128,6 +128,15 @@ final class ColourConverter {
         guard sum > 0 else { return cmsCIExyY(x: 0.3127, y: 0.329, Y: 1) }
         return cmsCIExyY(x: values[0] / sum, y: values[1] / sum, Y: values[1])
     }
+}
+
+/// An embedded ICC profile, compared by identity: one per profile object of the file (`ColourSpaceCache`),
+/// so that looking up its transform does not hash the profile's bytes for every colour.
+final class EmbeddedProfile: Hashable {
+    let data: Data
+    init(_ data: Data) { self.data = data }
+    static func == (a: EmbeddedProfile, b: EmbeddedProfile) -> Bool { a === b }
+    func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
 
 extension ColourConverter.Source {

@@ -19,8 +19,14 @@ public struct ArtworkFixer: Sendable {
     }
 
     /// The fixes made; `output` is written only when there is at least one.
-    public func fix(pdfAt input: String, writingTo output: String) throws(FixUpError) -> [AppliedFix] {
+    ///
+    /// `known` is the file's structure with its content facts when the caller has read it (preflight does):
+    /// a file that needs nothing is then decided on without opening it again, and colour conversion only
+    /// reads the pages where RGB or Lab is painted.
+    public func fix(pdfAt input: String, writingTo output: String, knowing known: PDFStructure? = nil) throws(FixUpError) -> [AppliedFix] {
         guard !settings.fixups.isEmpty else { return [] }
+        let geometry = GeometryFixUps(product: product, settings: settings)
+        if let known, !needsWork(known, geometry: geometry) { return [] }
         let file: QPDFFile
         let structure: PDFStructure
         do {
@@ -30,7 +36,6 @@ public struct ArtworkFixer: Sendable {
             throw .unreadable(error.description)
         }
         var fixes: [AppliedFix] = []
-        let geometry = GeometryFixUps(product: product, settings: settings)
         let rewriter = PageRewriter(file: file)
         for page in structure.pages {
             guard var layout = PageLayout(page) else { continue }
@@ -41,7 +46,7 @@ public struct ArtworkFixer: Sendable {
         if settings.includes(.colorCMYK) {
             let profile = try outputProfile(of: file)
             let colour = ColourFixUp(file: file, converter: try ColourConverter(output: profile, intent: settings.intent))
-            for page in structure.pages {
+            for page in structure.pages where known.map({ Self.paintsConvertibleColour($0.pages[safe: page.number - 1]) }) ?? true {
                 let counts = colour.convert(page: file.page(at: page.number - 1))
                 if !counts.isEmpty { fixes.append(Self.colourFix(counts, page: page.number, profile: profile, intent: settings.intent)) }
             }
@@ -57,6 +62,23 @@ public struct ArtworkFixer: Sendable {
             throw .pdf(error.description)
         }
         return fixes
+    }
+
+    /// Whether any chosen fix-up would act, judged from what preflight read (boxes, content facts, intents).
+    private func needsWork(_ structure: PDFStructure, geometry: GeometryFixUps) -> Bool {
+        for page in structure.pages {
+            guard var layout = PageLayout(page) else { continue }
+            if !geometry.apply(to: &layout).isEmpty || layout.isChanged { return true }
+        }
+        if settings.includes(.colorCMYK), structure.pages.contains(where: { Self.paintsConvertibleColour($0) }) { return true }
+        if settings.includes(.pdfxOutputIntent), !structure.outputIntents.contains(where: { $0.subtype == "GTS_PDFX" }) { return true }
+        return false
+    }
+
+    /// RGB or Lab painted on the page (as the content walk saw it); pages without are not read again.
+    static func paintsConvertibleColour(_ page: PageStructure?) -> Bool {
+        guard let page else { return true }
+        return page.content.colourUses.contains { [.rgb, .iccRGB, .lab].contains($0.kind) } || page.content.isIncomplete
     }
 
     /// The printing condition colour is converted for: the file's own GTS_PDFX output intent when it

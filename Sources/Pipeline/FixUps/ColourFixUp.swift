@@ -21,6 +21,13 @@ final class ColourFixUp {
 
     private var counts = Counts()
     private var visited = Set<Int>()
+    private let profiles = ColourSpaceCache()
+    /// Colour spaces by resources dictionary and name: content names the same few thousands of times.
+    private var spaces: [SpaceKey: ConvertibleColourSpace] = [:]
+    /// Whether a resources dictionary names a colour space that converts (then its content must be read).
+    private var convertingResources: [UInt32: Bool] = [:]
+
+    private struct SpaceKey: Hashable { var resources: UInt32; var name: String }
 
     init(file: QPDFFile, converter: ColourConverter) {
         self.file = file
@@ -32,6 +39,7 @@ final class ColourFixUp {
         counts = Counts()
         let resources = page.inherited("Resources")
         convertGroup(of: page)
+        convertResources(resources)
         let streams = page["Contents"].map { $0.isArray ? $0.items : [$0] } ?? []
         var state = ColourState()
         for stream in streams { rewrite(stream, resources: resources, state: &state) }
@@ -63,6 +71,9 @@ final class ColourFixUp {
     private func rewrite(_ stream: QPDFObject, resources: QPDFObject?, state: inout ColourState) {
         guard let data = stream.streamData() else { return }
         let bytes = [UInt8](data)
+        // Most streams of a file that is CMYK already have nothing to read for: no RGB operator, no RGB name,
+        // no converting colour space in their resources.
+        guard mustRead(bytes, resources: resources, state: state) else { return }
         let edits = edits(in: bytes, resources: resources, state: &state)
         guard !edits.isEmpty else { return }
         var output = Data()
@@ -118,15 +129,16 @@ final class ColourFixUp {
             return [Edit(range: operands[0].range.lowerBound..<operatorRange.upperBound, text: cmyk + (stroking ? " K" : " k"))]
         case "cs", "CS":
             guard let last = operands.last, let name = last.operand.name else { return [] }
-            let space = ConvertibleColourSpace.named(name, resources: resources)
+            let space = colourSpace(named: name, resources: resources)
             var result: ColourState.Space = .other
             var edits: [Edit] = []
             switch space {
             case .source(let source):
                 result = .converting(source)
                 edits = [Edit(range: last.range, text: "/DeviceCMYK")]
-            case .indexed(let base, let highest, let lookup):
-                convertPalette(named: name, base: base, highest: highest, lookup: lookup, resources: resources)
+            case .indexed:
+                // Its palette was converted with the resources; the indices in the content stay.
+                break
             case .pattern: result = .pattern
             case .keep: break
             }
@@ -176,7 +188,7 @@ final class ColourFixUp {
     private func convertInlineImage(_ entries: [String: ContentOperand], bytes: [UInt8], range: Range<Int>,
                                     resources: QPDFObject?) -> Edit? {
         guard case .name(let spaceName)? = entries["CS"] ?? entries["ColorSpace"],
-              case .source(let source) = ConvertibleColourSpace.named(spaceName, resources: resources), !source.isLab,
+              case .source(let source) = colourSpace(named: spaceName, resources: resources), !source.isLab,
               let width = (entries["W"] ?? entries["Width"])?.number, let height = (entries["H"] ?? entries["Height"])?.number,
               (entries["BPC"] ?? entries["BitsPerComponent"])?.number == 8, entries["D"] == nil, entries["Decode"] == nil,
               let start = Self.inlineDataStart(in: bytes, range: range) else { return nil }
@@ -229,6 +241,89 @@ final class ColourFixUp {
         }
     }
 
+    /// A named colour space, resolved once per resources dictionary.
+    private func colourSpace(named name: String, resources: QPDFObject?) -> ConvertibleColourSpace {
+        guard let resources else { return ConvertibleColourSpace.named(name, resources: nil) }
+        let key = SpaceKey(resources: resources.handleNumber, name: name)
+        if let known = spaces[key] { return known }
+        let space = ConvertibleColourSpace.named(name, resources: resources, cache: profiles)
+        spaces[key] = space
+        return space
+    }
+
+    private func mustRead(_ bytes: [UInt8], resources: QPDFObject?, state: ColourState) -> Bool {
+        if case .converting = state.fill { return true }
+        if case .converting = state.stroke { return true }
+        if let resources {
+            let key = resources.handleNumber
+            let converting = convertingResources[key] ?? {
+                let spaces = resources["ColorSpace"]
+                let answer = spaces?.keys.contains { name in
+                    if case .source = colourSpace(named: name, resources: resources) { return true }
+                    return false
+                } ?? false
+                convertingResources[key] = answer
+                return answer
+            }()
+            if converting { return true }
+        }
+        return Self.mentionsRGB(bytes)
+    }
+
+    /// Whether the bytes hold an `rg` or `RG` operator or the letters RGB (DeviceRGB, an inline image's /RGB).
+    static func mentionsRGB(_ bytes: [UInt8]) -> Bool {
+        let count = bytes.count
+        guard count >= 2 else { return false }
+        return bytes.withUnsafeBufferPointer { buffer in
+            func isBreak(_ index: Int) -> Bool {
+                index < 0 || index >= count || [0, 9, 10, 12, 13, 32, 0x2F, 0x5B, 0x5D, 0x28, 0x3C].contains(buffer[index])
+            }
+            var index = 0
+            while index + 1 < count {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "r") || byte == UInt8(ascii: "R") {
+                    let next = buffer[index + 1]
+                    if byte == UInt8(ascii: "R"), next == UInt8(ascii: "G"), index + 2 < count, buffer[index + 2] == UInt8(ascii: "B") { return true }
+                    if (next == UInt8(ascii: "g") && byte == UInt8(ascii: "r")) || (next == UInt8(ascii: "G") && byte == UInt8(ascii: "R")),
+                       isBreak(index - 1), isBreak(index + 2) { return true }
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+
+    /// Everything a resources dictionary holds that carries colour of its own: images, forms, patterns,
+    /// shadings, soft masks and indexed palettes, converted whether or not the content reaches them by a
+    /// path the content walk would follow.
+    private func convertResources(_ resources: QPDFObject?) {
+        guard let resources else { return }
+        if let spaces = resources["ColorSpace"] {
+            for name in spaces.keys {
+                if case .indexed(let base, let highest, let lookup) = colourSpace(named: name, resources: resources) {
+                    convertPalette(named: name, base: base, highest: highest, lookup: lookup, resources: resources)
+                }
+            }
+        }
+        if let objects = resources["XObject"] {
+            for name in objects.keys {
+                guard let object = objects[name] else { continue }
+                switch object["Subtype"]?.name {
+                case "Image": convertImage(object, resources: resources)
+                case "Form": convertForm(object, inherited: resources)
+                default: break
+                }
+            }
+        }
+        if let patterns = resources["Pattern"] { for name in patterns.keys { convertPattern(patterns[name], inherited: resources) } }
+        if let shadings = resources["Shading"] { for name in shadings.keys { convertShading(shadings[name]) } }
+        if let states = resources["ExtGState"] {
+            for name in states.keys {
+                if let mask = states[name]?["SMask"], let group = mask["G"], group.isStream { convertForm(group, inherited: resources) }
+            }
+        }
+    }
+
     // MARK: Resources
 
     /// Whether the object is seen for the first time (shared objects are converted once).
@@ -239,8 +334,10 @@ final class ColourFixUp {
     private func convertForm(_ form: QPDFObject, inherited: QPDFObject?) {
         guard firstVisit(form) else { return }
         convertGroup(of: form)
+        let resources = form["Resources"] ?? inherited
+        if form["Resources"] != nil { convertResources(resources) }
         var state = ColourState()
-        rewrite(form, resources: form["Resources"] ?? inherited, state: &state)
+        rewrite(form, resources: resources, state: &state)
     }
 
     /// A transparency group blended in RGB blends in CMYK once its content is CMYK.
@@ -254,8 +351,10 @@ final class ColourFixUp {
         if pattern["PatternType"]?.number == 2 {
             convertShading(pattern["Shading"])
         } else if pattern.isStream {
+            let resources = pattern["Resources"] ?? inherited
+            if pattern["Resources"] != nil { convertResources(resources) }
             var state = ColourState()
-            rewrite(pattern, resources: pattern["Resources"] ?? inherited, state: &state)
+            rewrite(pattern, resources: resources, state: &state)
         }
     }
 
@@ -279,7 +378,7 @@ final class ColourFixUp {
 
     private func convertImage(_ image: QPDFObject, resources: QPDFObject?) {
         guard firstVisit(image), image["ImageMask"]?.bool != true else { return }
-        switch ConvertibleColourSpace.resolve(image["ColorSpace"], resources: resources) {
+        switch ConvertibleColourSpace.resolve(image["ColorSpace"], resources: resources, cache: profiles) {
         case .indexed(let base, let highest, let lookup):
             convertPalette(named: nil, base: base, highest: highest, lookup: lookup, resources: resources, holder: image)
             counts.images += 1
@@ -308,7 +407,7 @@ final class ColourFixUp {
     /// function of four outputs. Shadings without a function of one input (mesh data, type 1) are left.
     private func convertShading(_ shading: QPDFObject?) {
         guard let shading, firstVisit(shading),
-              case .source(let source) = ConvertibleColourSpace.resolve(shading["ColorSpace"], resources: nil) else { return }
+              case .source(let source) = ConvertibleColourSpace.resolve(shading["ColorSpace"], resources: nil, cache: profiles) else { return }
         let type = Int(shading["ShadingType"]?.number ?? 0)
         guard type >= 2, let function = ShadingFunction(shading["Function"]) else {
             counts.leftAlone += 1

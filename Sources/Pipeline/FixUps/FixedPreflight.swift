@@ -26,15 +26,21 @@ public struct FixedPreflight: Sendable {
             report.fixes = imageFixes(fileAt: path, kind: kind)
             return (report, false)
         }
+        // Read once: a file the fix-ups leave alone is judged on this reading.
+        guard let structure = try? PDFStructureReader().read(fileAt: path) else {
+            return (preflight.run(fileAt: path, fileName: fileName, sha256: sha256), false)
+        }
         var fixes: [AppliedFix] = []
         do {
-            fixes = try fixer.fix(pdfAt: path, writingTo: fixedPath)
+            fixes = try fixer.fix(pdfAt: path, writingTo: fixedPath, knowing: structure)
         } catch .unreadable {
             // Nothing to fix; preflight says what is wrong with the file.
         } catch {
             throw error
         }
-        guard !fixes.isEmpty else { return (preflight.run(fileAt: path, fileName: fileName, sha256: sha256), false) }
+        guard !fixes.isEmpty else {
+            return (preflight.run(fileAt: path, fileName: fileName, sha256: sha256, structure: structure), false)
+        }
         var report = preflight.run(fileAt: fixedPath, fileName: fileName, sha256: sha256)
         report.file.bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? report.file.bytes
         report.fixes = fixes

@@ -15,6 +15,12 @@ public struct Preflight: Sendable {
     }
 
     public func run(fileAt path: String, fileName: String, sha256: String? = nil) -> PreflightReport {
+        run(fileAt: path, fileName: fileName, sha256: sha256, structure: nil)
+    }
+
+    /// As `run(fileAt:fileName:sha256:)`, with the structure already read from the same file (the fix-ups
+    /// read it first; a file they leave alone is not read twice).
+    func run(fileAt path: String, fileName: String, sha256: String?, structure known: PDFStructure?) -> PreflightReport {
         let started = ContinuousClock.now
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
         var file = PreflightReport.FileFacts(name: fileName, sha256: sha256, bytes: bytes, type: nil, pdfVersion: nil,
@@ -56,7 +62,7 @@ public struct Preflight: Sendable {
         var glyphs: [Int: [PDFRect]] = [:]
         var coverage: [Int: BleedCoverage] = [:]
         do {
-            structure = try PDFStructureReader().read(fileAt: path)
+            if let known { structure = known } else { structure = try PDFStructureReader().read(fileAt: path) }
             let document = try PDFDocument(path: path)
             fonts = document.fonts()
             if let safety = product.safety, safety.points > 0 {

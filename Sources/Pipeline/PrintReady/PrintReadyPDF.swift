@@ -56,7 +56,8 @@ public struct PrintReadyPDF: Sendable {
         let structure: PDFStructure
         let file: QPDFFile
         do {
-            structure = try PDFStructureReader().read(fileAt: input)
+            // Boxes only: the content is copied, not judged, so it is not walked.
+            structure = try PDFStructureReader(readsContent: false).read(fileAt: input)
             file = try QPDFFile(path: input)
         } catch {
             throw .qpdf(stage: "read", message: error.description)

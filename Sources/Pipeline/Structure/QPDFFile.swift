@@ -376,3 +376,9 @@ extension QPDFFile {
         return QPDFObject(file: self, handle: handle)
     }
 }
+
+extension QPDFObject {
+    /// This handle's number: the same object reached the same way keeps it for the file's life, so it keys
+    /// caches during one walk (direct dictionaries have no object number).
+    var handleNumber: UInt32 { UInt32(handle) }
+}
