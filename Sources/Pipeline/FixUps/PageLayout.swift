@@ -32,8 +32,8 @@ struct PageLayout: Sendable, Equatable {
 
     /// What viewers show: the CropBox within the MediaBox, else the MediaBox.
     var visibleBox: PDFRect { cropBox.flatMap { $0.intersection(mediaBox) } ?? mediaBox }
-    /// The finished page: TrimBox, else what is shown (the same rule as `PageStructure.effectiveTrimBox`).
-    var trim: PDFRect { trimBox ?? visibleBox }
+    /// The finished page, by the rule preflight judges it with (`PageStructure.finishedBox`).
+    var trim: PDFRect { PageStructure.finishedBox(trim: trimBox, art: nil, crop: cropBox, media: mediaBox) ?? mediaBox }
     /// Where artwork may be: the BleedBox within the MediaBox, else the MediaBox.
     var bleedArea: PDFRect { bleedBox.flatMap { $0.intersection(mediaBox) } ?? mediaBox }
 

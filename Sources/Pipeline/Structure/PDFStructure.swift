@@ -71,7 +71,14 @@ public struct PageStructure: Sendable, Hashable {
     }
 
     /// The finished-page box of this page: TrimBox, else ArtBox, CropBox, MediaBox.
-    public var effectiveTrimBox: PDFRect? { trimBox ?? artBox ?? cropBox ?? mediaBox }
+    public var effectiveTrimBox: PDFRect? { Self.finishedBox(trim: trimBox, art: artBox, crop: cropBox, media: mediaBox) }
+
+    /// The one rule for a page's finished size, for preflight's checks, the fix-ups' layouts and (through
+    /// `PrintReadyPDF.boxes(for:)`, where the ordered trim is placed) proof and print-ready alike: TrimBox,
+    /// else ArtBox, else the CropBox, else the MediaBox.
+    static func finishedBox(trim: PDFRect?, art: PDFRect?, crop: PDFRect?, media: PDFRect?) -> PDFRect? {
+        trim ?? art ?? crop ?? media
+    }
     /// The bleed area as the page defines it: BleedBox, else MediaBox (clipped to the MediaBox either way).
     public var effectiveBleedBox: PDFRect? {
         guard let media = mediaBox else { return bleedBox }
