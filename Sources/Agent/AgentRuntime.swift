@@ -55,7 +55,11 @@ struct AgentRuntime {
             jobEnded: { dispatcher.jobEnded($0) },
             unreadiness: { [stateDirectory = configuration.stateDirectory] in
                 var problems = readiness.current
-                if !StateDirectoryProbe.isWritable(stateDirectory) { problems["state_dir"] = "\(stateDirectory) is not writable" }
+                // /readyz answers anyone: the reason names the directory's role; the log has the path.
+                if !StateDirectoryProbe.isWritable(stateDirectory) {
+                    logger.error("readiness: the state directory is not writable", metadata: ["path": "\(stateDirectory)"])
+                    problems["state_dir"] = "the state directory (state_dir) is not writable"
+                }
                 return problems
             },
             intakePause: { pause.reason },
@@ -106,6 +110,8 @@ struct AgentRuntime {
             proofLinkLifetime: settings.proofLinkLifetime.seconds,
             proofLinkKey: try ProofLinkKey.loadOrCreate(at: configuration.proofLinkKeyPath),
             hotfolders: configuration.hotfolders.map(\.bridgeDefaults),
-            version: HotfolderAgent.version, callbackHosts: CallbackHostPolicy(allowedHosts: configuration.callbacks.allowedHosts))
+            version: HotfolderAgent.version, callbackHosts: configuration.callbacks.policy,
+            limits: BridgeLimits(maxConnections: settings.maxConnections, idleTimeout: settings.idleTimeout,
+                                 clientRequestsPerMinute: settings.clientRequestsPerMinute, metricsToken: settings.metricsToken))
     }
 }

@@ -16,6 +16,11 @@ typedef size_t (*hfa_curl_data_callback)(char *data, size_t size, size_t count, 
 static inline CURLcode hfa_curl_set_callback(CURL *curl, CURLoption option, hfa_curl_data_callback callback) {
     return curl_easy_setopt(curl, option, callback);
 }
+typedef curl_socket_t (*hfa_curl_opensocket_callback)(void *context, curlsocktype purpose, struct curl_sockaddr *address);
+static inline CURLcode hfa_curl_set_opensocket(CURL *curl, hfa_curl_opensocket_callback callback, void *context) {
+    CURLcode code = curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, callback);
+    return code != CURLE_OK ? code : curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, context);
+}
 static inline CURLcode hfa_curl_get_long(CURL *curl, CURLINFO info, long *value) {
     return curl_easy_getinfo(curl, info, value);
 }

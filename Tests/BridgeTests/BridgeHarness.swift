@@ -5,6 +5,13 @@ import Pipeline
 import ServiceLifecycle
 import TestFixtures
 
+extension CallbackHostPolicy {
+    /// The test receivers listen on loopback, which callbacks refuse unless its network is listed.
+    static func loopbackAllowed(hosts: [String]? = nil) -> CallbackHostPolicy {
+        CallbackHostPolicy(allowedHosts: hosts, allowedNetworks: [IPNetwork("127.0.0.0/8")!])
+    }
+}
+
 /// A real bridge on a loopback port over a real SQLite file, and a client for it.
 final class BridgeHarness: Sendable {
     let store: SQLiteJobStore
@@ -36,7 +43,7 @@ final class BridgeHarness: Sendable {
             hotfolders: [
                 HotfolderDefaults(name: "cards", product: ProductSpec(trim: try TrimSize(parsing: "85x55mm"), bleed: .millimetres(3)), approval: .auto),
                 HotfolderDefaults(name: "posters", product: ProductSpec(trim: try TrimSize(parsing: "297x420mm")), approval: .required),
-            ], version: "test", callbackHosts: CallbackHostPolicy(allowedHosts: allowedCallbackHosts))
+            ], version: "test", callbackHosts: .loopbackAllowed(hosts: allowedCallbackHosts))
         var logger = Logger(label: "bridge-test")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream<Int>.makeStream()

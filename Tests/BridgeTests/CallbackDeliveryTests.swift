@@ -26,7 +26,8 @@ import Testing
         let directory = try makeTemporaryDirectory("callbacks")
         let store = try SQLiteJobStore(path: directory.appendingPathComponent("jobs.sqlite").path)
         let configuration = BridgeConfiguration(jobsDirectory: directory.appendingPathComponent("jobs").path, proofLinkKey: Data(repeating: 1, count: 32),
-                                                hotfolders: [HotfolderDefaults(name: "cards", product: ProductSpec(), approval: .auto)])
+                                                hotfolders: [HotfolderDefaults(name: "cards", product: ProductSpec(), approval: .auto)],
+                                                callbackHosts: .loopbackAllowed())
         var logger = Logger(label: "callbacks-test")
         logger.logLevel = .critical
         let service = try CallbackDelivery(configuration: configuration, callbacks: CallbackConfiguration(secret: Self.secret, retrySchedule: schedule),
@@ -68,14 +69,16 @@ import Testing
         #expect(deliveries.first?.attempts == 3 && deliveries.dropFirst().allSatisfy { $0.attempts == 1 })
         let received = receiver.received
         // Every attempt of an event has its id; the accepted ones arrive in the job's order.
-        #expect(received.map { $0.headers["webhook-id"] ?? "" } == ["evt_1", "evt_1", "evt_1", "evt_2", "evt_3"])
+        let ids = deliveries.map(\.eventId)
+        #expect(ids.allSatisfy { $0.hasPrefix("evt_") && $0.count == 30 } && Set(ids).count == 3)
+        #expect(received.map { $0.headers["webhook-id"] ?? "" } == [ids[0], ids[0], ids[0], ids[1], ids[2]])
         let signer = try WebhookSignature(secret: Self.secret)
         for request in received {
             let id = request.headers["webhook-id"] ?? "", timestamp = Int64(request.headers["webhook-timestamp"] ?? "") ?? 0
             #expect(request.headers["webhook-signature"] == signer.signature(id: id, timestamp: timestamp, body: request.body))
         }
         let last = try #require(try JSONSerialization.jsonObject(with: received.last!.body) as? [String: Any])
-        #expect(last["type"] as? String == "job.preflight_passed" && last["id"] as? String == "evt_3")
+        #expect(last["type"] as? String == "job.preflight_passed" && last["id"] as? String == ids[2])
         #expect((last["data"] as? [String: Any])?["previousStatus"] as? String == "preflighting")
         let attempts = try await rig.store.attempts(of: try #require(deliveries.first?.id))
         #expect(attempts.map(\.httpStatus) == [503, 503, 200])
@@ -109,9 +112,10 @@ import Testing
         let deliveries = try await settled(rig.store, job.id, count: 1)
         #expect(deliveries.first?.status == .delivered && deliveries.first?.subscription == webhook.id)
         let request = try #require(receiver.received.first)
-        #expect(request.path == "/hook/subscribed" && request.headers["webhook-id"] == "evt_2")
+        let eventId = try #require(deliveries.first?.eventId)
+        #expect(request.path == "/hook/subscribed" && request.headers["webhook-id"] == eventId)
         let signer = try WebhookSignature(secret: webhook.secret)
-        #expect(request.headers["webhook-signature"] == signer.signature(id: "evt_2", timestamp: Int64(request.headers["webhook-timestamp"] ?? "") ?? 0,
+        #expect(request.headers["webhook-signature"] == signer.signature(id: eventId, timestamp: Int64(request.headers["webhook-timestamp"] ?? "") ?? 0,
                                                                          body: request.body))
         // 410 Gone: the subscription is disabled and gets nothing more.
         receiver.answerNext(.init(status: .gone))
@@ -141,12 +145,12 @@ import Testing
         let again = try #require(try await settled(rig.store, job.id, count: 1).first)
         #expect(again.status == .delivered && again.attempts == 3)
         let received = receiver.received
-        #expect(received.count == 3 && Set(received.map(\.body)).count == 1 && Set(received.compactMap { $0.headers["webhook-id"] }) == ["evt_1"])
+        #expect(received.count == 3 && Set(received.map(\.body)).count == 1 && Set(received.compactMap { $0.headers["webhook-id"] }) == [dead.eventId])
     }
 
     @Test func retryAfterIsHonouredAndTheScheduleJittered() throws {
         let runner = DeliveryAttemptRunner(callbacks: CallbackConfiguration(secret: Self.secret, retrySchedule: [.zero, .seconds(100), .seconds(1)]),
-                                           signature: try WebhookSignature(secret: Self.secret), transport: CurlTransport(),
+                                           signature: try WebhookSignature(secret: Self.secret), transport: CurlTransport(policy: .loopbackAllowed()),
                                            store: try SQLiteJobStore(writer: DatabaseQueue()), logger: Logger(label: "t"))
         let now = Date()
         guard case .retry(let at) = runner.decide(number: 1, status: 503, retryAfter: nil, now: now) else { Issue.record("no retry"); return }

@@ -12,7 +12,9 @@ import Testing
         let events = try #require(all.json["events"] as? [[String: Any]])
         #expect(events.map { $0["type"] as? String } == ["job.created", "job.cancelled"])
         #expect(events.map { $0["sequence"] as? Int } == [1, 2])
-        #expect(events.first?["id"] as? String == "evt_1")
+        // Ids are evt_ and a ULID, unique across stores; the sequence is the cursor.
+        let ids = events.compactMap { $0["id"] as? String }
+        #expect(ids.count == 2 && Set(ids).count == 2 && ids.allSatisfy { $0.hasPrefix("evt_") && $0.count == 30 })
         let data = try #require(events.last?["data"] as? [String: Any])
         #expect(data["jobId"] as? String == id && data["externalId"] as? String == "ORD-F")
         #expect(data["status"] as? String == "cancelled" && data["previousStatus"] as? String == "awaiting_file")

@@ -4,17 +4,23 @@ import Foundation
 import Testing
 
 @Suite(.serialized) struct ProofPageTests {
-    @Test func linksVerifyOnlyForTheirJobUntilTheyExpire() throws {
+    @Test func linksVerifyOnlyForTheirJobAndProofUntilTheyExpire() throws {
         let link = ProofLink(key: Data(repeating: 1, count: 32))
         let id = JobID.generate()
-        let token = link.token(for: id, expires: Date().addingTimeInterval(60))
-        #expect(link.verify(token, for: id) == .valid)
-        #expect(link.verify(token, for: JobID.generate()) == .invalid)
-        #expect(link.verify(token + "x", for: id) == .invalid)
-        #expect(ProofLink(key: Data(repeating: 2, count: 32)).verify(token, for: id) == .invalid)
-        let old = link.token(for: id, expires: Date().addingTimeInterval(-1))
-        #expect(link.verify(old, for: id) == .expired)
-        #expect(link.verify("garbage", for: id) == .invalid)
+        let token = link.token(for: id, capability: .decide, epoch: 3, expires: Date().addingTimeInterval(60))
+        #expect(link.verify(token, for: id, currentEpoch: 3) == .valid(.init(capability: .decide, epoch: 3)))
+        #expect(link.verify(token, for: id, currentEpoch: 4) == .superseded)
+        #expect(link.verify(token, for: JobID.generate(), currentEpoch: 3) == .invalid)
+        #expect(link.verify(token + "x", for: id, currentEpoch: 3) == .invalid)
+        #expect(ProofLink(key: Data(repeating: 2, count: 32)).verify(token, for: id, currentEpoch: 3) == .invalid)
+        // The capability is signed: a view link cannot be turned into a deciding one.
+        let view = link.token(for: id, capability: .view, epoch: 3, expires: Date().addingTimeInterval(60))
+        #expect(link.verify(view, for: id, currentEpoch: 3) == .valid(.init(capability: .view, epoch: 3)))
+        #expect(link.verify(view.replacingOccurrences(of: ".v.", with: ".d."), for: id, currentEpoch: 3) == .invalid)
+        let old = link.token(for: id, capability: .view, epoch: 3, expires: Date().addingTimeInterval(-1))
+        #expect(link.verify(old, for: id, currentEpoch: 3) == .expired)
+        #expect(link.verify("garbage", for: id, currentEpoch: 0) == .invalid)
+        #expect(link.verify("1999999999.AAAA", for: id, currentEpoch: 0) == .invalid)
     }
 
     @Test func theCustomerSeesTheProofAndDecidesWithoutAToken() async throws {
@@ -51,6 +57,95 @@ import Testing
         #expect(twice.text.contains("Nothing changed"))
     }
 
+    /// A job in `state` (awaiting_approval unless said) with one proof page.
+    private func awaitingApproval(_ bridge: BridgeHarness, upTo last: JobState = .awaitingApproval) async throws -> JobID {
+        let id = try #require(JobID(try await bridge.createJob()))
+        let states: [JobState] = [.received, .preflighting, .preflightPassed, .proofing, .proofGenerated, .awaitingApproval]
+        for state in states.prefix(through: states.firstIndex(of: last)!) {
+            try await bridge.store.transition(id, to: state)
+        }
+        let workspace = JobWorkspace(jobsDirectory: bridge.configuration.jobsDirectory, id: id)
+        try FileManager.default.createDirectory(atPath: workspace.proofs, withIntermediateDirectories: true)
+        try Data([0x89, 0x50, 0x4E, 0x47]).write(to: URL(fileURLWithPath: workspace.proofPage(1)))
+        return id
+    }
+
+    private func proofPath(_ bridge: BridgeHarness, _ id: JobID, token: String) async throws -> String {
+        let job = try await bridge.send("GET", "/api/v1/jobs/\(id)", token: token).json
+        let link = try #require((job["links"] as? [String: Any])?["proofPage"] as? String)
+        return String(link.dropFirst(BridgeHarness.publicURL.count))
+    }
+
+    @Test func aReadersLinkShowsTheProofButCannotApprove() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let id = try await awaitingApproval(bridge)
+        let path = try await proofPath(bridge, id, token: "reader")
+        let page = try await bridge.send("GET", path, token: nil)
+        #expect(page.status == 200 && page.text.contains("id=\"view-only\"") && !page.text.contains("id=\"approve\""))
+        let approve = try await bridge.send("POST", path.replacingOccurrences(of: "?t=", with: "/approve?t="), token: nil,
+                                            body: Data(), contentType: "application/x-www-form-urlencoded")
+        #expect(approve.status == 403 && approve.error["message"].map { "\($0)".contains("cannot approve") } == true)
+        let reject = try await bridge.send("POST", path.replacingOccurrences(of: "?t=", with: "/reject?t="), token: nil,
+                                           body: Data("reason=no".utf8), contentType: "application/x-www-form-urlencoded")
+        #expect(reject.status == 403)
+        #expect(try await bridge.store.job(id)?.status == .awaitingApproval)
+        // The event feed is read with jobs:read too: its links only show.
+        let feed = try await bridge.send("GET", "/api/v1/events?after=0", token: "full").json
+        let links = (feed["events"] as? [[String: Any]] ?? []).compactMap { ($0["data"] as? [String: Any])?["proofPageUrl"] as? String }
+        #expect(!links.isEmpty && links.allSatisfy { $0.contains(".v.") })
+    }
+
+    @Test func theHistorySaysWhoApprovedOnThePage() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let id = try await awaitingApproval(bridge)
+        let path = try await proofPath(bridge, id, token: "full")
+        let decided = try await bridge.send("POST", path.replacingOccurrences(of: "?t=", with: "/approve?t="), token: nil,
+                                            body: Data(), contentType: "application/x-www-form-urlencoded",
+                                            headers: ["User-Agent": "CustomerPhone/1.0"])
+        #expect(decided.status == 200)
+        let events = try await bridge.send("GET", "/api/v1/jobs/\(id)/events").json["events"] as? [[String: Any]] ?? []
+        let approval = try #require(events.last?["data"] as? [String: Any])
+        let actor = try #require(approval["actor"] as? [String: Any])
+        #expect(approval["status"] as? String == "approved")
+        #expect(actor["kind"] as? String == "proof_page" && actor["address"] as? String == "127.0.0.1")
+        #expect(actor["userAgent"] as? String == "CustomerPhone/1.0")
+        // Through the API, the token's name.
+        let other = try await awaitingApproval(bridge)
+        #expect(try await bridge.send("POST", "/api/v1/jobs/\(other)/approve").status == 200)
+        let apiEvents = try await bridge.send("GET", "/api/v1/jobs/\(other)/events").json["events"] as? [[String: Any]] ?? []
+        let apiActor = try #require((apiEvents.last?["data"] as? [String: Any])?["actor"] as? [String: Any])
+        #expect(apiActor["kind"] as? String == "token" && apiActor["name"] as? String == "full")
+    }
+
+    @Test func aNewProofOrARevocationVoidsEarlierLinks() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let id = try await awaitingApproval(bridge, upTo: .proofGenerated)
+        let first = try await proofPath(bridge, id, token: "full")
+        #expect(try await bridge.send("GET", first, token: nil).status == 200)
+        // Something failed after the proof; the operator retries and the job is proofed anew.
+        try await bridge.store.transition(id, to: .failed)
+        for state in [JobState.received, .preflighting, .preflightPassed, .proofing, .proofGenerated, .awaitingApproval] {
+            try await bridge.store.transition(id, to: state)
+        }
+        let stale = try await bridge.send("POST", first.replacingOccurrences(of: "?t=", with: "/approve?t="), token: nil,
+                                          body: Data(), contentType: "application/x-www-form-urlencoded")
+        #expect(stale.status == 403 && stale.text.contains("earlier proof"))
+        #expect(try await bridge.store.job(id)?.status == .awaitingApproval)
+        let second = try await proofPath(bridge, id, token: "full")
+        #expect(second != first)
+        #expect(try await bridge.send("GET", second, token: nil).status == 200)
+        // Withdrawn by hand: a reader may not, an approver may.
+        #expect(try await bridge.send("DELETE", "/api/v1/jobs/\(id)/proof-links", token: "reader").status == 403)
+        let revoked = try await bridge.send("DELETE", "/api/v1/jobs/\(id)/proof-links")
+        #expect(revoked.status == 200)
+        #expect(try await bridge.send("GET", second, token: nil).status == 403)
+        let third = try await proofPath(bridge, id, token: "full")
+        #expect(try await bridge.send("GET", third, token: nil).status == 200)
+    }
+
     @Test func rejectingOnThePageKeepsTheReason() async throws {
         let bridge = try await BridgeHarness.start()
         defer { Task { await bridge.stop() } }
@@ -59,7 +154,9 @@ import Testing
         for state in [JobState.received, .preflighting, .preflightPassed, .proofing, .proofGenerated, .awaitingApproval] {
             try await bridge.store.transition(id, to: state)
         }
-        let token = ProofLink(key: bridge.configuration.proofLinkKey).token(for: id, expires: Date().addingTimeInterval(600))
+        let epoch = try #require(try await bridge.store.job(id)).proofLinkEpoch
+        let token = ProofLink(key: bridge.configuration.proofLinkKey).token(for: id, capability: .decide, epoch: epoch,
+                                                                            expires: Date().addingTimeInterval(600))
         let reply = try await bridge.send("POST", "/proof/\(id)/reject?t=\(token)", token: nil,
                                           body: Data("reason=Please+use+the+new+logo%21".utf8),
                                           contentType: "application/x-www-form-urlencoded")
@@ -79,11 +176,11 @@ import Testing
                                                                    pages: 1, encrypted: false, pdfx: nil),
                                      product: .init(ProductSpec()), pages: [], fonts: [], spotColors: [], findings: [], durationMs: 1)
         report.fixes = [AppliedFix(.bleedMirror, page: 1, "Bleed added by mirroring the edges, 3 mm on every side <now>")]
-        let html = ProofPageHTML(job: job, pageImageURLs: [], report: report, approveURL: "a", rejectURL: "r", notice: nil).html
+        let html = ProofPageHTML(job: job, pageImageURLs: [], report: report, decides: true, approveURL: "a", rejectURL: "r", notice: nil).html
         #expect(html.contains("What we adjusted for print"))
         #expect(html.contains("Page 1: Bleed added by mirroring the edges, 3 mm on every side &lt;now&gt;"))
         report.fixes = []
-        #expect(!ProofPageHTML(job: job, pageImageURLs: [], report: report, approveURL: "a", rejectURL: "r", notice: nil).html
+        #expect(!ProofPageHTML(job: job, pageImageURLs: [], report: report, decides: true, approveURL: "a", rejectURL: "r", notice: nil).html
             .contains("What we adjusted"))
     }
 }

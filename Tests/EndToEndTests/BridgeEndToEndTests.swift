@@ -121,7 +121,8 @@ import Testing
     @Test(.enabled(if: enabled, "needs chromium and chromium-driver (make test installs them)"))
     func theCustomerSeesTheProofAndApprovesItInABrowser() async throws {
         let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: [1, 2]}", folderSettings: "approval: required")
-        let token = try agent.cli(["token", "create", "--name", "shop", "--scopes", "jobs:read"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        // The shop's MIS may approve: the link in its view lets the customer decide (a jobs:read view only shows).
+        let token = try agent.cli(["token", "create", "--name", "shop", "--scopes", "jobs:read,jobs:approve"]).trimmingCharacters(in: .whitespacesAndNewlines)
         try await agent.start()
         defer { agent.stop() }
         let port = try await agent.bridgePort()

@@ -21,7 +21,7 @@ import Testing
         let schedule = ["0s"] + Array(repeating: "1s", count: 60)
         let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: [1, 2]}",
                                      folderSettings: "callback_url: \"\(receiver.url)\"",
-                                     topLevel: "callbacks:\n  secret: \"\(Self.secret)\"\n  retry_schedule: [\(schedule.joined(separator: ", "))]")
+                                     topLevel: "callbacks:\n  secret: \"\(Self.secret)\"\n  allowed_networks: [127.0.0.0/8]\n  retry_schedule: [\(schedule.joined(separator: ", "))]")
         try await agent.start()
         try agent.drop(PDFFixture.businessCard(pages: 2), as: "card.pdf")
         let jobs = try await agent.waitForTerminalJobs(1)
@@ -43,7 +43,11 @@ import Testing
         for request in accepted where !firstAccepted.contains(request.headers["webhook-id"] ?? "") {
             firstAccepted.append(request.headers["webhook-id"] ?? "")
         }
-        let sequences = firstAccepted.compactMap { Int($0.dropFirst(4)) }
+        // Ids are opaque (evt_ and a ULID); the body's sequence is the feed order.
+        let sequenceOf = Dictionary(accepted.map { request in
+            (request.headers["webhook-id"] ?? "", ((try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any])?["sequence"] as? Int ?? -1)
+        }, uniquingKeysWith: { first, _ in first })
+        let sequences = firstAccepted.compactMap { sequenceOf[$0] }
         #expect(sequences == sequences.sorted() && sequences.count == eventCount, "\(firstAccepted)")
         // A repeat (after the kill, say) carries the same webhook-id and body.
         let byId = Dictionary(grouping: receiver.received, by: { $0.headers["webhook-id"] ?? "" })
@@ -81,7 +85,7 @@ extension CallbackEndToEndTests {
         receiver.answerNext(.init(status: .internalServerError))
         let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: [1, 2]}",
                                      folderSettings: "callback_url: \"\(receiver.url)\"",
-                                     topLevel: "callbacks:\n  secret: \"\(Self.secret)\"\n  retry_schedule: [0s]")
+                                     topLevel: "callbacks:\n  secret: \"\(Self.secret)\"\n  allowed_networks: [127.0.0.0/8]\n  retry_schedule: [0s]")
         try await agent.start()
         defer { agent.stop() }
         try agent.drop(PDFFixture.businessCard(pages: 2), as: "card.pdf")
@@ -91,11 +95,12 @@ extension CallbackEndToEndTests {
             let rows = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] ?? []
             return rows.isEmpty ? nil : rows
         }
-        #expect(dead.count == 1 && dead.first?["eventId"] as? String == "evt_1" && dead.first?["lastStatus"] as? Int == 500)
+        let eventId = try #require(dead.first?["eventId"] as? String)
+        #expect(dead.count == 1 && eventId.hasPrefix("evt_") && dead.first?["lastStatus"] as? Int == 500)
         let id = try #require(dead.first?["id"] as? Int)
         #expect(try agent.cli(["callbacks", "redeliver", String(id)]).contains("queued"))
         _ = try await agent.waitUntil("the redelivery accepted") { () -> Bool? in
-            receiver.received.filter { $0.headers["webhook-id"] == "evt_1" && $0.answeredWith == 200 }.isEmpty ? nil : true
+            receiver.received.filter { $0.headers["webhook-id"] == eventId && $0.answeredWith == 200 }.isEmpty ? nil : true
         }
         let text = try agent.cli(["callbacks", "list", "--status", "dead", "--json"])
         #expect(((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [Any])?.isEmpty == true)

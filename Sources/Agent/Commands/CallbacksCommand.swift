@@ -22,7 +22,7 @@ struct CallbacksCommand: AsyncParsableCommand {
             let store = try StoreOpener.open(options)
             var state: Delivery.Status?
             if let status {
-                guard let parsed = Delivery.Status(rawValue: status) else { throw ValidationError("status is pending, delivered or dead") }
+                guard let parsed = Delivery.Status(rawValue: status) else { throw ValidationError("status is pending, delivered, dead or refused") }
                 state = parsed
             }
             var deliveries: [Delivery]

@@ -48,14 +48,26 @@ struct BridgeSettings: Sendable, Equatable {
     var requestsPerMinute = 1000
     /// How long a proof-page link handed out stays valid.
     var proofLinkLifetime: Duration = .seconds(14 * 86400)
+    /// When set, GET /metrics needs `Authorization: Bearer <token>`.
+    var metricsToken: String?
+    /// Open connections at most; more are closed at once.
+    var maxConnections = 4096
+    /// A connection with no request for this long is closed.
+    var idleTimeout: Duration = .seconds(60)
+    /// Requests per minute per client address without a valid token, and to /proof pages.
+    var clientRequestsPerMinute = 120
 
     var effectivePublicURL: String { publicURL ?? "http://\(host):\(port)" }
 }
 
 struct CallbackSettings: Sendable, Equatable {
+    var policy: CallbackHostPolicy { CallbackHostPolicy(allowedHosts: allowedHosts, allowedNetworks: allowedNetworks) }
+
     var secret: String?
     /// Hosts callback and webhook URLs may point to; nil allows any.
     var allowedHosts: [String]?
+    /// Networks callbacks may reach although they are loopback, link-local or private (CIDRs).
+    var allowedNetworks: [IPNetwork] = []
     var retrySchedule: [Duration] = [0, 300, 300, 300, 300, 300, 900, 3600, 7200, 14400, 86400].map { .seconds($0) }
 }
 

@@ -19,8 +19,9 @@ struct ConfigReader {
     static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
                                 "ignore", "filename_pattern", "output_name", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks",
                                 "generate_bleed", "fixups", "fit_tolerance", "color"]
-    static let bridgeKeys = ["listen", "public_url", "max_upload", "rate_limit", "proof_link_lifetime"]
-    static let callbacksKeys = ["secret", "retry_schedule", "allowed_hosts"]
+    static let bridgeKeys = ["listen", "public_url", "max_upload", "rate_limit", "proof_link_lifetime", "metrics_token",
+                             "max_connections", "idle_timeout", "client_rate_limit"]
+    static let callbacksKeys = ["secret", "retry_schedule", "allowed_hosts", "allowed_networks"]
     static let preflightKeys = ["profile", "thresholds", "severities"]
     static let limitsKeys = ["stage_timeout", "worker_memory", "shutdown_grace", "min_free_space", "max_attempts"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
@@ -96,7 +97,7 @@ struct ConfigReader {
             report(root, "the config has no 'hotfolders'; add at least one hot folder")
         }
         checkOverlaps(hotfolders)
-        let policy = CallbackHostPolicy(allowedHosts: callbacks.allowedHosts)
+        let policy = callbacks.policy
         for (folder, node) in hotfolders {
             if let url = folder.callbackURL, let refusal = policy.refusal(for: url), case .mapping(let pairs) = node,
                let urlNode = pairs.first(where: { $0.key.scalar?.string == "callback_url" })?.value {
@@ -145,6 +146,22 @@ struct ConfigReader {
         if let node = fields["proof_link_lifetime"], let lifetime = duration(node, key: "proof_link_lifetime", minimum: .seconds(60)) {
             settings.proofLinkLifetime = lifetime
         }
+        if let node = fields["metrics_token"], let text = scalar(node, key: "metrics_token") {
+            if text.count >= 16 && text.allSatisfy({ $0.isASCII && !$0.isWhitespace }) {
+                settings.metricsToken = text
+            } else {
+                report(node, "'metrics_token' must be at least 16 characters without spaces, such as the output of 'openssl rand -hex 16'")
+            }
+        }
+        if let node = fields["max_connections"], let limit = positiveInt(node, key: "max_connections") {
+            settings.maxConnections = limit
+        }
+        if let node = fields["idle_timeout"], let timeout = duration(node, key: "idle_timeout", minimum: .seconds(1)) {
+            settings.idleTimeout = timeout
+        }
+        if let node = fields["client_rate_limit"], let limit = positiveInt(node, key: "client_rate_limit") {
+            settings.clientRequestsPerMinute = limit
+        }
         return settings
     }
 
@@ -164,6 +181,20 @@ struct ConfigReader {
                 settings.retrySchedule = items.compactMap { duration($0, key: "retry_schedule") }
             } else {
                 report(node, "'retry_schedule' must be a list of durations, such as [0s, 5m, 1h]")
+            }
+        }
+        if let node = fields["allowed_networks"] {
+            if case .sequence(let items) = node, !items.isEmpty {
+                settings.allowedNetworks = items.compactMap { item in
+                    guard let text = scalar(item, key: "allowed_networks") else { return nil }
+                    guard let network = IPNetwork(text) else {
+                        report(item, "'allowed_networks' lists networks in CIDR form, such as 10.20.0.0/16 or fd00::/8, not \"\(text)\"")
+                        return nil
+                    }
+                    return network
+                }
+            } else {
+                report(node, "'allowed_networks' must be a list of networks, such as [192.168.10.0/24]")
             }
         }
         if let node = fields["allowed_hosts"] {

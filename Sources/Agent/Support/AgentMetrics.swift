@@ -71,7 +71,7 @@ final class AgentMetrics: Sendable {
                            help: "Age of the oldest job not yet finished (0 when none); includes jobs awaiting approval.")
             .set(oldest.map { Date().timeIntervalSince($0.createdAt) } ?? 0)
         let deliveries = (try? await sources.store.deliveryCounts()) ?? [:]
-        for status in [Delivery.Status.pending, .delivered, .dead] {
+        for status in Delivery.Status.allCases {
             registry.makeGauge(name: "hotfolder_webhook_deliveries", labels: [("status", status.rawValue)],
                                help: "Callback and webhook deliveries in the store by status (dead ones can be redelivered).")
                 .set(Double(deliveries[status] ?? 0))

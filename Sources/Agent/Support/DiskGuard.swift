@@ -5,11 +5,14 @@ import Synchronization
 
 /// Pauses intake while the state directory or a hot folder's output filesystem has less free space than
 /// `limits.min_free_space`, so a full disk never leaves half-written outputs or a store that cannot commit.
-/// /readyz names the filesystem; intake resumes by itself when space returns.
+/// /readyz names the filesystem by what it holds ("the state directory", "hot folder 'cards'"), never by
+/// path (readiness answers anyone); the log has the path. Intake resumes by itself when space returns.
 final class DiskGuard: Service {
     /// One filesystem's free space at the last check, for /metrics.
     struct Reading: Sendable, Equatable {
         var path: String
+        /// What the filesystem holds, in words.
+        var label: String
         var freeBytes: UInt64
     }
 
@@ -43,22 +46,22 @@ final class DiskGuard: Service {
     /// Reads every filesystem once and pauses or resumes intake.
     func check() {
         let configuration = live.current
-        let paths = [configuration.stateDirectory] + configuration.hotfolders.flatMap { folder in
+        let paths = [(configuration.stateDirectory, "the state directory")] + configuration.hotfolders.flatMap { folder in
             [folder.layout.work, folder.layout.printReady, folder.layout.proofs, folder.layout.reports, folder.layout.originals,
-             folder.layout.error]
+             folder.layout.error].map { ($0, "hot folder '\(folder.name)'") }
         }
         var seen = Set<UInt64>()
         var current: [Reading] = []
-        for path in paths {
+        for (path, label) in paths {
             var info = statvfs()
             guard statvfs(path, &info) == 0, seen.insert(UInt64(info.f_fsid)).inserted else { continue }
-            current.append(Reading(path: path, freeBytes: UInt64(info.f_bavail) * UInt64(info.f_frsize)))
+            current.append(Reading(path: path, label: label, freeBytes: UInt64(info.f_bavail) * UInt64(info.f_frsize)))
         }
         readings.withLock { $0 = current }
         let minimum = configuration.minimumFreeBytes
         let short = minimum == 0 ? [] : current.filter { $0.freeBytes < minimum }
         if let low = short.first {
-            let reason = "only \(Self.format(low.freeBytes)) free on the filesystem of \(low.path), below min_free_space "
+            let reason = "only \(Self.format(low.freeBytes)) free on the filesystem of \(low.label), below min_free_space "
                 + "\(Self.format(minimum)); new files wait in the inbox until space is freed"
             if pause.current["disk"] != reason {
                 if pause.current["disk"] == nil { logger.error("intake paused: disk space low", metadata: ["path": "\(low.path)", "free_bytes": "\(low.freeBytes)"]) }

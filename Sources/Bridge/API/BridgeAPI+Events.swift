@@ -1,11 +1,16 @@
 import Foundation
 
 extension BridgeAPI {
+    /// Events go to every `jobs:read` holder and are copied into logs: their proof links only show.
+    private var feedResource: JobResource {
+        JobResource(configuration: configuration, store: store, proofLink: ProofLink(key: configuration.proofLinkKey), proofCapability: .view)
+    }
+
     func getJobEvents(_ input: Operations.GetJobEvents.Input) async throws -> Operations.GetJobEvents.Output {
         let job = try await existingJob(input.path.id)
         let events = try await store.events(of: job.id)
         return .ok(.init(body: .json(.init(
-            events: events.map { EventResource(resource: resource).representation(of: $0, job: job) },
+            events: events.map { EventResource(resource: feedResource).representation(of: $0, job: job) },
             lastSequence: events.map(\.globalSequence).max() ?? 0))))
     }
 
@@ -21,7 +26,7 @@ extension BridgeAPI {
         var items: [Components.Schemas.Event] = []
         for event in events {
             if jobs[event.jobId] == nil { jobs[event.jobId] = try await store.job(event.jobId) }
-            items.append(EventResource(resource: resource).representation(of: event, job: jobs[event.jobId]))
+            items.append(EventResource(resource: feedResource).representation(of: event, job: jobs[event.jobId]))
         }
         return .ok(.init(body: .json(.init(events: items, lastSequence: events.last?.globalSequence ?? after))))
     }

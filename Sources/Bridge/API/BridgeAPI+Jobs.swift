@@ -171,7 +171,7 @@ extension BridgeAPI {
     /// Removes an upload that did not become a job's original (it is ours, never a customer's only copy).
     static func discard(_ received: UploadReceiver.Received) {
         unlink(received.path)
-        rmdir((received.path as NSString).deletingLastPathComponent)
+        UploadReceiver.removeEmptyDirectories(from: (received.path as NSString).deletingLastPathComponent)
     }
 
     static func canonicalJSON(_ value: some Encodable) throws -> Data {

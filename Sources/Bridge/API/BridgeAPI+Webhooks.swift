@@ -7,11 +7,7 @@ extension BridgeAPI {
         if let refusal = configuration.callbackHosts.refusal(for: request.url) {
             throw APIError.invalid("url", "url cannot be used: \(refusal)")
         }
-        let known = Set(Components.Schemas.Event._TypePayload.allCases.map(\.rawValue) + ["job.*"])
-        guard (1...20).contains(request.events.count) else { throw APIError.invalid("events", "give 1 to 20 event types, or [\"job.*\"]") }
-        if let unknown = request.events.first(where: { !known.contains($0) }) {
-            throw APIError.invalid("events", "unknown event type '\(unknown)'; use job.* or one of " + known.sorted().joined(separator: ", "))
-        }
+        try Self.validate(events: request.events)
         if let description = request.description, description.count > 500 {
             throw APIError.invalid("description", "description has at most 500 characters")
         }
@@ -29,6 +25,41 @@ extension BridgeAPI {
 
     func getWebhook(_ input: Operations.GetWebhook.Input) async throws -> Operations.GetWebhook.Output {
         .ok(.init(body: .json(Self.view(of: try await existingWebhook(input.path.webhookId), withSecret: false))))
+    }
+
+    func updateWebhook(_ input: Operations.UpdateWebhook.Input) async throws -> Operations.UpdateWebhook.Output {
+        guard case .json(let request) = input.body else { throw APIError(.badRequest, "send the changes as JSON") }
+        var webhook = try await existingWebhook(input.path.webhookId)
+        if let url = request.url {
+            if url.count > 2000 { throw APIError.invalid("url", "url has at most 2000 characters") }
+            if let refusal = configuration.callbackHosts.refusal(for: url) { throw APIError.invalid("url", "url cannot be used: \(refusal)") }
+            webhook.url = url
+        }
+        if let events = request.events {
+            try Self.validate(events: events)
+            webhook.events = events
+        }
+        if let description = request.description {
+            if description.count > 500 { throw APIError.invalid("description", "description has at most 500 characters") }
+            webhook.description = description.isEmpty ? nil : description
+        }
+        switch request.enabled {
+        case true?: webhook.disabledAt = nil; webhook.disabledReason = nil
+        case false? where webhook.disabledAt == nil: webhook.disabledAt = Date(); webhook.disabledReason = "disabled through the API by token \(callerName)"
+        default: break
+        }
+        let rotated = request.rotateSecret == true
+        if rotated {
+            let overlap = request.secretOverlapSeconds ?? 86400
+            guard (0...604_800).contains(overlap) else { throw APIError.invalid("secretOverlapSeconds", "secretOverlapSeconds is 0 to 604800 (7 days)") }
+            webhook.previousSecret = overlap > 0 ? webhook.secret : nil
+            webhook.previousSecretUntil = overlap > 0 ? Date().addingTimeInterval(TimeInterval(overlap)) : nil
+            webhook.secret = WebhookSignature.generateSecret()
+        }
+        try await store.updateWebhook(webhook)
+        logger.info("webhook subscription updated", metadata: ["webhook": "\(webhook.id)", "rotated": "\(rotated)",
+                                                              "enabled": "\(webhook.disabledAt == nil)", "requestId": "\(RequestScope.requestId)"])
+        return .ok(.init(body: .json(Self.view(of: webhook, withSecret: rotated))))
     }
 
     func deleteWebhook(_ input: Operations.DeleteWebhook.Input) async throws -> Operations.DeleteWebhook.Output {
@@ -69,7 +100,7 @@ extension BridgeAPI {
         var status: Int?
         var problem: String?
         do {
-            let response = try await CurlTransport().post(.init(url: webhook.url, headers: [
+            let response = try await CurlTransport(policy: configuration.callbackHosts).post(.init(url: webhook.url, headers: [
                 ("Content-Type", "application/json"), ("webhook-id", id), ("webhook-timestamp", String(timestamp)),
                 ("webhook-signature", signature),
             ], body: body))
@@ -82,6 +113,14 @@ extension BridgeAPI {
         return .ok(.init(body: .json(.init(delivered: problem == nil, httpStatus: status,
                                            durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
                                            error: problem))))
+    }
+
+    private static func validate(events: [String]) throws {
+        let known = Set(Components.Schemas.Event._TypePayload.allCases.map(\.rawValue).filter { $0.hasPrefix("job.") } + ["job.*"])
+        guard (1...20).contains(events.count) else { throw APIError.invalid("events", "give 1 to 20 event types, or [\"job.*\"]") }
+        if let unknown = events.first(where: { !known.contains($0) }) {
+            throw APIError.invalid("events", "unknown event type '\(unknown)'; use job.* or one of " + known.sorted().joined(separator: ", "))
+        }
     }
 
     private func existingWebhook(_ id: String) async throws -> WebhookSubscription {

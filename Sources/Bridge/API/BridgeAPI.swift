@@ -10,7 +10,8 @@ struct BridgeAPI: APIProtocol {
     let hooks: BridgeHooks
     let logger: Logger
 
-    var resource: JobResource { JobResource(configuration: configuration, store: store, proofLink: ProofLink(key: configuration.proofLinkKey)) }
+    /// The job view for the caller of the request being answered (its proof link decides only for approvers).
+    var resource: JobResource { JobResource.forCaller(configuration: configuration, store: store) }
     var workspaceOf: (JobID) -> JobWorkspace { { JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: $0) } }
 
     /// The job named by a path parameter; 404 for a malformed id as for an unknown one.

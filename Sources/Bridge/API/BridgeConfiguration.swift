@@ -21,12 +21,15 @@ public struct BridgeConfiguration: Sendable {
     public var version: String
     /// Where callback and webhook URLs may point.
     public var callbackHosts: CallbackHostPolicy
+    /// Limits of the listener and of callers without a token.
+    public var limits: BridgeLimits
 
     public init(host: String = "127.0.0.1", port: Int = 8181, publicURL: String? = nil, jobsDirectory: String,
                 maxUploadBytes: Int64 = 500_000_000, requestsPerMinute: Int = 1000,
                 proofLinkLifetime: TimeInterval = 14 * 86400, proofLinkKey: Data, hotfolders: [HotfolderDefaults] = [],
                 catalog: HotfolderCatalog? = nil,
-                version: String = "0", callbackHosts: CallbackHostPolicy = CallbackHostPolicy()) {
+                version: String = "0", callbackHosts: CallbackHostPolicy = CallbackHostPolicy(), limits: BridgeLimits = BridgeLimits()) {
+        self.limits = limits
         self.host = host
         self.port = port
         self.publicURL = (publicURL ?? "http://\(host):\(port)").trimmingSuffix("/")
@@ -43,6 +46,29 @@ public struct BridgeConfiguration: Sendable {
     func hotfolder(named name: String?) -> HotfolderDefaults? {
         guard let name else { return hotfolders.first }
         return hotfolders.first { $0.name == name }
+    }
+}
+
+/// What keeps the bridge small under load or abuse: open connections, idle ones, requests from clients
+/// without a token (and to the proof page, which needs none), the JSON of a request, and who may read
+/// /metrics.
+public struct BridgeLimits: Sendable, Hashable {
+    public var maxConnections: Int
+    public var idleTimeout: Duration
+    /// Per client address per minute, for requests without a valid token and for /proof pages.
+    public var clientRequestsPerMinute: Int
+    /// A JSON body, or the `job` part of a multipart job.
+    public var maxJSONBytes: Int
+    /// When set, /metrics needs it as a bearer token.
+    public var metricsToken: String?
+
+    public init(maxConnections: Int = 4096, idleTimeout: Duration = .seconds(60), clientRequestsPerMinute: Int = 120,
+                maxJSONBytes: Int = 1 << 20, metricsToken: String? = nil) {
+        self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
+        self.clientRequestsPerMinute = clientRequestsPerMinute
+        self.maxJSONBytes = maxJSONBytes
+        self.metricsToken = metricsToken
     }
 }
 

@@ -3,10 +3,20 @@ import Pipeline
 
 /// Builds the API's view of a job: the stored job plus what its workspace holds (links, preflight summary)
 /// and what its history says (stage timings). Links appear only once their file exists.
+///
+/// `proofCapability` is what the proof-page link in the view allows: deciding for callers that may
+/// approve (`jobs:approve`, the job's own callback URL), looking for everyone else.
 struct JobResource: Sendable {
     let configuration: BridgeConfiguration
     let store: any JobStore
     let proofLink: ProofLink
+    var proofCapability: ProofLink.Capability = .view
+
+    /// The view an API caller gets: a deciding proof link only when its token may approve.
+    static func forCaller(configuration: BridgeConfiguration, store: any JobStore) -> JobResource {
+        JobResource(configuration: configuration, store: store, proofLink: ProofLink(key: configuration.proofLinkKey),
+                    proofCapability: RequestScope.caller?.scopes.contains(.jobsApprove) == true ? .decide : .view)
+    }
 
     func representation(of job: Job) async throws -> Components.Schemas.Job {
         representation(of: job, events: try await store.events(of: job.id))
@@ -52,17 +62,17 @@ struct JobResource: Sendable {
             printReady: job.status == .printReady && contents.hasPrintReady ? base + "/files/print-ready" : nil,
             proofs: pages.isEmpty ? nil : pages.map { base + "/proofs/\($0).png" },
             thumbnail: contents.hasThumbnail ? base + "/proofs/thumbnail.png" : nil,
-            proofPage: pages.isEmpty ? nil : proofPageURL(of: job.id))
+            proofPage: pages.isEmpty ? nil : proofPageURL(of: job))
     }
 
     /// The customer's proof page, with a capability valid for the configured lifetime from now, rounded up
     /// to the hour: the same link for an hour, signed once (job views are polled) and stable in callbacks.
-    func proofPageURL(of id: JobID) -> String {
+    func proofPageURL(of job: Job) -> String {
         let expiry = ((Date().timeIntervalSince1970 + configuration.proofLinkLifetime) / 3600).rounded(.up) * 3600
-        let token = ProofLinkCache.shared.token(for: id, expiry: expiry) {
-            proofLink.token(for: id, expires: Date(timeIntervalSince1970: expiry))
+        let token = ProofLinkCache.shared.token(for: job.id, capability: proofCapability, epoch: job.proofLinkEpoch, expiry: expiry) {
+            proofLink.token(for: job.id, capability: proofCapability, epoch: job.proofLinkEpoch, expires: Date(timeIntervalSince1970: expiry))
         }
-        return configuration.publicURL + "/proof/" + id.rawValue + "?t=" + token
+        return configuration.publicURL + "/proof/" + job.id.rawValue + "?t=" + token
     }
 
     /// Spelled as ProductSpec encodes itself (the config and ticket spelling), field by field.

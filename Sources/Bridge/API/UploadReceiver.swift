@@ -18,7 +18,8 @@ struct UploadReceiver: Sendable {
         var kind: ArtworkKind
     }
 
-    /// Writes `body` to `directory/<safe name>`; on any failure nothing is left behind.
+    /// Writes `body` to `directory/<safe name>`; on any failure nothing is left behind, not even the
+    /// directories made for it (`directory` is `<workspace>/upload/<uuid>`).
     func receive(_ body: HTTPBody, suggestedName: String?, fallbackStem: String, into directory: String) async throws -> Received {
         if case .known(let length) = body.length, length > maxBytes { throw Self.tooLarge(maxBytes) }
         do {
@@ -28,7 +29,11 @@ struct UploadReceiver: Sendable {
         }
         let partial = directory + "/.upload-\(UUID().uuidString).partial"
         let descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
-        guard descriptor >= 0 else { throw Self.storageFailure(errno) }
+        guard descriptor >= 0 else {
+            let code = errno
+            Self.removeEmptyDirectories(from: directory)
+            throw Self.storageFailure(code)
+        }
         var closed = false
         defer {
             if !closed { close(descriptor) }
@@ -60,7 +65,18 @@ struct UploadReceiver: Sendable {
                             sizeBytes: size, kind: kind)
         } catch {
             unlink(partial)
+            Self.removeEmptyDirectories(from: directory)
             throw error
+        }
+    }
+
+    /// Removes `directory` and the two above it (`upload/`, the job's workspace) as far as they are empty:
+    /// rmdir never removes anything else, so a workspace with a job's files in it stays.
+    static func removeEmptyDirectories(from directory: String) {
+        var path = directory
+        for _ in 0..<3 {
+            guard rmdir(path) == 0 else { return }
+            path = (path as NSString).deletingLastPathComponent
         }
     }
 
@@ -82,26 +98,42 @@ struct UploadReceiver: Sendable {
             return APIError(.serviceUnavailable, "the agent's disk is full; nothing was stored, send the file again later",
                             retryAfter: retryAfterFullDisk)
         }
-        return APIError(.internalError, "cannot store the upload: \(String(cString: strerror(code)))")
+        return APIError(.serviceUnavailable, "the agent cannot store uploads just now; nothing was stored, send the file again later",
+                        retryAfter: retryAfterFullDisk)
     }
 
     private static func tooLarge(_ limit: Int64) -> APIError {
         APIError(.payloadTooLarge, "the file is larger than the \(limit / 1_000_000) MB this agent accepts")
     }
 
-    /// The last path component of the client's name, without control characters or leading dots, with an
+    /// The last path component of the client's name, without control characters (C0, C1), bidirectional
+    /// overrides and isolates (which make "cod\u{202E}fdp.exe" read as "codexe.pdf" in a listing) or
+    /// leading dots, at most `maximumNameBytes` of UTF-8 (filesystems count bytes, not characters), with an
     /// extension that matches the content; `<stem>.<ext>` when nothing usable is left.
     static func safeFileName(_ suggested: String?, stem: String, kind: ArtworkKind) -> String {
         let ext = kind.fileExtension
         var name = (suggested ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        name = String(name.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && $0 != ":" }.map(Character.init))
+        name = String(String.UnicodeScalarView(name.unicodeScalars.filter { scalar in
+            !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == ":" || bidiControls.contains(scalar.value))
+        }))
         while name.hasPrefix(".") || name.hasPrefix(" ") { name.removeFirst() }
-        name = String(name.prefix(150)).trimmingCharacters(in: .whitespaces)
+        name = name.trimmingCharacters(in: .whitespaces)
         if name.isEmpty { name = stem }
-        let current = (name as NSString).pathExtension.lowercased()
-        if !kind.fileExtensions.contains(current) { name += "." + ext }
-        return name
+        var current = (name as NSString).pathExtension.lowercased()
+        if !kind.fileExtensions.contains(current) { current = ext } else { name = (name as NSString).deletingPathExtension }
+        // Shorten the stem, never inside a character, so that stem, dot and extension fit.
+        let budget = maximumNameBytes - current.utf8.count - 1
+        while name.utf8.count > budget { name.removeLast() }
+        name = name.trimmingCharacters(in: .whitespaces)
+        if name.isEmpty { name = String(stem.prefix(64)) }
+        return name + "." + current
     }
+
+    /// Bytes of UTF-8 in an upload's name; ext4, XFS and SMB allow 255, and the agent adds suffixes.
+    static let maximumNameBytes = 200
+
+    /// U+061C, U+200E/F, U+202A-E, U+2066-9: marks and embeddings that reorder how a name is shown.
+    static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
 
     /// `filename="..."` (or RFC 5987 `filename*=UTF-8''...`) of a Content-Disposition header.
     static func fileName(fromContentDisposition header: String?) -> String? {

@@ -6,8 +6,6 @@ import Foundation
 struct EventResource: Sendable {
     let resource: JobResource
 
-    static func eventId(_ sequence: Int64) -> String { "evt_\(sequence)" }
-
     /// A job's first event is job.created; its file arriving is job.uploaded; every other is job.<new status>.
     static func type(of event: JobEvent) -> Components.Schemas.Event._TypePayload {
         if event.from == nil { return .job_created }
@@ -25,6 +23,9 @@ struct EventResource: Sendable {
             status: .init(rawValue: event.to.rawValue) ?? .failed,
             previousStatus: event.from.flatMap { .init(rawValue: $0.rawValue) }, detail: event.detail,
             jobUrl: publicURL + "/api/v1/jobs/" + event.jobId.rawValue)
+        data.actor = event.actor.map {
+            .init(kind: .init(rawValue: $0.kind.rawValue) ?? .token, name: $0.name, address: $0.address, userAgent: $0.userAgent)
+        }
         if let job {
             let workspace = JobWorkspace(jobsDirectory: resource.configuration.jobsDirectory, id: job.id)
             let contents = WorkspaceContents(workspace)
@@ -39,7 +40,7 @@ struct EventResource: Sendable {
             }
             data.error = JobResource.error(of: job)
         }
-        return Components.Schemas.Event(id: Self.eventId(event.globalSequence), _type: Self.type(of: event), createdAt: event.at,
+        return Components.Schemas.Event(id: event.id, _type: Self.type(of: event), createdAt: event.at,
                                         sequence: event.globalSequence, data: data)
     }
 

@@ -4,10 +4,12 @@ import Hummingbird
 import Synchronization
 
 /// Guards /api/v1: a known bearer token (401 otherwise), within its rate limit (429), with the rate-limit
-/// headers on every answer. Scopes are checked per operation by `ScopeMiddleware`.
+/// headers on every answer. Scopes are checked per operation by `ScopeMiddleware`. Requests without a valid
+/// token count against their client address (`clientLimiter`), so guessing tokens is slow.
 struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let tokens: any AccessTokenStore
     let limiter: RateLimiter
+    let clientLimiter: RateLimiter
     /// Bodies of requests other than uploads are small JSON; refuse big ones before reading them.
     let maxJSONBodyBytes: Int
     let lastUse = LastUse()
@@ -15,6 +17,11 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
         guard let token = try await authenticate(request) else {
+            let decision = clientLimiter.admit(RequestScope.clientAddress)
+            guard decision.allowed else {
+                throw APIError(.rateLimited, "too many requests without a valid token from this address; wait \(decision.reset) s",
+                               retryAfter: decision.reset)
+            }
             throw APIError(.unauthenticated, "send a valid API token as 'Authorization: Bearer hfa_...'; create one with 'hotfolder-agent token create'")
         }
         let decision = limiter.admit(token.name)
@@ -27,7 +34,13 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
         } else {
             do {
                 var request = request
-                if !Self.isUpload(request) {
+                if request.method == .post, let type = request.headers[.contentType], type.hasPrefix("multipart/form-data") {
+                    guard let boundary = MultipartPartLimit<RequestBody>.boundary(of: type) else {
+                        throw APIError(.badRequest, "the multipart Content-Type has no usable boundary")
+                    }
+                    request.body = RequestBody(asyncSequence: MultipartPartLimit(base: request.body, boundary: Array(boundary.utf8),
+                                                                                 maxPartBytes: maxJSONBodyBytes))
+                } else if !Self.isUpload(request) {
                     if let length = request.headers[.contentLength].flatMap(Int.init), length > maxJSONBodyBytes {
                         throw APIError(.payloadTooLarge, "the request body has \(length) bytes; JSON bodies are limited to \(maxJSONBodyBytes)")
                     }
@@ -44,7 +57,7 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
                 let admitted = request
                 response = try await RequestScope.$caller.withValue(token) { try await next(admitted, context) }
             } catch {
-                response = ErrorResponse.response(for: ErrorTranslation.apiError(for: error), requestId: RequestScope.requestId)
+                response = ErrorTranslation.response(for: error, logger: context.logger)
             }
             if lastUse.isDue(token.name) { try? await tokens.markUsed(token.name, at: Date()) }
         }

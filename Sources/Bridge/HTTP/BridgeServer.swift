@@ -26,8 +26,11 @@ public struct BridgeServer: Sendable {
         var bridgeLogger = logger
         bridgeLogger[metadataKey: "component"] = "bridge"
         let serverLogger = bridgeLogger
+        let cap = ConnectionCap(limit: configuration.limits.maxConnections)
         return Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [cap.handler()],
+                                                idleTimeout: .seconds(max(1, configuration.limits.idleTimeout.components.seconds)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hotfolder-agent"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -38,11 +41,14 @@ public struct BridgeServer: Sendable {
             logger: serverLogger)
     }
 
-    func makeRouter() throws -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    func makeRouter() throws -> Router<BridgeRequestContext> {
+        let router = Router(context: BridgeRequestContext.self)
+        let clientLimiter = RateLimiter(requestsPerMinute: configuration.limits.clientRequestsPerMinute)
         router.add(middleware: RequestLoggingMiddleware())
+        router.add(middleware: ClientRateLimitMiddleware(limiter: clientLimiter))
+        router.add(middleware: MetricsTokenMiddleware(token: configuration.limits.metricsToken))
         router.add(middleware: AuthenticationMiddleware(tokens: store, limiter: RateLimiter(requestsPerMinute: configuration.requestsPerMinute),
-                                                        maxJSONBodyBytes: 1 << 20))
+                                                        clientLimiter: clientLimiter, maxJSONBodyBytes: configuration.limits.maxJSONBytes))
         router.add(middleware: JobViewResponseCache(store: store))
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],

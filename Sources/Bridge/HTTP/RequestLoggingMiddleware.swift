@@ -16,13 +16,15 @@ struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
         let started = ContinuousClock.now
         var response: Response
         do {
-            response = try await RequestScope.$requestId.withValue(id) { try await next(request, context) }
-        } catch {
-            let apiError = ErrorTranslation.apiError(for: error)
-            if apiError.code == .internalError {
-                context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            let address = (context as? BridgeRequestContext)?.clientAddress ?? "-"
+            let agent = request.headers[.userAgent]
+            response = try await RequestScope.$requestId.withValue(id) {
+                try await RequestScope.$clientAddress.withValue(address) {
+                    try await RequestScope.$userAgent.withValue(agent) { try await next(request, context) }
+                }
             }
-            response = ErrorResponse.response(for: apiError, requestId: id)
+        } catch {
+            response = RequestScope.$requestId.withValue(id) { ErrorTranslation.response(for: error, logger: context.logger) }
         }
         response.headers[Self.requestIdHeader] = id
         let elapsed = started.duration(to: .now)

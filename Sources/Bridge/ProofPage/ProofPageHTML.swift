@@ -7,6 +7,8 @@ struct ProofPageHTML {
     var job: Job
     var pageImageURLs: [String]
     var report: PreflightReport?
+    /// Whether the link may decide; a view link shows the proof without the buttons.
+    var decides: Bool
     var approveURL: String
     var rejectURL: String
     var notice: String?
@@ -30,7 +32,10 @@ struct ProofPageHTML {
         body += "</section>"
         body += fixesSection
         body += findingsSection
-        if job.status == .awaitingApproval {
+        if job.status == .awaitingApproval && !decides {
+            body += "<section class=\"decision\"><p id=\"view-only\">This link shows the proof. The decision is made with the link the print shop sent for it.</p></section>"
+        }
+        if job.status == .awaitingApproval && decides {
             body += """
                 <section class="decision"><h2>Your decision</h2>
                 <form method="post" action="\(Self.escape(approveURL))"><button type="submit" class="approve" id="approve">Approve for print</button></form>

@@ -5,7 +5,8 @@ import Logging
 import Pipeline
 
 /// GET /proof/{id}?t=..., its page images and its approve / reject forms. No API token: the signed link is
-/// the permission, checked on every request.
+/// the permission, checked on every request against the job's current proof-link epoch. A view link shows
+/// the proof; only a decide link shows the buttons and is accepted by approve and reject.
 struct ProofPageRoutes: Sendable {
     let configuration: BridgeConfiguration
     let store: any JobStore
@@ -14,35 +15,35 @@ struct ProofPageRoutes: Sendable {
 
     var link: ProofLink { ProofLink(key: configuration.proofLinkKey) }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<BridgeRequestContext>) {
         router.get("/proof/{id}") { request, context in try await page(request, context: context, notice: nil) }
         router.get("/proof/{id}/pages/{page}") { request, context in try await image(request, context: context) }
         router.post("/proof/{id}/approve") { request, context in try await decide(request, context: context, approve: true) }
         router.post("/proof/{id}/reject") { request, context in try await decide(request, context: context, approve: false) }
     }
 
-    /// The job, when the link's capability is valid for it.
-    private func authorizedJob(_ request: Request, context: BasicRequestContext) async throws -> (Job, String) {
+    /// The job and what the link allows, when the link is valid for the job's current proof.
+    private func authorizedJob(_ request: Request, context: BridgeRequestContext) async throws -> (Job, String, ProofLink.Capability) {
         let idText = context.parameters.get("id") ?? ""
         let token = request.uri.queryParameters.get("t") ?? ""
-        guard let id = JobID(idText) else { throw APIError(.notFound, "there is no such proof") }
-        switch link.verify(token, for: id) {
-        case .valid: break
+        guard let id = JobID(idText), let job = try await store.job(id) else { throw APIError(.notFound, "there is no such proof") }
+        switch link.verify(token, for: id, currentEpoch: job.proofLinkEpoch) {
+        case .valid(let grant): return (job, token, grant.capability)
         case .expired: throw APIError(.forbidden, "this proof link has expired; ask the print shop for a new one")
+        case .superseded: throw APIError(.forbidden, "this proof link is for an earlier proof or was withdrawn; ask the print shop for the current one")
         case .invalid: throw APIError(.forbidden, "this proof link is not valid; use the link exactly as you received it")
         }
-        guard let job = try await store.job(id) else { throw APIError(.notFound, "there is no such proof") }
-        return (job, token)
     }
 
-    private func page(_ request: Request, context: BasicRequestContext, notice: String?) async throws -> Response {
-        let (job, token) = try await authorizedJob(request, context: context)
+    private func page(_ request: Request, context: BridgeRequestContext, notice: String?) async throws -> Response {
+        let (job, token, capability) = try await authorizedJob(request, context: context)
         let workspace = JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: job.id)
         let base = "/proof/\(job.id.rawValue)"
         let query = "?t=" + (token.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? token)
         let report = FileManager.default.contents(atPath: workspace.report).flatMap { try? JSONDecoder().decode(PreflightReport.self, from: $0) }
         let html = ProofPageHTML(job: job, pageImageURLs: WorkspaceContents(workspace).proofPages.map { "\(base)/pages/\($0).png\(query)" },
-                                 report: report, approveURL: base + "/approve" + query, rejectURL: base + "/reject" + query,
+                                 report: report, decides: capability == .decide,
+                                 approveURL: base + "/approve" + query, rejectURL: base + "/reject" + query,
                                  notice: notice ?? request.uri.queryParameters.get("notice").flatMap { Self.notices[$0] }).html
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                                                HTTPField.Name("Referrer-Policy")!: "no-referrer",
@@ -50,8 +51,8 @@ struct ProofPageRoutes: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    private func image(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let (job, _) = try await authorizedJob(request, context: context)
+    private func image(_ request: Request, context: BridgeRequestContext) async throws -> Response {
+        let (job, _, _) = try await authorizedJob(request, context: context)
         let name = context.parameters.get("page") ?? ""
         guard name.hasSuffix(".png"), let number = Int(name.dropLast(4)), number >= 1 else { throw APIError(.notFound, "there is no such page") }
         let path = JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: job.id).proofPage(number)
@@ -60,13 +61,17 @@ struct ProofPageRoutes: Sendable {
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    private func decide(_ request: Request, context: BasicRequestContext, approve: Bool) async throws -> Response {
-        let (job, token) = try await authorizedJob(request, context: context)
+    private func decide(_ request: Request, context: BridgeRequestContext, approve: Bool) async throws -> Response {
+        let (job, token, capability) = try await authorizedJob(request, context: context)
+        guard capability == .decide else {
+            throw APIError(.forbidden, "this link shows the proof but cannot approve or reject it; use the link the print shop sent for your decision")
+        }
+        let actor = EventActor(kind: .proofPage, address: context.clientAddress, userAgent: request.headers[.userAgent])
         let notice: String
         if job.status != .awaitingApproval {
             notice = "unchanged"
         } else if approve {
-            try await store.transition(job.id, to: .approved, detail: "approved on the proof page", update: JobUpdate())
+            try await store.transition(job.id, to: .approved, detail: "approved on the proof page", update: JobUpdate(actor: actor))
             hooks.jobIsRunnable(job.id)
             notice = "approved"
         } else {
@@ -74,11 +79,12 @@ struct ProofPageRoutes: Sendable {
             let reason = Self.formValue("reason", in: String(buffer: form))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             guard (1...2000).contains(reason.count) else { throw APIError.invalid("reason", "please say what should change") }
             try await store.transition(job.id, to: .rejected, detail: "rejected on the proof page: \(reason)",
-                                       update: JobUpdate(failureReason: reason))
+                                       update: JobUpdate(failureReason: reason, actor: actor))
             hooks.jobEnded(job.id)
             notice = "rejected"
         }
-        logger.info("proof page decision", metadata: ["job": "\(job.id)", "approve": "\(approve)", "requestId": "\(RequestScope.requestId)"])
+        logger.info("proof page decision", metadata: ["job": "\(job.id)", "approve": "\(approve)", "requestId": "\(RequestScope.requestId)",
+                                                      "client": "\(context.clientAddress)"])
         // Post/redirect/get: a reload does not send the decision twice.
         let location = "/proof/\(job.id.rawValue)?t=\(token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token)&notice=\(notice)"
         return Response(status: .seeOther, headers: [.location: location])

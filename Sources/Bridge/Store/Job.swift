@@ -23,11 +23,15 @@ public struct Job: Sendable, Hashable, Codable {
     public var updatedAt: Date
     /// What an API job ordered beyond the product; nil means the hot folder's setting.
     public var order: JobOrder
+    /// Proof-page links carry the epoch they were minted in; a new proof or a revocation moves it on,
+    /// and older links stop working.
+    public var proofLinkEpoch: Int = 0
 
     public init(id: JobID, status: JobState, hotfolder: String?, fileName: String, claimedPath: String?,
                 originalPath: String?, sha256: String?, sizeBytes: Int64?, kind: ArtworkKind?, externalId: String?,
                 product: ProductSpec, failureReason: String? = nil, createdAt: Date, updatedAt: Date,
-                order: JobOrder = JobOrder()) {
+                order: JobOrder = JobOrder(), proofLinkEpoch: Int = 0) {
+        self.proofLinkEpoch = proofLinkEpoch
         self.id = id
         self.status = status
         self.hotfolder = hotfolder
@@ -46,8 +50,11 @@ public struct Job: Sendable, Hashable, Codable {
     }
 }
 
-/// One transition in a job's history. `sequence` counts per job from 1; `globalSequence` orders all events.
+/// One transition in a job's history. `sequence` counts per job from 1; `globalSequence` orders all events
+/// (the feed's cursor); `id` ("evt_" and a ULID) is unique across stores, so a receiver that drops repeats
+/// never drops a new event after a store is reset or restored.
 public struct JobEvent: Sendable, Hashable, Codable {
+    public var id: String
     public var globalSequence: Int64
     public var jobId: JobID
     public var sequence: Int
@@ -55,4 +62,35 @@ public struct JobEvent: Sendable, Hashable, Codable {
     public var to: JobState
     public var at: Date
     public var detail: String?
+    /// Who made the change, when a person or client did (approvals, rejections, cancels, retries).
+    public var actor: EventActor?
+}
+
+/// Who made a change: an API token by name, or the proof page (a customer with a link), with where the
+/// request came from. Kept in the job's history so a shop can say who approved what.
+public struct EventActor: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable { case token, proofPage = "proof_page", commandLine = "command_line" }
+
+    public var kind: Kind
+    /// The token's name; nil for the proof page.
+    public var name: String?
+    public var address: String?
+    public var userAgent: String?
+
+    public init(kind: Kind, name: String? = nil, address: String? = nil, userAgent: String? = nil) {
+        self.kind = kind
+        self.name = name
+        self.address = address
+        // Bounded: a header is the client's to choose.
+        self.userAgent = userAgent.map { String($0.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(200)) }
+    }
+
+    /// "token 'erp'", "the proof page", "the command line".
+    public var description: String {
+        switch kind {
+        case .token: "token '\(name ?? "?")'"
+        case .proofPage: "the proof page"
+        case .commandLine: "the command line" + (name.map { " (\($0))" } ?? "")
+        }
+    }
 }

@@ -31,6 +31,8 @@ public protocol JobStore: Sendable {
     /// Moves the job to `state` if its state machine allows it, writing the event in the same transaction.
     @discardableResult
     func transition(_ id: JobID, to state: JobState, detail: String?, update: JobUpdate) async throws -> Job
+    /// Voids every proof-page link handed out for the job so far; returns the new epoch new links carry.
+    func revokeProofLinks(_ id: JobID) async throws -> Int
     /// Counts one more stage of the job that failed for an unknown reason and returns the count so far
     /// (since the job was created or last started over), so retries stay bounded across restarts.
     func recordInternalFailure(_ id: JobID) async throws -> Int

@@ -8,9 +8,12 @@ public struct JobUpdate: Sendable, Hashable {
     public var clearsFailureReason = false
     /// Set when a job waiting for its file gets one (an upload, or a file dropped into a hot folder).
     public var arrivedFile: ArrivedFile?
+    /// Who asks for the change; recorded on its event.
+    public var actor: EventActor?
 
     public init(originalPath: String? = nil, failureReason: String? = nil, clearsFailureReason: Bool = false,
-                arrivedFile: ArrivedFile? = nil) {
+                arrivedFile: ArrivedFile? = nil, actor: EventActor? = nil) {
+        self.actor = actor
         self.originalPath = originalPath
         self.failureReason = failureReason
         self.clearsFailureReason = clearsFailureReason

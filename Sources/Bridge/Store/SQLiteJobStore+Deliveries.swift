@@ -74,6 +74,15 @@ extension SQLiteJobStore: DeliveryStore {
         try await due(at: now, endpoint: nil, limit: limit)
     }
 
+    public func dueEndpoints(at now: Date, limit: Int) async throws -> [String] {
+        try await writer.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT endpoint FROM delivery WHERE status = 'pending' AND nextAttemptAt <= ?
+                GROUP BY endpoint ORDER BY MIN(eventSequence) LIMIT ?
+                """, arguments: [now, limit])
+        }
+    }
+
     public func dueDelivery(at now: Date, endpoint: String) async throws -> Delivery? {
         try await due(at: now, endpoint: endpoint, limit: 1).first
     }
@@ -105,11 +114,13 @@ extension SQLiteJobStore: DeliveryStore {
             case .delivered: (.delivered, nil, attempt.at)
             case .retry(let at): (.pending, at, nil)
             case .dead: (.dead, nil, attempt.at)
+            case .refused: (.refused, nil, attempt.at)
             }
             try db.execute(sql: """
                 UPDATE delivery SET status = ?, attempts = ?, nextAttemptAt = COALESCE(?, nextAttemptAt), lastStatus = ?,
-                                    lastError = ?, finishedAt = ? WHERE id = ?
-                """, arguments: [status.rawValue, attempt.number, next, attempt.httpStatus, error, finished, attempt.deliveryId])
+                                    lastError = ?, finishedAt = ? WHERE id = ? AND status = 'pending' AND attempts = ?
+                """, arguments: [status.rawValue, attempt.number, next, attempt.httpStatus, error, finished, attempt.deliveryId,
+                                 attempt.number - 1])
         }
     }
 
@@ -152,7 +163,7 @@ extension SQLiteJobStore: DeliveryStore {
     /// Pending again and due now, unless pending already; only a delivery of `subscription` when one is given.
     static func makePending(_ db: Database, _ id: Int64, subscription: String?) throws -> Bool {
         try db.execute(sql: """
-            UPDATE delivery SET status = 'pending', nextAttemptAt = ?, finishedAt = NULL
+            UPDATE delivery SET status = 'pending', nextAttemptAt = ?, finishedAt = NULL, scheduleStart = attempts
             WHERE id = ? AND (? IS NULL OR subscription = ?) AND status != 'pending'
             """, arguments: [Date(), id, subscription, subscription])
         return db.changesCount == 1
@@ -168,7 +179,7 @@ extension SQLiteJobStore: DeliveryStore {
         let planned = PlannedDelivery(endpoint: row["endpoint"], subscription: subscription.isEmpty ? nil : subscription,
                                       eventSequence: row["eventSequence"],
                                       eventId: row["eventId"], jobId: jobId, body: row["body"])
-        return Delivery(id: row["id"], planned: planned, status: status, attempts: row["attempts"],
+        return Delivery(id: row["id"], planned: planned, status: status, attempts: row["attempts"], scheduleStart: row["scheduleStart"] ?? 0,
                         nextAttemptAt: row["nextAttemptAt"], lastStatus: row["lastStatus"], lastError: row["lastError"],
                         createdAt: row["createdAt"], finishedAt: row["finishedAt"])
     }

@@ -26,6 +26,16 @@ extension SQLiteJobStore: WebhookStore {
         }
     }
 
+    public func updateWebhook(_ webhook: WebhookSubscription) async throws {
+        try await writer.write { db in
+            try db.execute(sql: """
+                UPDATE webhook SET url = ?, events = ?, description = ?, secret = ?, previousSecret = ?, previousSecretUntil = ?,
+                                   disabledAt = ?, disabledReason = ? WHERE id = ?
+                """, arguments: [webhook.url, webhook.events.joined(separator: ","), webhook.description, webhook.secret,
+                                 webhook.previousSecret, webhook.previousSecretUntil, webhook.disabledAt, webhook.disabledReason, webhook.id])
+        }
+    }
+
     public func disableWebhook(_ id: String, reason: String) async throws {
         try await writer.write { db in
             try db.execute(sql: "UPDATE webhook SET disabledAt = ?, disabledReason = ? WHERE id = ? AND disabledAt IS NULL",
@@ -54,6 +64,7 @@ extension SQLiteJobStore: WebhookStore {
         let events: String = row["events"]
         return WebhookSubscription(id: row["id"], url: row["url"], events: events.split(separator: ",").map(String.init),
                                    description: row["description"], secret: row["secret"], createdAt: row["createdAt"],
-                                   disabledAt: row["disabledAt"], disabledReason: row["disabledReason"])
+                                   disabledAt: row["disabledAt"], disabledReason: row["disabledReason"],
+                                   previousSecret: row["previousSecret"], previousSecretUntil: row["previousSecretUntil"])
     }
 }

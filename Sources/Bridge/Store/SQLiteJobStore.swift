@@ -110,6 +110,37 @@ public final class SQLiteJobStore: JobStore {
                 t.add(column: "internalFailures", .integer).notNull().defaults(to: 0)
             }
         }
+        migrator.registerMigration("v5: event ids, actors, proof-link epochs, list indexes") { db in
+            try db.alter(table: "job") { t in
+                t.add(column: "proofLinkEpoch", .integer).notNull().defaults(to: 0)
+            }
+            try db.alter(table: "job_event") { t in
+                t.add(column: "eventId", .text)
+                t.add(column: "actor", .text)
+            }
+            // Events written before have no id of their own: a random one each (ids are opaque to receivers).
+            try db.execute(sql: "UPDATE job_event SET eventId = 'evt_' || upper(hex(randomblob(13))) WHERE eventId IS NULL")
+            try db.create(index: "job_event_eventId", on: "job_event", columns: ["eventId"], unique: true)
+            try db.alter(table: "delivery") { t in
+                t.add(column: "scheduleStart", .integer).notNull().defaults(to: 0)
+            }
+            try db.alter(table: "webhook") { t in
+                t.add(column: "previousSecret", .text)
+                t.add(column: "previousSecretUntil", .datetime)
+            }
+            // One index per list query, ending in the id that orders and pages it.
+            for index in ["index_job_on_status", "index_job_on_hotfolder", "index_job_on_externalId"] {
+                try db.execute(sql: "DROP INDEX IF EXISTS \(index)")
+            }
+            try db.create(index: "job_status_id", on: "job", columns: ["status", "id"])
+            try db.create(index: "job_hotfolder_id", on: "job", columns: ["hotfolder", "id"])
+            try db.create(index: "job_externalId_id", on: "job", columns: ["externalId", "id"])
+            try db.create(index: "job_status_updatedAt", on: "job", columns: ["status", "updatedAt"])
+            try db.create(index: "delivery_subscription", on: "delivery", columns: ["subscription", "id"])
+            try db.create(index: "delivery_job", on: "delivery", columns: ["jobId", "eventSequence"])
+            try db.create(index: "delivery_finished", on: "delivery", columns: ["finishedAt"])
+            try db.create(index: "idempotency_createdAt", on: "idempotency_key", columns: ["createdAt"])
+        }
         return migrator
     }
 
@@ -139,7 +170,7 @@ public final class SQLiteJobStore: JobStore {
                 """, arguments: [job.id.rawValue, job.status.rawValue, job.hotfolder, job.fileName, job.claimedPath,
                                  job.originalPath, job.sha256, job.sizeBytes, job.kind?.rawValue, job.externalId,
                                  product, job.failureReason, job.createdAt, job.updatedAt, order])
-            try Self.appendEvent(db, job: job.id, from: nil, to: job.status, at: job.createdAt, detail: detail)
+            try Self.appendEvent(db, job: job.id, from: nil, to: job.status, at: job.createdAt, detail: detail, actor: nil)
             return nil
         }
     }
@@ -266,8 +297,22 @@ public final class SQLiteJobStore: JobStore {
             if state == .received {
                 try db.execute(sql: "UPDATE job SET internalFailures = 0 WHERE id = ?", arguments: [id.rawValue])
             }
-            try Self.appendEvent(db, job: id, from: previous, to: state, at: now, detail: detail)
+            // A new proof is coming: links to the one before no longer decide anything.
+            if state == .proofing {
+                try db.execute(sql: "UPDATE job SET proofLinkEpoch = proofLinkEpoch + 1 WHERE id = ?", arguments: [id.rawValue])
+                job.proofLinkEpoch += 1
+            }
+            try Self.appendEvent(db, job: id, from: previous, to: state, at: now, detail: detail, actor: update.actor)
             return job
+        }
+    }
+
+    public func revokeProofLinks(_ id: JobID) async throws -> Int {
+        defer { changes.bump(id) }
+        return try await writer.write { db in
+            try db.execute(sql: "UPDATE job SET proofLinkEpoch = proofLinkEpoch + 1 WHERE id = ?", arguments: [id.rawValue])
+            guard db.changesCount == 1 else { throw JobStoreError.notFound(id) }
+            return try Int.fetchOne(db, sql: "SELECT proofLinkEpoch FROM job WHERE id = ?", arguments: [id.rawValue]) ?? 0
         }
     }
 
@@ -322,11 +367,14 @@ public final class SQLiteJobStore: JobStore {
     /// type); decoding each distinct text once keeps JSON parsing out of every row read.
     private static let decodedColumns = DecodedJSONColumns()
 
-    private static func appendEvent(_ db: Database, job: JobID, from: JobState?, to: JobState, at: Date, detail: String?) throws {
+    private static func appendEvent(_ db: Database, job: JobID, from: JobState?, to: JobState, at: Date, detail: String?,
+                                    actor: EventActor?) throws {
         let sequence = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM job_event WHERE jobId = ?",
                                         arguments: [job.rawValue]) ?? 1
-        try db.execute(sql: "INSERT INTO job_event (jobId, sequence, fromStatus, toStatus, at, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [job.rawValue, sequence, from?.rawValue, to.rawValue, at, detail])
+        try db.execute(sql: """
+            INSERT INTO job_event (jobId, sequence, fromStatus, toStatus, at, detail, eventId, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [job.rawValue, sequence, from?.rawValue, to.rawValue, at, detail, "evt_" + ULID.generate().description,
+                             try actor.map(Self.encode)])
     }
 
     private static func fetchJob(_ db: Database, _ id: JobID) throws -> Job? {
@@ -345,7 +393,7 @@ public final class SQLiteJobStore: JobStore {
                    sizeBytes: row["sizeBytes"], kind: (row["kind"] as String?).flatMap(ArtworkKind.init(rawValue:)),
                    externalId: row["externalId"], product: try decodedColumns.product(productText),
                    failureReason: row["failureReason"], createdAt: row["createdAt"], updatedAt: row["updatedAt"],
-                   order: try decodedColumns.order(row["jobOrder"] as String? ?? "{}"))
+                   order: try decodedColumns.order(row["jobOrder"] as String? ?? "{}"), proofLinkEpoch: row["proofLinkEpoch"] ?? 0)
     }
 
     private static func event(from row: Row) throws -> JobEvent {
@@ -354,9 +402,10 @@ public final class SQLiteJobStore: JobStore {
         guard let id = JobID(idText), let to = JobState(rawValue: toText) else {
             throw DatabaseError(message: "event row of \(idText) has an unknown status \(toText)")
         }
-        return JobEvent(globalSequence: row["globalSequence"], jobId: id, sequence: row["sequence"],
-                        from: (row["fromStatus"] as String?).flatMap(JobState.init(rawValue:)), to: to,
-                        at: row["at"], detail: row["detail"])
+        let actor = try (row["actor"] as String?).map { try JSONDecoder().decode(EventActor.self, from: Data($0.utf8)) }
+        return JobEvent(id: row["eventId"] ?? "evt_\(row["globalSequence"] as Int64)", globalSequence: row["globalSequence"], jobId: id,
+                        sequence: row["sequence"], from: (row["fromStatus"] as String?).flatMap(JobState.init(rawValue:)), to: to,
+                        at: row["at"], detail: row["detail"], actor: actor)
     }
 
     private static func encode(_ value: some Encodable) throws -> String {

@@ -4,8 +4,10 @@ import ServiceLifecycle
 import Synchronization
 
 /// The callback service: plans deliveries from new events and sends those that are due, each endpoint one
-/// at a time (so a job's events arrive in order and a dead endpoint delays nobody else), several endpoints
-/// at once. Runs in the agent's ServiceGroup; nothing here blocks the pipeline, which only writes events.
+/// at a time (so a job's events arrive in order), several endpoints at once. Slots go to endpoints, not to
+/// the oldest rows, and an endpoint that keeps failing rests behind its circuit breaker, so a dead endpoint
+/// delays nobody else. Runs in the agent's ServiceGroup; nothing here blocks the pipeline, which only
+/// writes events.
 public final class CallbackDelivery: Service {
     private let planner: DeliveryPlanner
     private let runner: DeliveryAttemptRunner
@@ -13,10 +15,11 @@ public final class CallbackDelivery: Service {
     private let concurrency: Int
     private let logger: Logger
     private let busyEndpoints = Mutex(Set<String>())
+    let circuit = EndpointCircuit()
     let pollInterval = Duration.milliseconds(200)
 
     public init(configuration: BridgeConfiguration, callbacks: CallbackConfiguration, store: any JobStore & DeliveryStore & WebhookStore,
-                transport: CurlTransport = CurlTransport(), logger: Logger) throws(WebhookSecretError) {
+                transport: CurlTransport? = nil, logger: Logger) throws(WebhookSecretError) {
         var logger = logger
         logger[metadataKey: "component"] = "callbacks"
         self.logger = logger
@@ -24,7 +27,7 @@ public final class CallbackDelivery: Service {
         concurrency = callbacks.concurrency
         planner = DeliveryPlanner(configuration: configuration, store: store, logger: logger)
         runner = DeliveryAttemptRunner(callbacks: callbacks, signature: try WebhookSignature(secret: callbacks.secret),
-                                       transport: transport, store: store, logger: logger)
+                                       transport: transport ?? CurlTransport(policy: configuration.callbackHosts), store: store, logger: logger)
     }
 
     public func run() async throws {
@@ -55,8 +58,11 @@ public final class CallbackDelivery: Service {
                 do {
                     let free = concurrency - busyEndpoints.withLock { $0.count }
                     if free > 0 {
-                        for delivery in try await store.dueDeliveries(at: Date(), limit: 100) where startIfIdle(delivery.endpoint) {
-                            group.addTask { await self.drain(delivery) }
+                        let busy = busyEndpoints.withLock { $0 }
+                        // Busy and resting endpoints are skipped in the query's answer, so read past them.
+                        let endpoints = try await store.dueEndpoints(at: Date(), limit: busy.count + free + 100)
+                        for endpoint in endpoints where !busy.contains(endpoint) && circuit.admits(endpoint) && startIfIdle(endpoint) {
+                            group.addTask { await self.drain(endpoint) }
                             if busyEndpoints.withLock({ $0.count }) >= concurrency { break }
                         }
                     }
@@ -71,14 +77,20 @@ public final class CallbackDelivery: Service {
         }
     }
 
-    /// Sends `first`, then whatever else is due for its endpoint, back to back, and frees the endpoint.
-    private func drain(_ first: Delivery) async {
-        var next: Delivery? = first
-        while let delivery = next, !Task.isCancelled {
-            await runner.attempt(delivery)
-            next = try? await store.dueDelivery(at: Date(), endpoint: delivery.endpoint)
+    /// Sends what is due for `endpoint`, back to back, until nothing is or its circuit opens, and frees it.
+    private func drain(_ endpoint: String) async {
+        defer { busyEndpoints.withLock { _ = $0.remove(endpoint) } }
+        while !Task.isCancelled, circuit.admits(endpoint), let delivery = try? await store.dueDelivery(at: Date(), endpoint: endpoint) {
+            switch await runner.attempt(delivery) {
+            case .delivered: circuit.recordSuccess(endpoint)
+            case .retry, .dead:
+                if circuit.recordFailure(endpoint) {
+                    logger.warning("endpoint keeps failing; its deliveries wait while it rests",
+                                   metadata: ["endpoint": "\(endpoint)", "threshold": "\(circuit.threshold)"])
+                }
+            case .refused, nil: break
+            }
         }
-        busyEndpoints.withLock { _ = $0.remove(first.endpoint) }
     }
 
     /// Marks the endpoint busy unless an attempt to it is running already.

@@ -5,12 +5,15 @@ import Foundation
 /// The planned part (endpoint, event, body) reads as the delivery's own: `delivery.endpoint`.
 @dynamicMemberLookup
 public struct Delivery: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable, Codable { case pending, delivered, dead }
+    /// `refused`: the endpoint's address is one `callbacks.allowed_networks` does not allow; nothing was sent.
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable { case pending, delivered, dead, refused }
 
     public var id: Int64
     public var planned: PlannedDelivery
     public var status: Status
     public var attempts: Int
+    /// Attempts made before the current retry schedule began: a redelivery starts the schedule afresh.
+    public var scheduleStart: Int
     public var nextAttemptAt: Date
     public var lastStatus: Int?
     public var lastError: String?
@@ -63,6 +66,8 @@ public enum DeliveryOutcome: Sendable, Hashable {
     case delivered
     case retry(at: Date)
     case dead
+    /// Not sent: the address is not allowed. Final until an admin lists the network and redelivers.
+    case refused
 }
 
 /// Where deliveries live: beside the events they carry, so planning and the cursor commit together.
@@ -75,17 +80,23 @@ public protocol DeliveryStore: Sendable {
     /// Pending deliveries due at `now`, oldest event first, at most one per endpoint and job: a later event
     /// of a job waits while an earlier one to the same endpoint is still pending.
     func dueDeliveries(at now: Date, limit: Int) async throws -> [Delivery]
+    /// Endpoints with a delivery due at `now`, the one with the oldest due event first: what the sender
+    /// starts on, one slot per endpoint, so a backlog to one endpoint never hides another's.
+    func dueEndpoints(at now: Date, limit: Int) async throws -> [String]
     /// The next due delivery to `endpoint`, by the same rules: what an endpoint's sender takes next.
     func dueDelivery(at now: Date, endpoint: String) async throws -> Delivery?
     /// The earliest time a pending delivery is due, if any.
     func nextDueTime() async throws -> Date?
-    /// Records the attempt and its outcome in one transaction.
+    /// Records the attempt and its outcome in one transaction. The outcome applies only while the delivery
+    /// is still pending at the attempt it was made from: an attempt that was in flight when the delivery
+    /// ended (its subscription deleted) or was redelivered is logged, and changes nothing.
     func record(_ attempt: DeliveryAttempt, outcome: DeliveryOutcome, error: String?) async throws
     func delivery(_ id: Int64) async throws -> Delivery?
     func attempts(of id: Int64) async throws -> [DeliveryAttempt]
     func deliveries(of job: JobID) async throws -> [Delivery]
     /// Deliveries in `status` (any when nil), newest first.
     func deliveries(status: Delivery.Status?, limit: Int) async throws -> [Delivery]
-    /// Makes a delivered or dead delivery pending again, due now; false when there is none or it is pending.
+    /// Makes a delivered, dead or refused delivery pending again, due now, with a fresh retry schedule;
+    /// false when there is none or it is pending.
     func redeliver(_ id: Int64) async throws -> Bool
 }

@@ -11,17 +11,19 @@ struct DeliveryAttemptRunner: Sendable {
     let store: any DeliveryStore & WebhookStore
     let logger: Logger
 
-    func attempt(_ delivery: Delivery) async {
-        var signature = self.signature
+    /// Makes the attempt and returns its outcome (nil when nothing was sent).
+    @discardableResult
+    func attempt(_ delivery: Delivery) async -> DeliveryOutcome? {
+        var signatures = [self.signature]
         if let id = delivery.subscription {
             guard let webhook = try? await store.webhook(id), webhook.disabledAt == nil,
-                  let own = try? WebhookSignature(secret: webhook.secret) else {
+                  let own = try? webhook.signingSecrets().map({ secret throws(WebhookSecretError) in try WebhookSignature(secret: secret) }) else {
                 try? await store.record(DeliveryAttempt(deliveryId: delivery.id, number: delivery.attempts + 1, at: Date(), httpStatus: nil,
                                                         durationMs: 0, error: "the subscription is gone or disabled"),
                                         outcome: .dead, error: "the subscription is gone or disabled")
-                return
+                return nil
             }
-            signature = own
+            signatures = own
         }
         let number = delivery.attempts + 1
         let started = Date()
@@ -30,24 +32,28 @@ struct DeliveryAttemptRunner: Sendable {
             ("Content-Type", "application/json"),
             ("webhook-id", delivery.eventId),
             ("webhook-timestamp", String(timestamp)),
-            ("webhook-signature", signature.signature(id: delivery.eventId, timestamp: timestamp, body: delivery.body)),
+            // Several signatures, space-separated, while a rotated secret overlaps (Standard Webhooks).
+            ("webhook-signature", signatures.map { $0.signature(id: delivery.eventId, timestamp: timestamp, body: delivery.body) }
+                .joined(separator: " ")),
         ], body: delivery.body)
         let clock = ContinuousClock.now
         var status: Int?
         var retryAfter: TimeInterval?
         var problem: String?
+        var refused = false
         do {
             let response = try await transport.post(request)
             status = response.status
             retryAfter = response.headers["retry-after"].flatMap(Self.seconds(fromRetryAfter:))
-            if !(200..<300).contains(response.status) {
-                problem = "HTTP \(response.status): " + String(decoding: response.body.prefix(200), as: UTF8.self)
-            }
+            // The status only: an answer's body is the receiver's, and may hold what the log must not show.
+            if !(200..<300).contains(response.status) { problem = "HTTP \(response.status)" }
         } catch {
             problem = error.description
+            if case .forbiddenAddress = error { refused = true }
         }
         let elapsed = clock.duration(to: .now)
-        let outcome = decide(number: number, status: status, retryAfter: retryAfter, now: Date())
+        let outcome = refused ? .refused
+            : decide(number: number - delivery.scheduleStart, status: status, retryAfter: retryAfter, now: Date())
         let attempt = DeliveryAttempt(deliveryId: delivery.id, number: number, at: started, httpStatus: status,
                                       durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
                                       error: problem)
@@ -63,6 +69,8 @@ struct DeliveryAttemptRunner: Sendable {
         case .delivered: logger.info("callback delivered", metadata: metadata)
         case .retry(let at): logger.warning("callback failed; will retry", metadata: metadata.merging(["retry_at": "\(at)"]) { $1 })
         case .dead: logger.error("callback given up; it can be redelivered", metadata: metadata)
+        case .refused: logger.error("callback refused: its address is not allowed; list its network in callbacks.allowed_networks and redeliver",
+                                    metadata: metadata)
         }
         do {
             try await store.record(attempt, outcome: outcome, error: problem)
@@ -70,10 +78,12 @@ struct DeliveryAttemptRunner: Sendable {
             // Not recorded: the delivery stays due and is attempted again; receivers dedupe by webhook-id.
             logger.error("cannot record a callback attempt", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
         }
+        return outcome
     }
 
     /// 2xx delivered; 410 dead (the endpoint asks for no more); otherwise the next step of the schedule,
-    /// never sooner than Retry-After, dead after the last.
+    /// never sooner than Retry-After, dead after the last. `number` counts from the start of the current
+    /// schedule (a redelivery starts a fresh one).
     func decide(number: Int, status: Int?, retryAfter: TimeInterval?, now: Date) -> DeliveryOutcome {
         if let status, (200..<300).contains(status) { return .delivered }
         if status == 410 { return .dead }

@@ -15,8 +15,11 @@ struct DeliveryPlanner: Sendable {
         let through = try await store.plannedThrough()
         let events = try await store.events(after: through, limit: batch)
         guard let last = events.last else { return 0 }
-        let resource = EventResource(resource: JobResource(configuration: configuration, store: store,
-                                                           proofLink: ProofLink(key: configuration.proofLinkKey)))
+        // The job's own callback URL belongs to whoever ordered it and may decide on the proof; webhook
+        // subscribers see every job and get links that only show.
+        let link = ProofLink(key: configuration.proofLinkKey)
+        let forCallback = EventResource(resource: JobResource(configuration: configuration, store: store, proofLink: link, proofCapability: .decide))
+        let forSubscribers = EventResource(resource: JobResource(configuration: configuration, store: store, proofLink: link, proofCapability: .view))
         var jobs: [JobID: Job?] = [:]
         var planned: [PlannedDelivery] = []
         let subscriptions = try await store.webhooks().filter { $0.disabledAt == nil }
@@ -27,10 +30,14 @@ struct DeliveryPlanner: Sendable {
             let callback = callbackURL(of: job).map { (endpoint: $0, subscription: String?.none) }
             let targets = (callback.map { [$0] } ?? []) + subscriptions.filter { $0.wants(type) }.map { ($0.url, Optional($0.id)) }
             guard !targets.isEmpty else { continue }
-            let body = try Self.encoder.encode(resource.representation(of: event, job: job))
+            var bodies: [ProofLink.Capability: Data] = [:]
             for target in targets {
+                let capability: ProofLink.Capability = target.1 == nil ? .decide : .view
+                if bodies[capability] == nil {
+                    bodies[capability] = try Self.encoder.encode((capability == .decide ? forCallback : forSubscribers).representation(of: event, job: job))
+                }
                 planned.append(PlannedDelivery(endpoint: target.0, subscription: target.1, eventSequence: event.globalSequence,
-                                               eventId: EventResource.eventId(event.globalSequence), jobId: job.id, body: body))
+                                               eventId: event.id, jobId: job.id, body: bodies[capability]!))
             }
         }
         try await store.plan(planned, through: last.globalSequence)

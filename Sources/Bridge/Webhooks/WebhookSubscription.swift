@@ -12,9 +12,14 @@ public struct WebhookSubscription: Sendable, Hashable {
     /// Set when the endpoint answered 410 Gone: no more deliveries.
     public var disabledAt: Date?
     public var disabledReason: String?
+    /// The secret before the last rotation, still signing beside the new one until `previousSecretUntil`.
+    public var previousSecret: String?
+    public var previousSecretUntil: Date?
 
     public init(id: String, url: String, events: [String], description: String?, secret: String, createdAt: Date,
-                disabledAt: Date? = nil, disabledReason: String? = nil) {
+                disabledAt: Date? = nil, disabledReason: String? = nil, previousSecret: String? = nil, previousSecretUntil: Date? = nil) {
+        self.previousSecret = previousSecret
+        self.previousSecretUntil = previousSecretUntil
         self.id = id
         self.url = url
         self.events = events
@@ -23,6 +28,13 @@ public struct WebhookSubscription: Sendable, Hashable {
         self.createdAt = createdAt
         self.disabledAt = disabledAt
         self.disabledReason = disabledReason
+    }
+
+    /// The secrets a delivery at `now` is signed with: the current one, and the previous one during the
+    /// overlap after a rotation (receivers accept any signature that matches a secret they hold).
+    public func signingSecrets(at now: Date = Date()) -> [String] {
+        guard let previousSecret, let until = previousSecretUntil, until > now else { return [secret] }
+        return [secret, previousSecret]
     }
 
     /// Whether an event of `type` goes to this subscription.
@@ -41,6 +53,8 @@ public protocol WebhookStore: Sendable {
     func webhook(_ id: String) async throws -> WebhookSubscription?
     /// Removes the subscription; its pending deliveries end as dead. False when there was none.
     func deleteWebhook(_ id: String) async throws -> Bool
+    /// Writes the subscription's editable fields (url, events, description, secrets, disabled state).
+    func updateWebhook(_ webhook: WebhookSubscription) async throws
     /// Stops deliveries to it (the endpoint answered 410); its pending deliveries end as dead.
     func disableWebhook(_ id: String, reason: String) async throws
     /// The deliveries made for it, newest first.
