@@ -29,6 +29,27 @@ import Testing
         #expect(second.status == 409 && second.errorCode == "conflict")
     }
 
+    @Test func uploadNamesAreShortInBytesAndShowWhatTheyAre() {
+        // A right-to-left override makes "invoice\u{202E}fdp.exe" read as "invoiceexe.pdf" in a listing.
+        #expect(UploadReceiver.safeFileName("invoice\u{202E}fdp.exe.pdf", stem: "job", kind: .pdf) == "invoicefdp.exe.pdf")
+        #expect(UploadReceiver.safeFileName("a\u{2066}b\u{200F}c\u{0085}d.pdf", stem: "job", kind: .pdf) == "abcd.pdf")
+        // Long names are cut in bytes, never inside a character, and keep their extension.
+        let long = String(repeating: "ü", count: 300) + ".pdf"
+        let cut = UploadReceiver.safeFileName(long, stem: "job", kind: .pdf)
+        #expect(cut.utf8.count <= UploadReceiver.maximumNameBytes && cut.hasSuffix("ü.pdf") && cut.hasPrefix("üü"))
+        #expect(UploadReceiver.safeFileName("\u{202E}", stem: "ORD-1", kind: .tiff) == "ORD-1.tif")
+    }
+
+    @Test func aFailedUploadLeavesNothingBehind() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let id = try await bridge.createJob()
+        let refused = try await bridge.send("PUT", "/api/v1/jobs/\(id)/file", body: Data("not artwork at all".utf8), contentType: "application/pdf")
+        #expect(refused.status == 415)
+        let workspace = bridge.configuration.jobsDirectory + "/" + id
+        #expect(!FileManager.default.fileExists(atPath: workspace + "/upload"), "\((try? FileManager.default.subpathsOfDirectory(atPath: workspace)) ?? [])")
+    }
+
     @Test func contentDecidesTheTypeNotTheHeader() async throws {
         let bridge = try await BridgeHarness.start()
         defer { Task { await bridge.stop() } }

@@ -162,3 +162,148 @@ import Testing
         #expect(DeliveryAttemptRunner.seconds(fromRetryAfter: "120") == 120)
     }
 }
+/// Fairness, circuits and the rules a delivery's life keeps, with real endpoints.
+extension CallbackDeliveryTests {
+    private func plan(_ store: SQLiteJobStore, count: Int, to endpoint: String, from first: Int64) async throws -> [JobID] {
+        let jobs = (0..<count).map { _ in JobID.generate() }
+        let planned = jobs.enumerated().map { index, job in
+            PlannedDelivery(endpoint: endpoint, eventSequence: first + Int64(index), eventId: "evt_" + ULID.generate().description,
+                            jobId: job, body: Data(#"{"n":\#(index)}"#.utf8))
+        }
+        try await store.plan(planned, through: 0)
+        return jobs
+    }
+
+    @Test func aDeadEndpointDoesNotDelayALiveOne() async throws {
+        let dead = try await LoopbackReceiver.start()
+        let live = try await LoopbackReceiver.start()
+        defer { Task { await dead.stop(); await live.stop() } }
+        // The dead endpoint hangs for 5 s and then fails, every time.
+        dead.answerOtherwise(.init(status: .serviceUnavailable, delay: .seconds(5)))
+        let rig = try await start(schedule: [.zero, .seconds(600)])
+        defer { Task { await rig.stop() } }
+        // Its 200 deliveries are older than the live endpoint's 200: oldest-first alone would send none of these.
+        _ = try await plan(rig.store, count: 200, to: dead.url, from: 1)
+        let liveJobs = try await plan(rig.store, count: 200, to: live.url, from: 1000)
+        for _ in 0..<600 {
+            if live.received.count >= 200 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(live.received.count == 200, "the live endpoint got \(live.received.count) of 200")
+        #expect(dead.received.count <= 2, "the dead endpoint was tried \(dead.received.count) times meanwhile")
+        let delivered = try await rig.store.deliveries(status: .delivered, limit: 500)
+        #expect(Set(delivered.map(\.jobId)) == Set(liveJobs))
+    }
+
+    @Test func aCircuitOpensAfterFailuresInARowAndAProbeClosesIt() {
+        let circuit = EndpointCircuit(threshold: 3, initialCooldown: .seconds(30), maximumCooldown: .seconds(120))
+        let start = ContinuousClock.now
+        for _ in 0..<2 { #expect(!circuit.recordFailure("a", now: start)) }
+        #expect(circuit.admits("a", now: start))
+        #expect(circuit.recordFailure("a", now: start))
+        #expect(!circuit.admits("a", now: start + .seconds(29)) && circuit.admits("b", now: start))
+        // The probe after the cool-down fails: twice as long.
+        #expect(circuit.admits("a", now: start + .seconds(30)))
+        #expect(circuit.recordFailure("a", now: start + .seconds(30)))
+        #expect(!circuit.admits("a", now: start + .seconds(89)) && circuit.admits("a", now: start + .seconds(90)))
+        circuit.recordSuccess("a")
+        #expect(circuit.admits("a", now: start + .seconds(90)))
+    }
+
+    @Test func anAttemptInFlightCannotReviveAnEndedDelivery() async throws {
+        let store = try SQLiteJobStore(path: try makeTemporaryDirectory("inflight").appendingPathComponent("jobs.sqlite").path)
+        let webhook = WebhookSubscription(id: WebhookSubscription.newID(), url: "https://erp.example.com/h", events: ["job.*"], description: nil,
+                                          secret: WebhookSignature.generateSecret(), createdAt: Date())
+        try await store.createWebhook(webhook)
+        let job = JobID.generate()
+        try await store.plan([PlannedDelivery(endpoint: webhook.url, subscription: webhook.id, eventSequence: 1, eventId: "evt_A", jobId: job,
+                                              body: Data())], through: 0)
+        let taken = try #require(try await store.dueDelivery(at: Date(), endpoint: webhook.url))
+        // While the attempt runs, the subscription is deleted: its pending deliveries end.
+        #expect(try await store.deleteWebhook(webhook.id))
+        try await store.record(DeliveryAttempt(deliveryId: taken.id, number: 1, at: Date(), httpStatus: 503, durationMs: 5, error: "HTTP 503"),
+                               outcome: .retry(at: Date()), error: "HTTP 503")
+        let after = try #require(try await store.delivery(taken.id))
+        #expect(after.status == .dead && after.attempts == 0)
+        #expect(try await store.attempts(of: taken.id).count == 1, "the attempt is logged all the same")
+    }
+
+    @Test func aRedeliveryStartsAFreshSchedule() async throws {
+        let receiver = try await LoopbackReceiver.start()
+        defer { Task { await receiver.stop() } }
+        receiver.answerOtherwise(.init(status: .internalServerError))
+        let rig = try await start(schedule: [.zero, .milliseconds(100)])
+        defer { Task { await rig.stop() } }
+        let id = try await makeJob(rig.store, callback: receiver.url)
+        let dead = try #require(try await settled(rig.store, id, count: 1).first)
+        #expect(dead.status == .dead && dead.attempts == 2)
+        #expect(try await rig.store.redeliver(dead.id))
+        // The whole schedule again (two attempts), not one last try.
+        let again = try #require(try await settled(rig.store, id, count: 1).first)
+        #expect(again.status == .dead && again.attempts == 4 && again.scheduleStart == 2)
+    }
+
+    @Test func aRotatedSecretSignsBesideTheOldOneDuringTheOverlap() async throws {
+        let receiver = try await LoopbackReceiver.start()
+        defer { Task { await receiver.stop() } }
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let created = try await bridge.send("POST", "/api/v1/webhooks", json: ["url": receiver.url, "events": ["job.*"]])
+        let id = try #require(created.json["id"] as? String)
+        let old = try #require(created.json["secret"] as? String)
+        let rotated = try await bridge.send("PATCH", "/api/v1/webhooks/\(id)", json: ["rotateSecret": true, "secretOverlapSeconds": 3600])
+        #expect(rotated.status == 200, "\(rotated.text)")
+        let new = try #require(rotated.json["secret"] as? String)
+        #expect(new != old && new.hasPrefix("whsec_"))
+        #expect(try await bridge.send("GET", "/api/v1/webhooks/\(id)").json["secret"] == nil, "the secret is shown once")
+        let subscription = try #require(try await bridge.store.webhook(id))
+        #expect(subscription.signingSecrets() == [new, old])
+        #expect(subscription.signingSecrets(at: Date().addingTimeInterval(3601)) == [new])
+        // A delivery made now carries both signatures in one header.
+        let rig = try await start(schedule: [.zero])
+        defer { Task { await rig.stop() } }
+        try await rig.store.createWebhook(subscription)
+        let job = Job(id: .generate(), status: .received, hotfolder: "cards", fileName: "a.pdf", claimedPath: nil, originalPath: nil,
+                      sha256: nil, sizeBytes: nil, kind: .pdf, externalId: nil, product: ProductSpec(), createdAt: Date(), updatedAt: Date())
+        try await rig.store.create(job, detail: nil)
+        _ = try await settled(rig.store, job.id, count: 1)
+        let request = try #require(receiver.received.first)
+        let signatures = (request.headers["webhook-signature"] ?? "").split(separator: " ").map(String.init)
+        let timestamp = Int64(request.headers["webhook-timestamp"] ?? "") ?? 0
+        let eventId = request.headers["webhook-id"] ?? ""
+        #expect(signatures == [try WebhookSignature(secret: new).signature(id: eventId, timestamp: timestamp, body: request.body),
+                               try WebhookSignature(secret: old).signature(id: eventId, timestamp: timestamp, body: request.body)])
+    }
+
+    @Test func aPatchEditsAndReEnablesASubscription() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let created = try await bridge.send("POST", "/api/v1/webhooks", json: ["url": "https://erp.example.com/a", "events": ["job.*"]])
+        let id = try #require(created.json["id"] as? String)
+        try await bridge.store.disableWebhook(id, reason: "the endpoint answered 410 Gone")
+        #expect(try await bridge.send("GET", "/api/v1/webhooks/\(id)").json["disabledAt"] != nil)
+        let edited = try await bridge.send("PATCH", "/api/v1/webhooks/\(id)",
+                                           json: ["enabled": true, "url": "https://erp.example.com/b", "events": ["job.print_ready"]])
+        #expect(edited.status == 200 && edited.json["disabledAt"] == nil && edited.json["secret"] == nil)
+        #expect(edited.json["url"] as? String == "https://erp.example.com/b" && edited.json["events"] as? [String] == ["job.print_ready"])
+        let refused = try await bridge.send("PATCH", "/api/v1/webhooks/\(id)", json: ["url": "http://169.254.169.254/"])
+        #expect(refused.status == 422 && refused.error["field"] as? String == "url")
+        #expect(try await bridge.send("PATCH", "/api/v1/webhooks/\(id)", json: ["events": ["job.nope"]]).status == 422)
+        #expect(try await bridge.send("PATCH", "/api/v1/webhooks/wh_nope", json: ["enabled": true]).status == 404)
+        #expect(try await bridge.send("PATCH", "/api/v1/webhooks/\(id)", token: "writer", json: ["enabled": true]).status == 403)
+    }
+
+    @Test func twoFreshStoresGiveDifferentEventIds() async throws {
+        var firsts: [String] = []
+        for _ in 0..<2 {
+            let store = try SQLiteJobStore(path: try makeTemporaryDirectory("ids").appendingPathComponent("jobs.sqlite").path)
+            let job = Job(id: .generate(), status: .received, hotfolder: nil, fileName: "a.pdf", claimedPath: nil, originalPath: nil,
+                          sha256: nil, sizeBytes: nil, kind: .pdf, externalId: nil, product: ProductSpec(), createdAt: Date(), updatedAt: Date())
+            try await store.create(job, detail: nil)
+            let first = try #require(try await store.events(after: 0, limit: 1).first)
+            #expect(first.globalSequence == 1)
+            firsts.append(first.id)
+        }
+        #expect(firsts[0] != firsts[1] && firsts.allSatisfy { $0.hasPrefix("evt_") })
+    }
+}

@@ -14,7 +14,7 @@ struct CallbacksCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List deliveries, newest first.")
         @OptionGroup var options: ConfigOption
         @Option(help: "Only the deliveries of this job (job_...).") var job: String?
-        @Option(help: "Only deliveries in this state: pending, delivered or dead.") var status: String?
+        @Option(help: "Only deliveries in this state: pending, delivered, dead or refused.") var status: String?
         @Option(help: "At most this many.") var limit = 100
         @Flag(help: "Print a JSON array.") var json = false
 
@@ -52,7 +52,7 @@ struct CallbacksCommand: AsyncParsableCommand {
     }
 
     struct Redeliver: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send a delivered or dead delivery again; the running agent sends it at once.")
+        static let configuration = CommandConfiguration(abstract: "Send a delivered, dead or refused delivery again, with a fresh retry schedule; the running agent sends it at once.")
         @OptionGroup var options: ConfigOption
         @Argument(help: "The delivery's number, as `callbacks list` shows it.") var id: Int64
 

@@ -4,9 +4,12 @@ import GRDB
 extension SQLiteJobStore: WebhookStore {
     public func createWebhook(_ webhook: WebhookSubscription) async throws {
         try await writer.write { db in
-            try db.execute(sql: "INSERT INTO webhook (id, url, events, description, secret, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [webhook.id, webhook.url, webhook.events.joined(separator: ","), webhook.description,
-                                       webhook.secret, webhook.createdAt])
+            try db.execute(sql: """
+                INSERT INTO webhook (id, url, events, description, secret, createdAt, disabledAt, disabledReason, previousSecret,
+                                     previousSecretUntil) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [webhook.id, webhook.url, webhook.events.joined(separator: ","), webhook.description, webhook.secret,
+                                 webhook.createdAt, webhook.disabledAt, webhook.disabledReason, webhook.previousSecret,
+                                 webhook.previousSecretUntil])
         }
     }
 

@@ -47,17 +47,13 @@ struct DeliveryPlanner: Sendable {
         return events.count
     }
 
-    /// The job's own callback URL (API job or ticket), else its hot folder's; nil when there is none or it
-    /// points where `callbacks.allowed_hosts` does not allow (a ticket's URL is checked only here).
+    /// The job's own callback URL (API job or ticket), else its hot folder's; nil when there is none.
+    ///
+    /// A URL the policy refuses (a ticket's is checked first here) is planned all the same: its attempt is
+    /// refused before anything is sent and the delivery log shows it as `refused` with the reason, where an
+    /// integrator looks, instead of events that vanish with a line in the agent's log.
     func callbackURL(of job: Job) -> String? {
-        guard let url = job.order.callbackURL ?? job.hotfolder.flatMap({ name in configuration.hotfolders.first { $0.name == name }?.callbackURL })
-        else { return nil }
-        if let refusal = configuration.callbackHosts.refusal(for: url) {
-            logger.warning("callback URL refused; the job's events are not sent there",
-                           metadata: ["job": "\(job.id)", "url": "\(url)", "reason": "\(refusal)"])
-            return nil
-        }
-        return url
+        job.order.callbackURL ?? job.hotfolder.flatMap { name in configuration.hotfolders.first { $0.name == name }?.callbackURL }
     }
 
     /// The same JSON as the API writes: dates with milliseconds, slashes as they are.

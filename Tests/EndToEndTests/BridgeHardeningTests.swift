@@ -1,0 +1,166 @@
+import Foundation
+import TestFixtures
+import Testing
+
+/// The bridge as a shop's IT would probe it, against the real binary over loopback: where callbacks may
+/// not go, what a store fault answers, and the limits on bodies, connections and anonymous clients.
+@Suite(.serialized) struct BridgeHardeningTests {
+    /// The machine's own name when it resolves to a loopback address (Debian's /etc/hosts makes it so).
+    static var loopbackHostName: String? {
+        let name = ProcessInfo.processInfo.hostName
+        var hints = addrinfo()
+        hints.ai_family = AF_INET
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(name, nil, &hints, &result) == 0, let first = result else { return nil }
+        defer { freeaddrinfo(result) }
+        let address = first.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
+        return UInt32(bigEndian: address) >> 24 == 127 ? name : nil
+    }
+
+    private func deliveries(_ agent: RunningAgent, status: String) throws -> [[String: Any]] {
+        let text = try agent.cli(["callbacks", "list", "--status", status, "--json"])
+        return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] ?? []
+    }
+
+    @Test func callbacksIntoTheShopsOwnNetworkAreRefusedUntilItIsListed() async throws {
+        let receiver = try await LoopbackReceiver.start()
+        defer { Task { await receiver.stop() } }
+        let agent = try RunningAgent()
+        try await agent.start()
+        // Tickets anyone can drop name the callback: the agent's own machine, the cloud metadata service,
+        // and a name that resolves to loopback (judged on the address connected to, not the name).
+        var targets = [("loopback", receiver.url), ("metadata", "http://169.254.169.254/latest/meta-data")]
+        if let name = Self.loopbackHostName { targets.append(("name", "http://\(name):\(receiver.port)/hook")) }
+        for (name, url) in targets {
+            try agent.drop(Data(#"{"externalId": "ORD-\#(name)", "callbackUrl": "\#(url)"}"#.utf8), as: "\(name).json")
+            try agent.drop(PDFFixture.businessCard(pages: 2), as: "\(name).pdf")
+        }
+        let jobs = try await agent.waitForTerminalJobs(targets.count)
+        let jobIds = Set(jobs.compactMap { $0["id"] as? String })
+        let refused = try await agent.waitUntil("every job's callbacks refused") { () -> [[String: Any]]? in
+            let rows = try deliveries(agent, status: "refused")
+            let pending = try deliveries(agent, status: "pending")
+            return Set(rows.compactMap { $0["jobId"] as? String }) == jobIds && pending.isEmpty ? rows : nil
+        }
+        #expect(receiver.received.isEmpty, "nothing reached the receiver")
+        let reasons = refused.compactMap { $0["lastError"] as? String }
+        #expect(reasons.contains { $0.contains("127.0.0.1 is a loopback address") })
+        #expect(reasons.contains { $0.contains("169.254.169.254 is a link-local address") })
+        #expect(try deliveries(agent, status: "delivered").isEmpty)
+        agent.stop()
+
+        // The admin lists loopback (as a shop lists its LAN) and sends the refused ones again.
+        try agent.writeConfig(folders: ["cards"], topLevel: "callbacks:\n  allowed_networks: [127.0.0.0/8]")
+        try await agent.start()
+        defer { agent.stop() }
+        for row in refused where (row["endpoint"] as? String)?.contains("169.254") == false {
+            #expect(try agent.cli(["callbacks", "redeliver", String(try #require(row["id"] as? Int))]).contains("queued"))
+        }
+        let expected = refused.filter { ($0["endpoint"] as? String)?.contains("169.254") == false }.count
+        _ = try await agent.waitUntil("the listed network's deliveries delivered") { () -> Bool? in
+            try deliveries(agent, status: "delivered").count == expected ? true : nil
+        }
+        #expect(receiver.received.count == expected)
+        #expect(try deliveries(agent, status: "refused").allSatisfy { ($0["endpoint"] as? String)?.contains("169.254") == true })
+    }
+
+    @Test func aStoreFaultIsA500WithItsCauseInTheLogNotTheBody() async throws {
+        let agent = try RunningAgent()
+        let token = try agent.cli(["token", "create", "--name", "erp", "--scopes", "jobs:read,jobs:write"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try await agent.start()
+        defer { agent.stop() }
+        let port = try await agent.bridgePort()
+        let created = try await sendHTTP("POST", port: port, "/api/v1/jobs", bearer: token, json: ["externalId": "ORD-S"])
+        let id = try #require(created.json["id"] as? String)
+        // The table of job histories goes missing under the running agent, as a damaged store would lose it.
+        let store = agent.directory.appendingPathComponent("state/jobs.sqlite").path
+        let python = "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('ALTER TABLE job_event RENAME TO job_event_lost'); c.commit()"
+        #expect(try runProgram("python3", ["-c", python, store]).status == 0)
+        let reply = try await sendHTTP("GET", port: port, "/api/v1/jobs/\(id)/events", bearer: token)
+        #expect(reply.status == 500, "\(reply.status) \(reply.text)")
+        #expect(reply.errorCode == "internal_error")
+        let requestId = try #require(reply.error["requestId"] as? String)
+        for leak in ["job_event", "SQL", "sqlite", "/tmp/", "no such table"] {
+            #expect(!reply.text.contains(leak), "the body names \(leak): \(reply.text)")
+        }
+        // The log has the cause, under the request's id.
+        _ = try await agent.waitUntil("the cause in the log") { () -> Bool? in
+            agent.log.split(separator: "\n").contains { $0.contains("request failed") && $0.contains(requestId) && $0.contains("job_event") }
+                ? true : nil
+        }
+        // A client's mistake stays a 4xx.
+        #expect(try await sendHTTP("GET", port: port, "/api/v1/jobs/job_nope", bearer: token).status == 404)
+    }
+
+    @Test func aHugeJSONPartIsRefusedBeforeItIsBufferedAndMemoryStaysFlat() async throws {
+        let agent = try RunningAgent()
+        let token = try agent.cli(["token", "create", "--name", "erp", "--scopes", "jobs:read,jobs:write"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try await agent.start()
+        defer { agent.stop() }
+        let port = try await agent.bridgePort()
+        // Warm up the paths a request takes, so what follows measures the body only.
+        _ = try await sendHTTP("POST", port: port, "/api/v1/jobs", bearer: token, json: ["externalId": "ORD-W"])
+        let before = try #require(agent.residentKiB)
+        for megabytes in [10, 64] {
+            let boundary = "hfa-hardening"
+            let head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"job\"\r\nContent-Type: application/json\r\n\r\n{\"externalId\":\""
+            let tail = "\"}\r\n--\(boundary)--\r\n"
+            let length = head.utf8.count + megabytes << 20 + tail.utf8.count
+            let connection = try RawHTTPConnection(port: port)
+            let request = "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+                + "Content-Type: multipart/form-data; boundary=\(boundary)\r\nContent-Length: \(length)\r\n\r\n" + head
+            connection.write(Data(request.utf8))
+            let chunk = Data(repeating: UInt8(ascii: "a"), count: 1 << 20)
+            let writer = Thread {
+                for _ in 0..<megabytes where connection.write(chunk) {}
+                connection.write(Data(tail.utf8))
+            }
+            writer.start()
+            let answer = String(decoding: connection.readAnswer { String(decoding: $0, as: UTF8.self).contains("}}") }, as: UTF8.self)
+            #expect(answer.hasPrefix("HTTP/1.1 413"), "\(megabytes) MiB: \(answer.prefix(300))")
+            #expect(answer.contains("payload_too_large"))
+        }
+        let after = try #require(agent.residentKiB)
+        #expect(after - before < 24 * 1024, "the agent grew by \((after - before) / 1024) MiB for 74 MiB of refused JSON")
+        // And it still serves.
+        #expect(try await sendHTTP("GET", port: port, "/healthz").status == 200)
+    }
+
+    @Test func connectionsAreCappedIdleOnesClosedAndAnonymousClientsLimited() async throws {
+        let agent = try RunningAgent(topLevel: "bridge:\n  listen: \"127.0.0.1:0\"\n  max_connections: 4\n  idle_timeout: 2s\n  client_rate_limit: 5")
+        try await agent.start()
+        defer { agent.stop() }
+        let port = try await agent.bridgePort()
+        // Eight at once: four are held, the others closed as they open.
+        let connections = try (0..<8).map { _ in try RawHTTPConnection(port: port) }
+        let closedAtOnce = connections.filter { $0.isClosedByServer(within: 1) }
+        #expect(closedAtOnce.count >= 4, "\(closedAtOnce.count) of 8 closed")
+        // Those held and left idle are closed after idle_timeout.
+        let held = connections.filter { connection in !closedAtOnce.contains { $0 === connection } }
+        #expect(held.allSatisfy { $0.isClosedByServer(within: 30) })
+        // Without a token, five a minute per address (windows align to the minute: twelve requests cross at
+        // most one boundary, so at most ten get through); a monitor's /healthz is never counted.
+        var statuses: [Int] = []
+        for _ in 0..<12 { statuses.append(try await sendHTTP("GET", port: port, "/api/v1/jobs").status) }
+        #expect(Set(statuses) == [401, 429] && statuses.filter { $0 == 401 }.count <= 10, "\(statuses)")
+        var pages: [HTTPReply] = []
+        for _ in 0..<12 { pages.append(try await sendHTTP("GET", port: port, "/proof/job_01M8TSD9MF1S5ZJSY3GZYDZKPZ?t=x")) }
+        #expect(pages.contains { $0.status == 429 && $0.header("Retry-After") != nil }, "\(pages.map(\.status))")
+        for _ in 0..<20 { #expect(try await sendHTTP("GET", port: port, "/healthz").status == 200) }
+    }
+
+    @Test func metricsCanRequireAToken() async throws {
+        let secret = "metrics-0123456789abcdef"
+        let agent = try RunningAgent(topLevel: "bridge:\n  listen: \"127.0.0.1:0\"\n  metrics_token: \"\(secret)\"")
+        try await agent.start()
+        defer { agent.stop() }
+        let port = try await agent.bridgePort()
+        #expect(try await sendHTTP("GET", port: port, "/metrics").status == 401)
+        #expect(try await sendHTTP("GET", port: port, "/metrics", bearer: "wrong-token-0123456789").status == 401)
+        let scraped = try await sendHTTP("GET", port: port, "/metrics", bearer: secret)
+        #expect(scraped.status == 200 && scraped.text.contains("hotfolder_jobs"))
+        #expect(!agent.log.contains(secret), "the token is never logged")
+    }
+}
