@@ -13,6 +13,7 @@ state_dir: state
 bridge:
   listen: "127.0.0.1:$port"
   rate_limit: 1000000
+  client_rate_limit: 1000000
 hotfolders:
   - name: cards
     root: cards
@@ -39,6 +40,6 @@ if ! kill -0 "$agent" 2>/dev/null; then
     echo "the agent died during the run:"; tail -50 "$work/agent.log"; exit 1
 fi
 if grep -q ' 500 \|status=500' "$work/agent.log"; then
-    echo "the agent logged server errors:"; grep 'status=5' "$work/agent.log" | head -20; exit 1
+    echo "the agent logged server errors:"; grep "status=500\|request failed" "$work/agent.log" | head -20 | cut -c1-600; exit 1
 fi
 exit $status

@@ -70,6 +70,8 @@ struct AgentRuntime {
         let systemd = SystemdLink(notifier: notifier, readiness: readiness, logger: logger) { [store] in
             await Self.status(live: live, slots: slots, store: store, pause: pause)
         }
+        let sweep = RetentionSweep(purger: JobPurger(store: store, jobsDirectory: configuration.jobsDirectory),
+                                   policy: { live.current.retention }, logger: logger)
         let reloader = ConfigReloader(live: live, slots: slots, catalog: bridgeSettings.catalog, watchers: watchers,
                                       store: store, systemd: systemd, logger: logger)
         logger.info("agent started", metadata: [
@@ -80,7 +82,7 @@ struct AgentRuntime {
         // A stop runs the services' shutdowns in reverse: systemd hears STOPPING=1, intake stops, running
         // stages drain, then callbacks and finally the bridge, which answers (/readyz) until the end.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [bridge, callbacks, dispatcher, diskGuard, watchers, reloader, MemoryTrimmer(), systemd].map { .init(service: $0) },
+            services: [bridge, callbacks, dispatcher, diskGuard, watchers, reloader, MemoryTrimmer(), sweep, systemd].map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

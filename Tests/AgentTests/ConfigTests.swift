@@ -107,7 +107,7 @@ import Testing
             colour: cmyk
             hotfolders:
               - {name: cards, root: cards}
-            """) == ["1:1: unknown key 'colour' in the config; expected one of state_dir, workers, limits, bridge, callbacks, hotfolders"])
+            """) == ["1:1: unknown key 'colour' in the config; expected one of state_dir, workers, limits, bridge, callbacks, retention, hotfolders"])
     }
 
     @Test func wrongTypes() {
@@ -340,5 +340,38 @@ extension ConfigTests {
         #expect(problems(yaml).contains { $0.hasPrefix("6:") && $0.contains("allowed_hosts") })
         #expect(problems(yaml.replacingOccurrences(of: "http://10.0.0.5/hook", with: "https://erp.example.com/hook")).isEmpty)
         #expect(problems("callbacks:\n  secret: \"whsec_short\"\nhotfolders:\n  - name: cards\n    root: cards\n").contains { $0.contains("secret") })
+    }
+}
+
+@Suite struct HardeningConfigTests {
+    @Test func retentionNetworksAndBridgeLimitsAreRead() throws {
+        let directory = try makeTemporaryDirectory("hardening-config")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("cards"), withIntermediateDirectories: true)
+        let good = """
+            bridge: {listen: "127.0.0.1:0", metrics_token: "0123456789abcdef0123", max_connections: 64, idle_timeout: 5s, client_rate_limit: 30}
+            callbacks: {allowed_networks: [192.168.10.0/24, "fd00::/8"]}
+            retention: {finished_jobs: 180d, delivery_attempts: 7d, idempotency_keys: 2d}
+            hotfolders:
+              - {name: cards, root: cards}
+            """
+        let configuration = try ConfigLoader().parse(good, file: "t.yaml", baseDirectory: directory.path)
+        #expect(configuration.bridge.metricsToken == "0123456789abcdef0123" && configuration.bridge.maxConnections == 64)
+        #expect(configuration.bridge.idleTimeout == .seconds(5) && configuration.bridge.clientRequestsPerMinute == 30)
+        #expect(configuration.callbacks.allowedNetworks.map(\.description) == ["192.168.10.0/24", "fd00::/8"])
+        #expect(configuration.retention.finishedJobs == .seconds(180 * 86400) && configuration.retention.deliveryAttempts == .seconds(7 * 86400))
+        let bad = """
+            callbacks: {allowed_networks: [192.168.10/24]}
+            retention: {finished_jobs: 1h}
+            hotfolders:
+              - {name: cards, root: cards, callback_url: "http://10.0.0.5/erp"}
+            """
+        do {
+            _ = try ConfigLoader().parse(bad, file: "t.yaml", baseDirectory: directory.path)
+            Issue.record("a bad config was accepted")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains("CIDR form") && text.contains("'finished_jobs' must be at least 1d"))
+            #expect(text.contains("10.0.0.5 is a private address"))
+        }
     }
 }

@@ -106,3 +106,41 @@ import Testing
         #expect(try await reopened.job(job.id)?.status == .preflighting)
     }
 }
+
+/// Retention: what is old and finished goes, with what hangs off it; nothing open, nothing recent.
+@Suite struct RetentionTests {
+    private func job(_ status: JobState, changed daysAgo: Double) -> Job {
+        let at = Date().addingTimeInterval(-daysAgo * 86400)
+        return Job(id: .generate(at: at), status: status, hotfolder: "cards", fileName: "a.pdf", claimedPath: nil, originalPath: nil,
+                   sha256: nil, sizeBytes: nil, kind: .pdf, externalId: nil, product: ProductSpec(), createdAt: at, updatedAt: at)
+    }
+
+    @Test func oldFinishedJobsGoWithTheirHistoryAndDeliveries() async throws {
+        let store = try SQLiteJobStore(path: try makeTemporaryDirectory("retention").appendingPathComponent("jobs.sqlite").path)
+        let old = [job(.printReady, changed: 100), job(.failed, changed: 95), job(.rejected, changed: 91)]
+        let recent = job(.printReady, changed: 10)
+        let open = job(.awaitingApproval, changed: 200)
+        let stillSending = job(.cancelled, changed: 120)
+        for item in old + [recent, open, stillSending] { try await store.create(item, detail: nil) }
+        try await store.plan([
+            PlannedDelivery(endpoint: "https://erp.example.com/h", eventSequence: 1, eventId: "evt_A", jobId: old[0].id, body: Data()),
+            PlannedDelivery(endpoint: "https://erp.example.com/h", eventSequence: 6, eventId: "evt_B", jobId: stillSending.id, body: Data()),
+        ], through: 6)
+        let delivery = try #require(try await store.deliveries(of: old[0].id).first)
+        try await store.record(DeliveryAttempt(deliveryId: delivery.id, number: 1, at: Date(), httpStatus: 200, durationMs: 1, error: nil),
+                               outcome: .delivered, error: nil)
+        let cutoffs = RetentionPolicy().cutoffs(at: Date())
+        let dry = try await store.purge(cutoffs, dryRun: true)
+        #expect(Set(dry.jobs) == Set(old.map(\.id)) && dry.events == 3 && dry.deliveries == 1 && dry.attempts == 1)
+        #expect(try await store.job(old[0].id) != nil, "a dry run removes nothing")
+        let report = try await store.purge(cutoffs, dryRun: false)
+        #expect(Set(report.jobs) == Set(old.map(\.id)))
+        for item in old { #expect(try await store.job(item.id) == nil) }
+        #expect(try await store.deliveries(of: old[0].id).isEmpty)
+        #expect(try await store.attempts(of: delivery.id).isEmpty)
+        for item in [recent, open, stillSending] { #expect(try await store.job(item.id) != nil) }
+        // The feed keeps its sequence: what is left reads on from where it was.
+        #expect(try await store.lastEventSequence() == 6)
+        #expect(try await store.purge(cutoffs, dryRun: false).jobs.isEmpty)
+    }
+}

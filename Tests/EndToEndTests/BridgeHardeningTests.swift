@@ -17,6 +17,15 @@ import Testing
         return UInt32(bigEndian: address) >> 24 == 127 ? name : nil
     }
 
+    /// A running agent, an API token with jobs:read and jobs:write, and the bridge's port.
+    private func startedWithToken() async throws -> (RunningAgent, String, Int) {
+        let agent = try RunningAgent()
+        let token = try agent.cli(["token", "create", "--name", "erp", "--scopes", "jobs:read,jobs:write"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try await agent.start()
+        return (agent, token, try await agent.bridgePort())
+    }
+
     private func deliveries(_ agent: RunningAgent, status: String) throws -> [[String: Any]] {
         let text = try agent.cli(["callbacks", "list", "--status", status, "--json"])
         return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] ?? []
@@ -65,12 +74,8 @@ import Testing
     }
 
     @Test func aStoreFaultIsA500WithItsCauseInTheLogNotTheBody() async throws {
-        let agent = try RunningAgent()
-        let token = try agent.cli(["token", "create", "--name", "erp", "--scopes", "jobs:read,jobs:write"])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        try await agent.start()
+        let (agent, token, port) = try await startedWithToken()
         defer { agent.stop() }
-        let port = try await agent.bridgePort()
         let created = try await sendHTTP("POST", port: port, "/api/v1/jobs", bearer: token, json: ["externalId": "ORD-S"])
         let id = try #require(created.json["id"] as? String)
         // The table of job histories goes missing under the running agent, as a damaged store would lose it.
@@ -94,12 +99,8 @@ import Testing
     }
 
     @Test func aHugeJSONPartIsRefusedBeforeItIsBufferedAndMemoryStaysFlat() async throws {
-        let agent = try RunningAgent()
-        let token = try agent.cli(["token", "create", "--name", "erp", "--scopes", "jobs:read,jobs:write"])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        try await agent.start()
+        let (agent, token, port) = try await startedWithToken()
         defer { agent.stop() }
-        let port = try await agent.bridgePort()
         // Warm up the paths a request takes, so what follows measures the body only.
         _ = try await sendHTTP("POST", port: port, "/api/v1/jobs", bearer: token, json: ["externalId": "ORD-W"])
         let before = try #require(agent.residentKiB)
@@ -162,5 +163,59 @@ import Testing
         let scraped = try await sendHTTP("GET", port: port, "/metrics", bearer: secret)
         #expect(scraped.status == 200 && scraped.text.contains("hotfolder_jobs"))
         #expect(!agent.log.contains(secret), "the token is never logged")
+    }
+
+    @Test func purgeRemovesRowsAndWorkspacesAndNothingInTheShopsFolders() async throws {
+        let agent = try RunningAgent()
+        try await agent.start()
+        try agent.drop(PDFFixture.businessCard(pages: 2), as: "one.pdf")
+        try agent.drop(PDFFixture.businessCard(pages: 2), as: "two.pdf")
+        let jobs = try await agent.waitForTerminalJobs(2)
+        #expect(jobs.allSatisfy { $0["status"] as? String == "print_ready" })
+        agent.stop()
+        let workspaces = agent.directory.appendingPathComponent("state/jobs").path
+        let shopFiles = ["out", "originals"].flatMap { folder in
+            (FileManager.default.enumerator(atPath: agent.folder().appendingPathComponent(folder).path)?.allObjects as? [String] ?? [])
+                .map { folder + "/" + $0 }
+        }.sorted()
+        #expect(shopFiles.contains { $0.hasPrefix("originals/one.pdf") } && shopFiles.contains { $0.contains("print-ready/") })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workspaces).count == 2)
+
+        let dry = try agent.cli(["jobs", "purge", "--older-than", "0s", "--dry-run"])
+        #expect(dry.hasPrefix("would remove 2 finished job(s)"), "\(dry)")
+        #expect(try agent.jobs().count == 2 && (try FileManager.default.contentsOfDirectory(atPath: workspaces)).count == 2)
+        let done = try agent.cli(["jobs", "purge", "--older-than", "0s"])
+        #expect(done.hasPrefix("removed 2 finished job(s)") && done.contains("2 workspace(s)"), "\(done)")
+        #expect(try agent.jobs().isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workspaces).isEmpty)
+        let after = ["out", "originals"].flatMap { folder in
+            (FileManager.default.enumerator(atPath: agent.folder().appendingPathComponent(folder).path)?.allObjects as? [String] ?? [])
+                .map { folder + "/" + $0 }
+        }.sorted()
+        #expect(after == shopFiles, "the shop's folders are untouched")
+        // Recent jobs stay under a real age.
+        #expect(try agent.cli(["jobs", "purge", "--older-than", "90d"]).hasPrefix("removed 0 finished job(s)"))
+    }
+
+    @Test func anUnchangedJobOrFeedPageIsA304() async throws {
+        let (agent, token, port) = try await startedWithToken()
+        defer { agent.stop() }
+        let id = try #require(try await sendHTTP("POST", port: port, "/api/v1/jobs", bearer: token, json: ["externalId": "ORD-E"]).json["id"] as? String)
+        // Plain requests: URLSession would revalidate from its own cache and hide the 304.
+        func conditionalGET(_ path: String, _ tag: String) throws -> String {
+            let connection = try RawHTTPConnection(port: port)
+            connection.write(Data("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nIf-None-Match: \(tag)\r\n\r\n".utf8))
+            return String(decoding: connection.readAnswer { String(decoding: $0, as: UTF8.self).contains("\r\n\r\n") }, as: UTF8.self)
+        }
+        for path in ["/api/v1/jobs/\(id)", "/api/v1/events?after=0", "/api/v1/jobs?limit=10"] {
+            let first = try await sendHTTP("GET", port: port, path, bearer: token)
+            let tag = try #require(first.header("ETag"), "\(path) has no ETag")
+            let again = try conditionalGET(path, tag)
+            #expect(again.hasPrefix("HTTP/1.1 304") && again.lowercased().contains("etag: \(tag)"), "\(path): \(again)")
+            #expect(try conditionalGET(path, "\"other\"").hasPrefix("HTTP/1.1 200"))
+        }
+        let before = try #require(try await sendHTTP("GET", port: port, "/api/v1/jobs/\(id)", bearer: token).header("ETag"))
+        #expect(try await sendHTTP("POST", port: port, "/api/v1/jobs/\(id)/cancel", bearer: token).status == 200)
+        #expect(try conditionalGET("/api/v1/jobs/\(id)", before).hasPrefix("HTTP/1.1 200"))
     }
 }

@@ -63,7 +63,10 @@ import Testing
         _ = try await agent.waitUntil("the removed folder no longer watched") {
             agent.log.contains("config reloaded added=\"\" changed=\"\" removed=cards") ? true : nil
         }
-        #expect(agent.log.contains("stopped watching hot folder hotfolder=cards"))
+        // The watcher stops after the reload is logged: wait for it rather than race it.
+        _ = try await agent.waitUntil("the removed folder's watcher stopped") {
+            agent.log.contains("stopped watching hot folder hotfolder=cards") ? true : nil
+        }
         #expect(agent.isRunning)
     }
 

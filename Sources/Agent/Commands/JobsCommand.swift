@@ -5,8 +5,8 @@ import Logging
 
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "jobs", abstract: "List, inspect and retry jobs in the store.",
-        subcommands: [List.self, Show.self, Retry.self, Approve.self, Reject.self]
+        commandName: "jobs", abstract: "List, inspect and retry jobs in the store; purge finished ones.",
+        subcommands: [List.self, Show.self, Retry.self, Approve.self, Reject.self, Purge.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -119,12 +119,49 @@ extension JobsCommand {
     }
 }
 
+extension JobsCommand {
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove finished jobs older than a duration now, with their history, deliveries and workspaces.",
+            discussion: """
+                What the daily retention sweep does, at once: finished jobs (print_ready, preflight_failed, rejected, failed, \
+                cancelled) last changed before --older-than go from the store with their events and deliveries, and their \
+                workspaces from the state directory; delivery attempts and idempotency keys go by the config's retention. \
+                Files in the hot folders (out/, originals/, error/) are never touched. Safe while the agent runs.
+                """)
+        @OptionGroup var options: ConfigOption
+        @Option(name: .customLong("older-than"), help: "Finished jobs last changed longer ago than this (such as 90d, 12h).")
+        var olderThan: String
+        @Flag(name: .customLong("dry-run"), help: "Say what would be removed, and remove nothing.") var dryRun = false
+
+        func run() async throws {
+            guard let age = DurationParsing.parse(olderThan) else {
+                throw ValidationError("--older-than is a duration such as 90d or 12h, not '\(olderThan)'")
+            }
+            let configuration = try options.load(checksFilesystem: false)
+            guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+                print("no job store yet: nothing to purge")
+                return
+            }
+            let store = try SQLiteJobStore(path: configuration.databasePath)
+            var cutoffs = configuration.retention.cutoffs(at: Date())
+            cutoffs.finishedJobsBefore = Date().addingTimeInterval(-age.seconds)
+            let report = try await JobPurger(store: store, jobsDirectory: configuration.jobsDirectory).purge(cutoffs, dryRun: dryRun)
+            print((dryRun ? "would remove " : "removed ") + report.summary)
+            for id in report.jobs.prefix(20) { print("  \(id)") }
+            if report.jobs.count > 20 { print("  ... and \(report.jobs.count - 20) more") }
+        }
+    }
+}
+
 /// Moves a job to a state the running agent acts on (it sweeps the store every second); prints the store's
 /// refusal and exits 1 when the job cannot make that move now.
 private func requestTransition(of id: String, to state: JobState, detail: String, update: JobUpdate = JobUpdate(),
                                options: ConfigOption, done: String) async throws {
     let store = try openStore(options)
     let jobID = try parseJobID(id)
+    var update = update
+    update.actor = EventActor(kind: .commandLine, name: ProcessInfo.processInfo.environment["SUDO_USER"] ?? NSUserName())
     do {
         try await store.transition(jobID, to: state, detail: detail, update: update)
         print("\(jobID): \(done)")

@@ -18,6 +18,8 @@ struct AgentConfiguration: Sendable, Equatable {
     var bridge: BridgeSettings
     var callbacks: CallbackSettings
     var hotfolders: [HotFolderConfiguration]
+    /// What the daily sweep removes from the store and the state directory.
+    var retention = RetentionPolicy()
 
     var databasePath: String { stateDirectory + "/jobs.sqlite" }
     /// The key that signs proof-page links, made at first start.

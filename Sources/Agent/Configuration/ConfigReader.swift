@@ -15,7 +15,8 @@ struct ConfigReader {
         self.checksFilesystem = checksFilesystem
     }
 
-    static let topLevelKeys = ["state_dir", "workers", "limits", "bridge", "callbacks", "hotfolders"]
+    static let topLevelKeys = ["state_dir", "workers", "limits", "bridge", "callbacks", "retention", "hotfolders"]
+    static let retentionKeys = ["finished_jobs", "delivery_attempts", "idempotency_keys"]
     static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
                                 "ignore", "filename_pattern", "output_name", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks",
                                 "generate_bleed", "fixups", "fit_tolerance", "color"]
@@ -37,6 +38,7 @@ struct ConfigReader {
             case "limits": paths += limitsKeys.map { "limits." + $0 }
             case "bridge": paths += bridgeKeys.map { "bridge." + $0 }
             case "callbacks": paths += callbacksKeys.map { "callbacks." + $0 }
+            case "retention": paths += retentionKeys.map { "retention." + $0 }
             case "hotfolders":
                 for folderKey in hotfolderKeys {
                     let prefix = "hotfolders[]." + folderKey
@@ -106,6 +108,7 @@ struct ConfigReader {
         }
         var configuration = AgentConfiguration(file: file, stateDirectory: stateDirectory, workers: workers, limits: limits,
                                                bridge: bridge, callbacks: callbacks, hotfolders: hotfolders.map(\.0))
+        if let node = top["retention"] { configuration.retention = readRetention(node) }
         if let shutdownGrace { configuration.shutdownGrace = shutdownGrace }
         if let minimumFreeBytes { configuration.minimumFreeBytes = minimumFreeBytes }
         return configuration
@@ -163,6 +166,20 @@ struct ConfigReader {
             settings.clientRequestsPerMinute = limit
         }
         return settings
+    }
+
+    private mutating func readRetention(_ node: Node) -> RetentionPolicy {
+        var policy = RetentionPolicy()
+        let fields = fields(of: node, allowed: Self.retentionKeys, context: "retention")
+        if let value = fields["finished_jobs"].flatMap({ duration($0, key: "finished_jobs", minimum: .seconds(86400)) }) { policy.finishedJobs = value }
+        if let value = fields["delivery_attempts"].flatMap({ duration($0, key: "delivery_attempts", minimum: .seconds(86400)) }) {
+            policy.deliveryAttempts = value
+        }
+        // Shorter than a day would let a retried request create a second job.
+        if let value = fields["idempotency_keys"].flatMap({ duration($0, key: "idempotency_keys", minimum: .seconds(86400)) }) {
+            policy.idempotencyKeys = value
+        }
+        return policy
     }
 
     private mutating func readCallbacks(_ node: Node) -> CallbackSettings {
@@ -532,8 +549,12 @@ struct ConfigReader {
 
     private mutating func duration(_ node: Node, key: String, minimum: Duration = .zero) -> Duration? {
         guard let text = scalar(node, key: key) else { return nil }
-        guard let value = DurationParsing.parse(text), value >= minimum else {
+        guard let value = DurationParsing.parse(text) else {
             report(node, "'\(key)' must be a duration such as \"500ms\", \"2s\", \"5m\" or \"1h\", not \"\(text)\"")
+            return nil
+        }
+        guard value >= minimum else {
+            report(node, "'\(key)' must be at least \(DurationParsing.format(minimum)), not \"\(text)\"")
             return nil
         }
         return value

@@ -13,6 +13,15 @@ enum DurationParsing {
         guard let seconds = Double(trimmed), seconds >= 0, seconds.isFinite else { return nil }
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }
+
+    /// The largest whole unit that spells `duration`: "1d", "90m", "500ms", as the config would write it.
+    static func format(_ duration: Duration) -> String {
+        let milliseconds = Int64((duration.seconds * 1000).rounded())
+        for (suffix, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] where milliseconds >= size && milliseconds % size == 0 {
+            return "\(milliseconds / size)\(suffix)"
+        }
+        return "\(milliseconds)ms"
+    }
 }
 
 /// Byte sizes in the config: "2GiB", "512MiB", "500MB", "1024" (bytes).

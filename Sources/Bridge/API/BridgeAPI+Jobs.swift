@@ -46,8 +46,9 @@ extension BridgeAPI {
                     received = try await uploadReceiver()
                         .receive(file.payload.body, suggestedName: file.filename, fallbackStem: order.externalId ?? id.rawValue,
                                  into: workspace.upload + "/" + UUID().uuidString)
-                case .undocumented:
-                    continue
+                case .undocumented(let extra):
+                    // Read past a part nobody asked for (bounded by MultipartPartLimit), on to the next.
+                    for try await _ in extra.body {}
                 }
             }
             guard let order else { throw APIError.invalid("job", "the 'job' part is missing") }

@@ -14,9 +14,16 @@ enum ErrorTranslation {
     static func response(for error: any Error, logger: Logger) -> Response {
         let apiError = apiError(for: error)
         if apiError.code.status.code >= 500 {
-            logger.error("request failed", metadata: ["code": "\(apiError.code.rawValue)", "error": "\(String(reflecting: error))"])
+            logger.error("request failed", metadata: ["code": "\(apiError.code.rawValue)", "error": "\(logText(of: error))"])
         }
         return ErrorResponse.response(for: apiError, requestId: RequestScope.requestId)
+    }
+
+    /// The cause for the log. A ServerError describes the whole request, Authorization header included:
+    /// only its operation and underlying error are logged, never a token.
+    static func logText(of error: any Error) -> String {
+        guard let error = error as? ServerError else { return String(reflecting: error) }
+        return "\(error.operationID): \(error.causeDescription): \(String(reflecting: error.underlyingError))"
     }
 
     static let internalFault = APIError(.internalError, "the request failed inside the agent; its log has the details under this requestId")
@@ -32,7 +39,10 @@ enum ErrorTranslation {
             if let underlying = error.underlyingError as? DecodingError { return apiError(for: underlying) }
             // With no decoded input, the request itself could not be read: the client's fault, and the
             // runtime's own words describe it well ("Unexpected content type, expected: ...").
-            guard error.operationInput == nil else { return apiError(for: error.underlyingError) }
+            // A handler's own failure is judged by what it was, except the runtime's complaints about a body it
+            // reads lazily (a malformed multipart stream), which are the client's.
+            let fromRuntime = String(reflecting: type(of: error.underlyingError)).hasPrefix("OpenAPIRuntime.")
+            guard error.operationInput == nil || fromRuntime else { return apiError(for: error.underlyingError) }
             let detail = error.causeDescription == "Unknown" ? String(describing: error.underlyingError) : error.causeDescription
             if detail.localizedCaseInsensitiveContains("content type") || detail.localizedCaseInsensitiveContains("content-type") {
                 return APIError(.unsupportedMediaType, detail)

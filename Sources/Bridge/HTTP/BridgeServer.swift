@@ -49,6 +49,7 @@ public struct BridgeServer: Sendable {
         router.add(middleware: MetricsTokenMiddleware(token: configuration.limits.metricsToken))
         router.add(middleware: AuthenticationMiddleware(tokens: store, limiter: RateLimiter(requestsPerMinute: configuration.requestsPerMinute),
                                                         clientLimiter: clientLimiter, maxJSONBodyBytes: configuration.limits.maxJSONBytes))
+        router.add(middleware: ETagMiddleware())
         router.add(middleware: JobViewResponseCache(store: store))
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
@@ -60,9 +61,10 @@ public struct BridgeServer: Sendable {
         }
         ProofPageRoutes(configuration: configuration, store: store, hooks: hooks, logger: logger).register(on: router)
         let api = BridgeAPI(configuration: configuration, store: store, hooks: hooks, logger: logger)
-        // Fractional seconds: events made within one second keep their order in createdAt filters.
+        // Fractional seconds: events made within one second keep their order in createdAt filters. Sorted keys:
+        // the same answer is the same bytes, so its ETag holds (Foundation's key order varies per encode).
         let coding = Configuration(dateTranscoder: FlexibleDateTranscoder(),
-                                   jsonEncodingOptions: [.withoutEscapingSlashes])
+                                   jsonEncodingOptions: [.withoutEscapingSlashes, .sortedKeys])
         try api.registerHandlers(on: router, serverURL: URL(string: "/")!, configuration: coding, middlewares: [ScopeMiddleware(), PlainHeaderMiddleware()])
         return router
     }

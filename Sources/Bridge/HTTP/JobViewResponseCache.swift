@@ -10,6 +10,8 @@ import Synchronization
 ///
 /// Every stage writes its files before the transition after it commits, so a kept answer is never older
 /// than the job's last commit. Runs after authentication; the scope is checked here as the API would.
+/// Answers are kept per job and per what the caller's proof link may do (a `jobs:approve` token's view
+/// carries a deciding link, a reader's one that only shows).
 struct JobViewResponseCache<Context: RequestContext>: RouterMiddleware {
     let store: any JobStore
     let answers: Answers
@@ -25,17 +27,17 @@ struct JobViewResponseCache<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         let version = store.localChangeCount(of: id)
-        if let kept = answers.answer(for: id, version: version) {
+        let key = Key(id: id, decides: RequestScope.caller?.scopes.contains(.jobsApprove) == true)
+        if let kept = answers.answer(for: key, version: version) {
             return Response(status: .ok, headers: kept.headers, body: .init(byteBuffer: kept.body))
         }
         let response = try await next(request, context)
         guard response.status == .ok else { return response }
-        let collected = CollectedBody()
-        try await response.body.write(CollectingWriter(target: collected))
+        let body = try await response.body.collected()
         var headers = response.headers
         headers[RequestLoggingMiddleware<Context>.requestIdHeader] = nil
-        answers.keep(Answer(headers: headers, body: collected.buffer), for: id, version: version)
-        return Response(status: .ok, headers: response.headers, body: .init(byteBuffer: collected.buffer))
+        answers.keep(Answer(headers: headers, body: body), for: key, version: version)
+        return Response(status: .ok, headers: response.headers, body: .init(byteBuffer: body))
     }
 
     /// The id of `/api/v1/jobs/{id}` exactly; nil for any other path.
@@ -50,6 +52,11 @@ struct JobViewResponseCache<Context: RequestContext>: RouterMiddleware {
         return accept.contains("json") || accept.contains("*/*")
     }
 
+    struct Key: Hashable, Sendable {
+        var id: JobID
+        var decides: Bool
+    }
+
     struct Answer: Sendable {
         var headers: HTTPFields
         var body: ByteBuffer
@@ -57,7 +64,7 @@ struct JobViewResponseCache<Context: RequestContext>: RouterMiddleware {
 
     final class Answers: Sendable {
         private struct Entry { var version: UInt64; var kept: ContinuousClock.Instant; var answer: Answer }
-        private let entries = Mutex([JobID: Entry]())
+        private let entries = Mutex([Key: Entry]())
         let maximumAge: Duration
         let capacity: Int
 
@@ -66,34 +73,18 @@ struct JobViewResponseCache<Context: RequestContext>: RouterMiddleware {
             self.capacity = capacity
         }
 
-        func answer(for id: JobID, version: UInt64) -> Answer? {
+        func answer(for id: Key, version: UInt64) -> Answer? {
             entries.withLock { entries in
                 guard let entry = entries[id], entry.version == version, entry.kept.duration(to: .now) < maximumAge else { return nil }
                 return entry.answer
             }
         }
 
-        func keep(_ answer: Answer, for id: JobID, version: UInt64) {
+        func keep(_ answer: Answer, for id: Key, version: UInt64) {
             entries.withLock { entries in
                 if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
                 entries[id] = Entry(version: version, kept: .now, answer: answer)
             }
         }
     }
-}
-
-/// A response body's bytes, gathered by `CollectingWriter` (used by one task at a time).
-private final class CollectedBody: @unchecked Sendable {
-    var buffer = ByteBuffer()
-}
-
-private struct CollectingWriter: ResponseBodyWriter {
-    let target: CollectedBody
-
-    mutating func write(_ buffer: ByteBuffer) async throws {
-        var buffer = buffer
-        target.buffer.writeBuffer(&buffer)
-    }
-
-    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }

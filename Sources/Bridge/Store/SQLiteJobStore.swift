@@ -30,6 +30,7 @@ public final class SQLiteJobStore: JobStore {
         configuration.maximumReaderCount = 3
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        try Self.enableIncrementalVacuum(pool)
         let pointReaders = try PointReaders(path: path, configuration: configuration,
                                             count: min(4, ProcessInfo.processInfo.activeProcessorCount))
         try self.init(migratedWriter: pool, pointReaders: pointReaders)
@@ -141,6 +142,7 @@ public final class SQLiteJobStore: JobStore {
             try db.create(index: "delivery_finished", on: "delivery", columns: ["finishedAt"])
             try db.create(index: "idempotency_createdAt", on: "idempotency_key", columns: ["createdAt"])
         }
+        registerRetentionMigration(&migrator)
         return migrator
     }
 
