@@ -72,7 +72,7 @@ final class BridgeHarness: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    enum HarnessError: Error { case didNotStart }
+    enum HarnessError: Error { case didNotStart, unexpectedAnswer(String) }
 
     typealias Reply = HTTPReply
 
@@ -81,6 +81,15 @@ final class BridgeHarness: Sendable {
               contentType: String? = nil, headers: [String: String] = [:]) async throws -> Reply {
         try await sendHTTP(method, port: port, path, bearer: token.map { Self.tokens[$0]?.secret ?? $0 }, json: json, body: body,
                            contentType: contentType, headers: headers)
+    }
+
+    /// Subscribes `url` to every job event through the API; the subscription's id and its secret.
+    func createWebhook(_ url: String) async throws -> (id: String, secret: String) {
+        let created = try await send("POST", "/api/v1/webhooks", json: ["url": url, "events": ["job.*"]])
+        guard let id = created.json["id"] as? String, let secret = created.json["secret"] as? String else {
+            throw HarnessError.unexpectedAnswer(created.text)
+        }
+        return (id, secret)
     }
 
     /// Creates a job through the API and returns its id.

@@ -248,9 +248,7 @@ extension CallbackDeliveryTests {
         defer { Task { await receiver.stop() } }
         let bridge = try await BridgeHarness.start()
         defer { Task { await bridge.stop() } }
-        let created = try await bridge.send("POST", "/api/v1/webhooks", json: ["url": receiver.url, "events": ["job.*"]])
-        let id = try #require(created.json["id"] as? String)
-        let old = try #require(created.json["secret"] as? String)
+        let (id, old) = try await bridge.createWebhook(receiver.url)
         let rotated = try await bridge.send("PATCH", "/api/v1/webhooks/\(id)", json: ["rotateSecret": true, "secretOverlapSeconds": 3600])
         #expect(rotated.status == 200, "\(rotated.text)")
         let new = try #require(rotated.json["secret"] as? String)

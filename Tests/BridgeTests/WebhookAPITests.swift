@@ -31,9 +31,7 @@ import Testing
         defer { Task { await receiver.stop() } }
         let bridge = try await BridgeHarness.start()
         defer { Task { await bridge.stop() } }
-        let created = try await bridge.send("POST", "/api/v1/webhooks", json: ["url": receiver.url, "events": ["job.*"]])
-        let id = try #require(created.json["id"] as? String)
-        let secret = try #require(created.json["secret"] as? String)
+        let (id, secret) = try await bridge.createWebhook(receiver.url)
         let result = try await bridge.send("POST", "/api/v1/webhooks/\(id)/test")
         #expect(result.status == 200 && result.json["delivered"] as? Bool == true && result.json["httpStatus"] as? Int == 200)
         let request = try #require(receiver.received.first)

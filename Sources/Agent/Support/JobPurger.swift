@@ -10,16 +10,20 @@ struct JobPurger: Sendable {
     let jobsDirectory: String
 
     func purge(_ cutoffs: PurgeCutoffs, dryRun: Bool) async throws -> PurgeReport {
-        var report = try await store.purge(cutoffs, dryRun: dryRun)
-        for id in report.jobs {
-            let workspace = JobWorkspace(jobsDirectory: jobsDirectory, id: id).directory
-            guard (workspace as NSString).deletingLastPathComponent == jobsDirectory,
-                  FileManager.default.fileExists(atPath: workspace) else { continue }
-            report.workspaces += 1
-            report.workspaceBytes += Self.bytes(under: workspace)
-            if !dryRun { try? FileManager.default.removeItem(atPath: workspace) }
+        let rows = try await store.purge(cutoffs, dryRun: dryRun)
+        // Walking and removing thousands of folders (on a slow disk, say) is no work for the cooperative pool.
+        return try await Blocking.run { [jobsDirectory] in
+            var report = rows
+            for id in report.jobs {
+                let workspace = JobWorkspace(jobsDirectory: jobsDirectory, id: id).directory
+                guard (workspace as NSString).deletingLastPathComponent == jobsDirectory,
+                      FileManager.default.fileExists(atPath: workspace) else { continue }
+                report.workspaces += 1
+                report.workspaceBytes += Self.bytes(under: workspace)
+                if !dryRun { try? FileManager.default.removeItem(atPath: workspace) }
+            }
+            return report
         }
-        return report
     }
 
     /// The bytes the files under `path` take (not following links).

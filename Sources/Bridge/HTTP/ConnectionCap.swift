@@ -10,8 +10,6 @@ final class ConnectionCap: Sendable {
 
     init(limit: Int) { self.limit = limit }
 
-    var openConnections: Int { open.load(ordering: .relaxed) }
-
     /// A handler for one connection's pipeline.
     func handler() -> Handler { Handler(cap: self) }
 

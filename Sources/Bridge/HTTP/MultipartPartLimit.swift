@@ -13,7 +13,6 @@ struct MultipartPartLimit<Base: AsyncSequence & Sendable>: AsyncSequence, Sendab
     let base: Base
     let boundary: [UInt8]
     let maxPartBytes: Int
-    static var maxHeaderBytes: Int { 16 * 1024 }
 
     /// The boundary of a `multipart/form-data; boundary=...` content type.
     static func boundary(of contentType: String) -> String? {
@@ -49,6 +48,7 @@ struct PartScanner {
 
     let delimiter: [UInt8]
     let maxPartBytes: Int
+    static let maxHeaderBytes = 16 * 1024
     private var phase = Phase.body(isFile: false)
     private var partBytes = 0
     private var headerBytes: [UInt8] = []
@@ -72,7 +72,7 @@ struct PartScanner {
             case .headers:
                 headerBytes.append(data[index])
                 index += 1
-                if headerBytes.count > MultipartPartLimit<RequestBody>.maxHeaderBytes {
+                if headerBytes.count > Self.maxHeaderBytes {
                     throw APIError(.payloadTooLarge, "a part's headers are longer than 16 KiB")
                 }
                 if headerBytes.count >= 4 && headerBytes.suffix(4).elementsEqual([13, 10, 13, 10]) {

@@ -11,11 +11,6 @@ import Foundation
 struct ProofLink: Sendable {
     enum Capability: String, Sendable { case view = "v", decide = "d" }
 
-    struct Grant: Sendable, Equatable {
-        var capability: Capability
-        var epoch: Int
-    }
-
     let key: SymmetricKey
 
     init(key: Data) { self.key = SymmetricKey(data: key) }
@@ -28,7 +23,8 @@ struct ProofLink: Sendable {
     }
 
     enum Verdict: Equatable {
-        case valid(Grant)
+        /// Minted for the job's current proof: what it allows.
+        case valid(Capability)
         case expired
         /// Minted before the job's current proof, or revoked.
         case superseded
@@ -44,7 +40,7 @@ struct ProofLink: Sendable {
         else { return .invalid }
         guard Double(expiry) > now.timeIntervalSince1970 else { return .expired }
         guard epoch == currentEpoch else { return .superseded }
-        return .valid(Grant(capability: capability, epoch: epoch))
+        return .valid(capability)
     }
 
     private func signature(id: JobID, claims: String) -> Data {

@@ -28,7 +28,7 @@ struct ProofPageRoutes: Sendable {
         let token = request.uri.queryParameters.get("t") ?? ""
         guard let id = JobID(idText), let job = try await store.job(id) else { throw APIError(.notFound, "there is no such proof") }
         switch link.verify(token, for: id, currentEpoch: job.proofLinkEpoch) {
-        case .valid(let grant): return (job, token, grant.capability)
+        case .valid(let capability): return (job, token, capability)
         case .expired: throw APIError(.forbidden, "this proof link has expired; ask the print shop for a new one")
         case .superseded: throw APIError(.forbidden, "this proof link is for an earlier proof or was withdrawn; ask the print shop for the current one")
         case .invalid: throw APIError(.forbidden, "this proof link is not valid; use the link exactly as you received it")

@@ -85,12 +85,4 @@ public struct EventActor: Sendable, Hashable, Codable {
         self.userAgent = userAgent.map { String($0.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(200)) }
     }
 
-    /// "token 'erp'", "the proof page", "the command line".
-    public var description: String {
-        switch kind {
-        case .token: "token '\(name ?? "?")'"
-        case .proofPage: "the proof page"
-        case .commandLine: "the command line" + (name.map { " (\($0))" } ?? "")
-        }
-    }
 }

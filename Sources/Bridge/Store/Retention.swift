@@ -65,7 +65,3 @@ public protocol RetentionStore: Sendable {
     /// own writes are never held up for long; returns what it removed.
     func purge(_ cutoffs: PurgeCutoffs, dryRun: Bool) async throws -> PurgeReport
 }
-
-extension Duration {
-    var seconds: TimeInterval { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -70,10 +70,6 @@ extension SQLiteJobStore: DeliveryStore {
         }
     }
 
-    public func dueDeliveries(at now: Date, limit: Int) async throws -> [Delivery] {
-        try await due(at: now, endpoint: nil, limit: limit)
-    }
-
     public func dueEndpoints(at now: Date, limit: Int) async throws -> [String] {
         try await writer.read { db in
             try String.fetchAll(db, sql: """
@@ -84,19 +80,15 @@ extension SQLiteJobStore: DeliveryStore {
     }
 
     public func dueDelivery(at now: Date, endpoint: String) async throws -> Delivery? {
-        try await due(at: now, endpoint: endpoint, limit: 1).first
-    }
-
-    private func due(at now: Date, endpoint: String?, limit: Int) async throws -> [Delivery] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchOne(db, sql: """
                 SELECT * FROM delivery AS d
-                WHERE d.status = 'pending' AND d.nextAttemptAt <= ? AND (? IS NULL OR d.endpoint = ?)
+                WHERE d.status = 'pending' AND d.nextAttemptAt <= ? AND d.endpoint = ?
                   AND NOT EXISTS (SELECT 1 FROM delivery AS e WHERE e.endpoint = d.endpoint AND e.subscription = d.subscription
                                   AND e.jobId = d.jobId
                                   AND e.status = 'pending' AND e.eventSequence < d.eventSequence)
-                ORDER BY d.eventSequence LIMIT ?
-                """, arguments: [now, endpoint, endpoint, limit]).map(Self.delivery(from:))
+                ORDER BY d.eventSequence LIMIT 1
+                """, arguments: [now, endpoint]).map(Self.delivery(from:))
         }
     }
 

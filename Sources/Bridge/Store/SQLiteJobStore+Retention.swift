@@ -5,6 +5,8 @@ extension SQLiteJobStore: RetentionStore {
     static func registerRetentionMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v6: retention") { db in
             try db.create(index: "delivery_attempt_at", on: "delivery_attempt", columns: ["at"])
+            // v5 named the old indexes wrongly and left them in place.
+            try dropSingleColumnJobIndexes(db)
         }
     }
 

@@ -129,10 +129,8 @@ public final class SQLiteJobStore: JobStore {
                 t.add(column: "previousSecret", .text)
                 t.add(column: "previousSecretUntil", .datetime)
             }
-            // One index per list query, ending in the id that orders and pages it.
-            for index in ["index_job_on_status", "index_job_on_hotfolder", "index_job_on_externalId"] {
-                try db.execute(sql: "DROP INDEX IF EXISTS \(index)")
-            }
+            // One index per list query, ending in the id that orders and pages it; v1's single-column ones go.
+            try dropSingleColumnJobIndexes(db)
             try db.create(index: "job_status_id", on: "job", columns: ["status", "id"])
             try db.create(index: "job_hotfolder_id", on: "job", columns: ["hotfolder", "id"])
             try db.create(index: "job_externalId_id", on: "job", columns: ["externalId", "id"])
@@ -144,6 +142,14 @@ public final class SQLiteJobStore: JobStore {
         }
         registerRetentionMigration(&migrator)
         return migrator
+    }
+
+    /// The indexes v1 made with `.indexed()` (GRDB names them `<table>_on_<column>`), which the (column, id)
+    /// indexes of v5 make redundant.
+    static func dropSingleColumnJobIndexes(_ db: Database) throws {
+        for index in ["job_on_status", "job_on_hotfolder", "job_on_externalId"] {
+            try db.execute(sql: "DROP INDEX IF EXISTS \(index)")
+        }
     }
 
     @discardableResult

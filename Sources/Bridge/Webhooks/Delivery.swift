@@ -77,13 +77,11 @@ public protocol DeliveryStore: Sendable {
     /// Stores the deliveries and moves the cursor to `sequence`, in one transaction; a delivery planned
     /// before (same endpoint and event) is not planned twice.
     func plan(_ deliveries: [PlannedDelivery], through sequence: Int64) async throws
-    /// Pending deliveries due at `now`, oldest event first, at most one per endpoint and job: a later event
-    /// of a job waits while an earlier one to the same endpoint is still pending.
-    func dueDeliveries(at now: Date, limit: Int) async throws -> [Delivery]
     /// Endpoints with a delivery due at `now`, the one with the oldest due event first: what the sender
     /// starts on, one slot per endpoint, so a backlog to one endpoint never hides another's.
     func dueEndpoints(at now: Date, limit: Int) async throws -> [String]
-    /// The next due delivery to `endpoint`, by the same rules: what an endpoint's sender takes next.
+    /// The next due delivery to `endpoint`, oldest event first; a later event of a job waits while an earlier
+    /// one to the same endpoint is still pending. What an endpoint's sender takes next.
     func dueDelivery(at now: Date, endpoint: String) async throws -> Delivery?
     /// The earliest time a pending delivery is due, if any.
     func nextDueTime() async throws -> Date?

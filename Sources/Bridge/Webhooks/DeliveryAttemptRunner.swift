@@ -88,9 +88,7 @@ struct DeliveryAttemptRunner: Sendable {
         if let status, (200..<300).contains(status) { return .delivered }
         if status == 410 { return .dead }
         guard number < callbacks.retrySchedule.count else { return .dead }
-        let planned = callbacks.retrySchedule[number]
-        let seconds = Double(planned.components.seconds) + Double(planned.components.attoseconds) / 1e18
-        let jittered = seconds * Double.random(in: 0.9...1.1)
+        let jittered = callbacks.retrySchedule[number].seconds * Double.random(in: 0.9...1.1)
         return .retry(at: now.addingTimeInterval(max(jittered, min(retryAfter ?? 0, 86400))))
     }
 

@@ -29,9 +29,6 @@ final class EndpointCircuit: Sendable {
         }
     }
 
-    /// Whether the circuit is open now (for logs and metrics).
-    func isOpen(_ endpoint: String, now: ContinuousClock.Instant = .now) -> Bool { !admits(endpoint, now: now) }
-
     func recordSuccess(_ endpoint: String) {
         _ = states.withLock { $0.removeValue(forKey: endpoint) }
     }

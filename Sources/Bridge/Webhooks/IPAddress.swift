@@ -12,8 +12,7 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
         let trimmed = text.hasPrefix("[") && text.hasSuffix("]") ? String(text.dropFirst().dropLast()) : text
         var v4 = in_addr()
         var v6 = in6_addr()
-        if !trimmed.contains(":"), trimmed.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == "x" || $0 == "X" }),
-           inet_aton(trimmed, &v4) != 0 {
+        if !trimmed.contains(":"), inet_aton(trimmed, &v4) != 0 {
             self = .v4(UInt32(bigEndian: v4.s_addr))
         } else if inet_pton(AF_INET6, trimmed.split(separator: "%").first.map(String.init) ?? trimmed, &v6) == 1 {
             self.init(v6: v6)
