@@ -31,6 +31,7 @@ for _ in $(seq 100); do
 done
 echo "schemathesis against the agent on port $port ($examples examples per operation)"
 status=0
+PYTHONPATH="$(cd "$(dirname "$0")" && pwd)${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemathesis_hooks \
 schemathesis --config-file "$(dirname "$0")/schemathesis.toml" run "http://127.0.0.1:$port/openapi.yaml" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,negative_data_rejection \

@@ -300,6 +300,87 @@ def bridge_speed(binary, jobs):
     return {"startup": startup, "job": job, "health": health, "cold": cold, "jobs": jobs}
 
 
+def seed_finished_jobs(database_path, jobs, old, old_age_days):
+    """`jobs` finished jobs with the seven transitions of a file that went through, as the agent writes them; the
+    first `old` of them ended `old_age_days` ago, the rest in the last hour. Returns the ids of the recent ones."""
+    database = sqlite3.connect(database_path)
+    database.execute("PRAGMA synchronous = OFF")
+    states = ["received", "preflighting", "preflight_passed", "proofing", "proof_generated", "producing", "print_ready"]
+    now = int(time.time() * 1000)
+    stamp = lambda ms: datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    recent = []
+    chunk = 50_000
+    for first in range(0, jobs, chunk):
+        rows, events = [], []
+        for index in range(first, min(jobs, first + chunk)):
+            ended = now - old_age_days * 86_400_000 - (old - index) * 10 if index < old else now - (jobs - index) * 3
+            job = job_id(ended - 10, index)
+            if index >= old:
+                recent.append(job)
+            rows.append((job, f"card-{index}.pdf", f"/nowhere/card-{index}.pdf", "0" * 64, f"ORD-{index}", stamp(ended - 10), stamp(ended)))
+            events.extend((job, number + 1, states[number - 1] if number else None, state, stamp(ended - 10 + number),
+                           f"evt_{index:013d}{number:013d}") for number, state in enumerate(states))
+        database.executemany(
+            "INSERT INTO job (id, status, hotfolder, fileName, claimedPath, originalPath, sha256, sizeBytes, kind, externalId, "
+            "product, failureReason, createdAt, updatedAt, jobOrder) VALUES (?, 'print_ready', 'cards', ?, NULL, ?, ?, 4711, 'pdf', ?, "
+            "'{\"bleed\":\"3mm\",\"trim\":\"85x55mm\"}', NULL, ?, ?, '{\"metadata\":{}}')", rows)
+        database.executemany(
+            "INSERT INTO job_event (jobId, sequence, fromStatus, toStatus, at, detail, eventId) VALUES (?, ?, ?, ?, ?, NULL, ?)", events)
+        database.commit()
+    database.close()
+    return recent
+
+
+def purge_speed(binary, jobs, old):
+    """GET /api/v1/jobs/{id} with `jobs` finished jobs in the store, `old` of them past retention, before and after
+    `jobs purge`, each against GET /healthz on the same server in the same run."""
+    root, port, config = agent_setup("purge", 2, "  rate_limit: 1000000000\n", "    product: {trim: 85x55mm, bleed: 3mm}\n")
+    token = subprocess.run([binary, "token", "create", "--config", config, "--name", "bench", "--scopes", "jobs:read"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    database = os.path.join(root, "state", "jobs.sqlite")
+    started = time.time()
+    recent = seed_finished_jobs(database, jobs, old, 100)
+    seeding = time.time() - started
+    # The jobs an MIS still polls are recent ones, there before and after the purge: the same requests twice.
+    polled = recent[::max(1, len(recent) // 1000)][:1000]
+    script = os.path.join(root, "polled.lua")
+    with open(script, "w") as f:
+        f.write("ids = {" + ",".join(f'"{job}"' for job in polled) + "}\n"
+                "request = function()\n  return wrk.format(nil, \"/api/v1/jobs/\" .. ids[math.random(#ids)])\nend\n")
+    log = os.path.join(root, "agent.log")
+
+    def measure():
+        agent = subprocess.Popen([binary, "run", "--config", config], stdout=open(log, "a"), stderr=subprocess.STDOUT)
+        try:
+            wait_ready(port, agent, log, timeout=600)
+            wrk(f"http://127.0.0.1:{port}/healthz", seconds=2)  # warm-up
+            health = wrk(f"http://127.0.0.1:{port}/healthz")
+            job = wrk(f"http://127.0.0.1:{port}/api/v1/jobs/{polled[0]}", token, script=script)
+        finally:
+            agent.terminate()
+            agent.wait()
+        return health, job
+
+    def size():
+        return sum(os.path.getsize(database + suffix) for suffix in ["", "-wal"] if os.path.exists(database + suffix))
+
+    try:
+        # The store is as the agent left it: migrated and in incremental auto-vacuum mode before the first run.
+        before = measure()
+        size_before = size()
+        started = time.time()
+        purge = subprocess.run([binary, "jobs", "purge", "--config", config, "--older-than", "90d"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        purging = time.time() - started
+        size_after = size()
+        left = sqlite3.connect(database).execute("SELECT COUNT(*) FROM job").fetchone()[0]
+        after = measure()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return {"jobs": jobs, "old": old, "before": before, "after": after, "purge_s": purging, "purge_output": purge,
+            "seed_s": seeding, "size_before": size_before, "size_after": size_after, "left": left}
+
+
 def callback_speed(binary, events, curl_requests):
     """Events delivered to a local receiver per second, beside a plain curl loop posting to the same receiver."""
     import http.server
@@ -467,6 +548,46 @@ def row(name, agent, reference, unit="ms"):
     return f"| {name} | {agent:.2f} {unit} | {reference:.2f} {unit} | {ratio:.1f}x |"
 
 
+def purge_lines(purge):
+    """The section on a store before and after retention, ending in a blank line."""
+    ratio = lambda sample: sample[1][0] / sample[0][0]
+    return [
+        f"## Bridge: GET /api/v1/jobs/{{id}} with {purge['jobs']:,} finished jobs, before and after a purge",
+        "",
+        f"{purge['jobs']:,} finished jobs with 7 transitions each; {purge['old']:,} of them ended 100 days ago, past the",
+        "default retention of 90 days, the rest in the last hour. wrk (2 threads, 32 connections, 10 s) asks for 1,000",
+        "of the recent jobs at random, the same before and after, against the agent's GET /healthz in the same run.",
+        "Between the two, with the agent stopped, `hotfolder-agent jobs purge --older-than 90d` (batches of 500 jobs,",
+        "one short transaction each, then an incremental vacuum). Goal: the ratio stays at least 0.5 with the full",
+        "store and does not fall after the purge.",
+        "",
+        "| store | GET /healthz per second | GET /api/v1/jobs/{id} per second | p99 | ratio to /healthz |",
+        "|---|---|---|---|---|",
+        f"| {purge['jobs']:,} jobs, before | {purge['before'][0][0]:,.0f} | {purge['before'][1][0]:,.0f} | {purge['before'][1][1]} | {ratio(purge['before']):.2f} |",
+        f"| {purge['left']:,} jobs, after | {purge['after'][0][0]:,.0f} | {purge['after'][1][0]:,.0f} | {purge['after'][1][1]} | {ratio(purge['after']):.2f} |",
+        *([f"| errors | {'; '.join(purge['before'][1][2] + purge['after'][1][2])} | | | |"] if purge['before'][1][2] + purge['after'][1][2] else []),
+        "",
+        f"The purge took {purge['purge_s']:.0f} s and said: `{purge['purge_output']}`. The store file went from",
+        f"{purge['size_before'] / 2**20:,.0f} MiB to {purge['size_after'] / 2**20:,.0f} MiB.",
+        "",
+    ]
+
+
+def replace_section(path, lines):
+    """Puts `lines` (a section from its `## ` heading) in place of the section of the same heading in `path`."""
+    text = open(path).read().split("\n")
+    heading = lines[0]
+    if heading in text:
+        start = text.index(heading)
+        end = next((i for i in range(start + 1, len(text)) if text[i].startswith("## ")), len(text))
+        text[start:end] = lines
+    else:
+        memory = text.index("## Memory") if "## Memory" in text else len(text)
+        text[memory:memory] = lines
+    with open(path, "w") as f:
+        f.write("\n".join(text))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -476,7 +597,15 @@ def main():
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--burst", type=int, default=500)
     parser.add_argument("--total-jobs", type=int, default=2_000)
+    parser.add_argument("--purge-jobs", type=int, default=1_000_000)
+    parser.add_argument("--only", choices=["purge"], help="measure one section and replace it in --output")
     arguments = parser.parse_args()
+
+    purge = purge_speed(arguments.binary, arguments.purge_jobs, arguments.purge_jobs * 9 // 10)
+    if arguments.only == "purge":
+        replace_section(arguments.output, purge_lines(purge))
+        print("\n".join(purge_lines(purge)))
+        return
 
     load = throughput(arguments.binary, arguments.burst, arguments.total_jobs)
 
@@ -592,6 +721,7 @@ def main():
         "|---|---|---|---|",
         f"| wall time to all print_ready | {load['burst']:.1f} s | {load['limit']:.1f} s | {load['burst'] / load['limit']:.1f}x |",
         "",
+        *purge_lines(purge),
         "## Memory",
         "",
         f"Resident memory (VmRSS) of the agent process (workers are separate processes and end with their stage) after",

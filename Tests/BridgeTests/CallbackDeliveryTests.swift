@@ -304,4 +304,60 @@ extension CallbackDeliveryTests {
         }
         #expect(firsts[0] != firsts[1] && firsts.allSatisfy { $0.hasPrefix("evt_") })
     }
+
+    /// The planner behind (the agent was down): every body still tells its event as it was, not the job as
+    /// it is when planned.
+    @Test func aBodyPlannedLateTellsTheEventAsItWas() async throws {
+        let directory = try makeTemporaryDirectory("late")
+        let store = try SQLiteJobStore(path: directory.appendingPathComponent("jobs.sqlite").path)
+        let configuration = BridgeConfiguration(jobsDirectory: directory.appendingPathComponent("jobs").path, proofLinkKey: Data(repeating: 1, count: 32),
+                                                hotfolders: [], callbackHosts: .loopbackAllowed())
+        let id = try await makeJob(store, callback: "http://127.0.0.1:9/hook")
+        try await store.transition(id, to: .preflighting)
+        try await store.transition(id, to: .preflightFailed, detail: nil, update: JobUpdate(failureReason: "The file has no pages."))
+        try await store.transition(id, to: .received, detail: nil, update: JobUpdate(clearsFailureReason: true))
+        try await store.transition(id, to: .preflighting)
+        try await store.transition(id, to: .preflightPassed)
+        try await store.transition(id, to: .proofing)
+        // The second try's files and a revocation, all before anything is planned.
+        let workspace = JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: id)
+        try FileManager.default.createDirectory(atPath: workspace.proofs, withIntermediateDirectories: true)
+        try Data(#"{"result":"pass","findings":[]}"#.utf8).write(to: URL(fileURLWithPath: workspace.report))
+        try Data([0x89]).write(to: URL(fileURLWithPath: workspace.proofs + "/page-1.png"))
+        try await store.transition(id, to: .proofGenerated)
+        try await store.transition(id, to: .awaitingApproval)
+        _ = try await store.revokeProofLinks(id)
+        try await store.transition(id, to: .rejected, detail: nil, update: JobUpdate(failureReason: "The customer wants a new file."))
+
+        var logger = Logger(label: "late-test")
+        logger.logLevel = .critical
+        let planner = DeliveryPlanner(configuration: configuration, store: store, logger: logger)
+        while try await planner.planNextBatch() > 0 {}
+        struct Body: Decodable {
+            struct Data: Decodable {
+                struct Error: Decodable { var message: String }
+                struct Files: Decodable { var report: String? }
+                var status: String
+                var error: Error?
+                var files: Files?
+                var proofPageUrl: String?
+            }
+            var data: Data
+        }
+        let bodies = try await store.deliveries(of: id).sorted { $0.planned.eventSequence < $1.planned.eventSequence }
+            .map { try JSONDecoder().decode(Body.self, from: $0.planned.body).data }
+        #expect(bodies.map(\.status) == ["received", "preflighting", "preflight_failed", "received", "preflighting", "preflight_passed",
+                                          "proofing", "proof_generated", "awaiting_approval", "rejected"])
+        #expect(bodies[2].error?.message == "The file has no pages.")
+        #expect(bodies[9].error?.message == "The customer wants a new file.")
+        // Before the second preflight the report it wrote is not in the body.
+        #expect(bodies[3].files?.report == nil && bodies[4].files?.report == nil && bodies[5].files?.report != nil)
+        // The link the customer was sent while waiting decided until the revocation, not after it.
+        let link = ProofLink(key: configuration.proofLinkKey)
+        let url = try #require(bodies[8].proofPageUrl.flatMap(URLComponents.init(string:)))
+        let token = try #require(url.queryItems?.first { $0.name == "t" }?.value)
+        let epoch = try #require(try await store.job(id)).proofLinkEpoch
+        #expect(link.verify(token, for: id, currentEpoch: epoch) == .superseded)
+        #expect(link.verify(token, for: id, currentEpoch: epoch - 1) == .valid(.decide))
+    }
 }

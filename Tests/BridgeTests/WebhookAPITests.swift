@@ -26,6 +26,21 @@ import Testing
         #expect(try await bridge.send("DELETE", "/api/v1/webhooks/\(id)").status == 404)
     }
 
+    /// No field is nullable: a `null` is refused with its field named, not read as "left out".
+    @Test func aNullIsRefusedNamingItsField() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let created = try await bridge.send("POST", "/api/v1/webhooks", json: ["url": "https://erp.example/hooks", "events": ["job.*"]])
+        let id = try #require(created.json["id"] as? String)
+        let patched = try await bridge.send("PATCH", "/api/v1/webhooks/\(id)", json: ["events": NSNull(), "enabled": false])
+        #expect(patched.status == 422 && patched.error["field"] as? String == "events")
+        #expect(try await bridge.send("GET", "/api/v1/webhooks/\(id)").json["disabledAt"] == nil)
+        let job = try await bridge.send("POST", "/api/v1/jobs", token: "writer", json: ["externalId": "ORD-1", "product": ["trim": NSNull()]])
+        #expect(job.status == 422 && job.error["field"] as? String == "product.trim")
+        let listed = try await bridge.send("POST", "/api/v1/webhooks", json: ["url": "https://erp.example/hooks", "events": ["job.*", NSNull()]])
+        #expect(listed.status == 422 && listed.error["field"] as? String == "events[1]")
+    }
+
     @Test func aTestEventReachesTheEndpointSigned() async throws {
         let receiver = try await LoopbackReceiver.start()
         defer { Task { await receiver.stop() } }

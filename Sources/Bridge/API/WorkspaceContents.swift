@@ -25,6 +25,18 @@ struct WorkspaceContents {
         }.sorted()
     }
 
+    /// Nothing the stages write: what an event from before preflight may show.
+    static let nothingWritten = WorkspaceContents()
+
+    private init() {
+        hasReport = false
+        hasReportHTML = false
+        hasPrintReady = false
+        hasProofSheet = false
+        hasThumbnail = false
+        proofPages = []
+    }
+
     /// readdir(3) directly: FileManager's listing costs several times more, and this runs per request.
     static func names(in directory: String) -> [String] {
         guard let handle = opendir(directory) else { return [] }

@@ -1,8 +1,12 @@
 import Foundation
 
 /// The public shape of a transition: `{"id":"evt_..","type":"job.<status>","sequence",..,"data":{..}}`, the
-/// same for the event feed and for callbacks and webhooks. `data` tells the job's state and files as they
-/// are when the event is read, so a receiver can act on it without asking back.
+/// same for the event feed and for callbacks and webhooks, so a receiver can act on it without asking back.
+///
+/// `data` tells the event as it was: status, failure reason and proof link are those the event left (kept
+/// with the event, however late it is planned or read), and an event from before preflight carries no
+/// report, findings or proofs, even when a later run has written them since. Files that do travel are
+/// links to the job's files as they are when the event is read.
 struct EventResource: Sendable {
     let resource: JobResource
 
@@ -16,7 +20,11 @@ struct EventResource: Sendable {
     /// Events after which the findings themselves travel along, not only their counts.
     private static let findingsTravelWith: Set<JobState> = [.preflightPassed, .preflightFailed, .printReady, .failed, .rejected]
 
-    func representation(of event: JobEvent, job: Job?) -> Components.Schemas.Event {
+    /// Events before which preflight has not run for this try: their bodies leave preflight's files out.
+    private static let beforePreflight: Set<JobState> = [.awaitingFile, .received, .preflighting]
+
+    func representation(of event: JobEvent, job current: Job?) -> Components.Schemas.Event {
+        let job = current?.asOf(event)
         let publicURL = resource.configuration.publicURL
         var data = Components.Schemas.EventData(
             jobId: event.jobId.rawValue, externalId: job?.externalId, hotfolder: job?.hotfolder,
@@ -28,7 +36,7 @@ struct EventResource: Sendable {
         }
         if let job {
             let workspace = JobWorkspace(jobsDirectory: resource.configuration.jobsDirectory, id: job.id)
-            let contents = WorkspaceContents(workspace)
+            let contents = Self.beforePreflight.contains(event.to) ? WorkspaceContents.nothingWritten : WorkspaceContents(workspace)
             let links = resource.links(of: job, contents: contents)
             data.files = .init(original: links.original, printReady: links.printReady, proofSheet: links.proofSheet,
                                proofs: links.proofs, report: links.report, reportHtml: links.reportHtml)

@@ -65,7 +65,8 @@ public struct BridgeServer: Sendable {
         // the same answer is the same bytes, so its ETag holds (Foundation's key order varies per encode).
         let coding = Configuration(dateTranscoder: FlexibleDateTranscoder(),
                                    jsonEncodingOptions: [.withoutEscapingSlashes, .sortedKeys])
-        try api.registerHandlers(on: router, serverURL: URL(string: "/")!, configuration: coding, middlewares: [ScopeMiddleware(), PlainHeaderMiddleware()])
+        let middlewares: [any ServerMiddleware] = [ScopeMiddleware(), PlainHeaderMiddleware(), JSONNullRefusal(maxBytes: configuration.limits.maxJSONBytes)]
+        try api.registerHandlers(on: router, serverURL: URL(string: "/")!, configuration: coding, middlewares: middlewares)
         return router
     }
 }

@@ -64,6 +64,35 @@ public struct JobEvent: Sendable, Hashable, Codable {
     public var detail: String?
     /// Who made the change, when a person or client did (approvals, rejections, cancels, retries).
     public var actor: EventActor?
+    /// What of the job an event tells that the job itself changes later; nil for events written before
+    /// stores kept it.
+    public var jobAtEvent: JobAtEvent?
+}
+
+/// The job's own facts as they stood right after an event, kept with the event, so a callback planned
+/// late (the agent was down, the planner behind) and a feed read a week later tell the event as it was:
+/// its failure reason, not a later one, and a proof link to the proof of that moment.
+public struct JobAtEvent: Sendable, Hashable, Codable {
+    public var failureReason: String?
+    public var proofLinkEpoch: Int
+
+    public init(failureReason: String?, proofLinkEpoch: Int) {
+        self.failureReason = failureReason
+        self.proofLinkEpoch = proofLinkEpoch
+    }
+}
+
+extension Job {
+    /// The job as `event` left it: its status, failure reason and proof epoch then; the rest as it is.
+    public func asOf(_ event: JobEvent) -> Job {
+        var job = self
+        job.status = event.to
+        if let then = event.jobAtEvent {
+            job.failureReason = then.failureReason
+            job.proofLinkEpoch = then.proofLinkEpoch
+        }
+        return job
+    }
 }
 
 /// Who made a change: an API token by name, or the proof page (a customer with a link), with where the

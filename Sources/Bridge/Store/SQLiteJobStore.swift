@@ -141,6 +141,13 @@ public final class SQLiteJobStore: JobStore {
             try db.create(index: "idempotency_createdAt", on: "idempotency_key", columns: ["createdAt"])
         }
         registerRetentionMigration(&migrator)
+        migrator.registerMigration("v7: the job as each event left it") { db in
+            // Nullable: events written before say nothing, and their bodies fall back to the job as it is.
+            try db.alter(table: "job_event") { t in
+                t.add(column: "failureReason", .text)
+                t.add(column: "proofLinkEpoch", .integer)
+            }
+        }
         return migrator
     }
 
@@ -178,7 +185,7 @@ public final class SQLiteJobStore: JobStore {
                 """, arguments: [job.id.rawValue, job.status.rawValue, job.hotfolder, job.fileName, job.claimedPath,
                                  job.originalPath, job.sha256, job.sizeBytes, job.kind?.rawValue, job.externalId,
                                  product, job.failureReason, job.createdAt, job.updatedAt, order])
-            try Self.appendEvent(db, job: job.id, from: nil, to: job.status, at: job.createdAt, detail: detail, actor: nil)
+            try Self.appendEvent(db, job: job, from: nil, at: job.createdAt, detail: detail, actor: nil)
             return nil
         }
     }
@@ -310,7 +317,7 @@ public final class SQLiteJobStore: JobStore {
                 try db.execute(sql: "UPDATE job SET proofLinkEpoch = proofLinkEpoch + 1 WHERE id = ?", arguments: [id.rawValue])
                 job.proofLinkEpoch += 1
             }
-            try Self.appendEvent(db, job: id, from: previous, to: state, at: now, detail: detail, actor: update.actor)
+            try Self.appendEvent(db, job: job, from: previous, at: now, detail: detail, actor: update.actor)
             return job
         }
     }
@@ -375,14 +382,16 @@ public final class SQLiteJobStore: JobStore {
     /// type); decoding each distinct text once keeps JSON parsing out of every row read.
     private static let decodedColumns = DecodedJSONColumns()
 
-    private static func appendEvent(_ db: Database, job: JobID, from: JobState?, to: JobState, at: Date, detail: String?,
+    /// Appends the event that moved `job` (as it is after the move) from `from` to its status.
+    private static func appendEvent(_ db: Database, job: Job, from: JobState?, at: Date, detail: String?,
                                     actor: EventActor?) throws {
         let sequence = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM job_event WHERE jobId = ?",
-                                        arguments: [job.rawValue]) ?? 1
+                                        arguments: [job.id.rawValue]) ?? 1
         try db.execute(sql: """
-            INSERT INTO job_event (jobId, sequence, fromStatus, toStatus, at, detail, eventId, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [job.rawValue, sequence, from?.rawValue, to.rawValue, at, detail, "evt_" + ULID.generate().description,
-                             try actor.map(Self.encode)])
+            INSERT INTO job_event (jobId, sequence, fromStatus, toStatus, at, detail, eventId, actor, failureReason, proofLinkEpoch)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [job.id.rawValue, sequence, from?.rawValue, job.status.rawValue, at, detail,
+                             "evt_" + ULID.generate().description, try actor.map(Self.encode), job.failureReason, job.proofLinkEpoch])
     }
 
     private static func fetchJob(_ db: Database, _ id: JobID) throws -> Job? {
@@ -411,9 +420,11 @@ public final class SQLiteJobStore: JobStore {
             throw DatabaseError(message: "event row of \(idText) has an unknown status \(toText)")
         }
         let actor = try (row["actor"] as String?).map { try JSONDecoder().decode(EventActor.self, from: Data($0.utf8)) }
+        let epoch: Int? = row["proofLinkEpoch"]
         return JobEvent(id: row["eventId"] ?? "evt_\(row["globalSequence"] as Int64)", globalSequence: row["globalSequence"], jobId: id,
                         sequence: row["sequence"], from: (row["fromStatus"] as String?).flatMap(JobState.init(rawValue:)), to: to,
-                        at: row["at"], detail: row["detail"], actor: actor)
+                        at: row["at"], detail: row["detail"], actor: actor,
+                        jobAtEvent: epoch.map { JobAtEvent(failureReason: row["failureReason"], proofLinkEpoch: $0) })
     }
 
     private static func encode(_ value: some Encodable) throws -> String {
