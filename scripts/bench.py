@@ -370,7 +370,7 @@ def purge_speed(binary, jobs, old):
         size_before = size()
         started = time.time()
         purge = subprocess.run([binary, "jobs", "purge", "--config", config, "--older-than", "90d"],
-                               capture_output=True, text=True, check=True).stdout.strip()
+                               capture_output=True, text=True, check=True).stdout.strip().split("\n")[0]
         purging = time.time() - started
         size_after = size()
         left = sqlite3.connect(database).execute("SELECT COUNT(*) FROM job").fetchone()[0]

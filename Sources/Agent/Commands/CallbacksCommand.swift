@@ -52,16 +52,48 @@ struct CallbacksCommand: AsyncParsableCommand {
     }
 
     struct Redeliver: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send a delivered, dead or refused delivery again, with a fresh retry schedule; the running agent sends it at once.")
+        static let configuration = CommandConfiguration(
+            abstract: "Send a delivered, dead or refused delivery again, with a fresh retry schedule; the running agent sends it at once.",
+            discussion: """
+                With --status, every delivery that ended so is sent again (for example all refused ones, once \
+                callbacks.allowed_networks lists their network), optionally only those of one job.
+                """)
         @OptionGroup var options: ConfigOption
-        @Argument(help: "The delivery's number, as `callbacks list` shows it.") var id: Int64
+        @Argument(help: "The delivery's number, as `callbacks list` shows it.") var id: Int64?
+        @Option(help: "Every delivery that ended in this state: dead, refused or delivered.") var status: String?
+        @Option(help: "With --status: only the deliveries of this job (job_...).") var job: String?
+
+        func validate() throws {
+            guard (id == nil) != (status == nil) else { throw ValidationError("give a delivery number or --status, not both") }
+            if let status, Delivery.Status(rawValue: status) == nil || status == "pending" {
+                throw ValidationError("--status is dead, refused or delivered")
+            }
+            if job != nil && status == nil { throw ValidationError("--job goes with --status") }
+            if let job, JobID(job) == nil { throw ValidationError("'\(job)' is not a job id") }
+        }
 
         func run() async throws {
-            guard try await StoreOpener.open(options).redeliver(id) else {
-                StandardError.print("there is no delivery \(id) that has ended; pending deliveries are sent at their next attempt")
-                throw ExitCode(1)
+            let store = try StoreOpener.open(options)
+            guard let status = status.flatMap(Delivery.Status.init(rawValue:)) else {
+                guard let id, try await store.redeliver(id) else {
+                    StandardError.print("there is no delivery \(id ?? 0) that has ended; pending deliveries are sent at their next attempt")
+                    throw ExitCode(1)
+                }
+                print("delivery \(id) queued")
+                return
             }
-            print("delivery \(id) queued")
+            // The ids as they are now, each queued once: a running agent may end a queued one again (refused
+            // again, delivered) before this is through, and that one is not this command's to repeat. Oldest
+            // first, so each job's events go out in their order.
+            let ended: [Delivery]
+            if let job = job.flatMap(JobID.init) {
+                ended = try await store.deliveries(of: job).filter { $0.status == status }
+            } else {
+                ended = try await store.deliveries(status: status, limit: 1_000_000).reversed()
+            }
+            var queued = 0
+            for delivery in ended where try await store.redeliver(delivery.id) { queued += 1 }
+            print(queued == 0 ? "no \(status.rawValue) deliveries" : "\(queued) \(status.rawValue) deliveries queued")
         }
     }
 }

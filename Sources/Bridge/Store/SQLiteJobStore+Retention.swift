@@ -18,10 +18,12 @@ extension SQLiteJobStore: RetentionStore {
         var report = PurgeReport()
         let terminal = JobState.allCases.filter(\.isTerminal).map { "'\($0.rawValue)'" }.joined(separator: ",")
         // A job whose events are still on their way to an endpoint stays until they have arrived or ended.
-        let selection = """
-            SELECT id, updatedAt FROM job WHERE status IN (\(terminal)) AND updatedAt < ?
-              AND (updatedAt > ? OR (updatedAt = ? AND id > ?))
+        let purgeable = """
+            status IN (\(terminal)) AND updatedAt < ?
               AND NOT EXISTS (SELECT 1 FROM delivery WHERE delivery.jobId = job.id AND delivery.status = 'pending')
+            """
+        let selection = """
+            SELECT id, updatedAt FROM job WHERE \(purgeable) AND (updatedAt > ? OR (updatedAt = ? AND id > ?))
             ORDER BY updatedAt, id LIMIT ?
             """
         var after = (Date.distantPast, "")
@@ -55,7 +57,11 @@ extension SQLiteJobStore: RetentionStore {
         let (attempts, keys): (Int, Int) = try await writer.write { db in
             let attemptsWhere = "FROM delivery_attempt WHERE at < ?"
             let keysWhere = "FROM idempotency_key WHERE createdAt < ?"
-            let attempts = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(attemptsWhere)", arguments: [cutoffs.attemptsBefore]) ?? 0
+            // Attempts of the jobs counted above once only: a dry run has left them in place.
+            let attempts = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) \(attemptsWhere) AND deliveryId NOT IN
+                  (SELECT planned.id FROM delivery AS planned WHERE planned.jobId IN (SELECT id FROM job WHERE \(purgeable)))
+                """, arguments: [cutoffs.attemptsBefore, cutoffs.finishedJobsBefore]) ?? 0
             let keys = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(keysWhere)", arguments: [cutoffs.idempotencyKeysBefore]) ?? 0
             if !dryRun {
                 try db.execute(sql: "DELETE \(attemptsWhere)", arguments: [cutoffs.attemptsBefore])
@@ -66,8 +72,13 @@ extension SQLiteJobStore: RetentionStore {
         report.attempts += attempts
         report.idempotencyKeys = keys
         if !dryRun {
-            // Give the freed pages back to the filesystem (the store is in incremental auto-vacuum mode).
-            try await writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
+            // Give the freed pages back to the filesystem (the store is in incremental auto-vacuum mode), and
+            // the write-ahead log the purge grew with them: a checkpoint that truncates it, as far as readers
+            // of the running agent let it (the rest goes at the next checkpoint).
+            try await writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA incremental_vacuum")
+                _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
         }
         return report
     }
