@@ -327,6 +327,10 @@ def seed_finished_jobs(database_path, jobs, old, old_age_days):
         database.executemany(
             "INSERT INTO job_event (jobId, sequence, fromStatus, toStatus, at, detail, eventId) VALUES (?, ?, ?, ?, ?, NULL, ?)", events)
         database.commit()
+    # Planned long ago, as in a store that has run for months: the agent's callback planner is not still
+    # reading through a million jobs' events while it is measured.
+    database.execute("INSERT OR REPLACE INTO delivery_cursor (name, sequence) SELECT 'events', MAX(globalSequence) FROM job_event")
+    database.commit()
     database.close()
     return recent
 
@@ -354,12 +358,13 @@ def purge_speed(binary, jobs, old):
         try:
             wait_ready(port, agent, log, timeout=600)
             wrk(f"http://127.0.0.1:{port}/healthz", seconds=2)  # warm-up
-            health = wrk(f"http://127.0.0.1:{port}/healthz")
-            job = wrk(f"http://127.0.0.1:{port}/api/v1/jobs/{polled[0]}", token, script=script)
+            # Three rounds of each, alternating, so a slower moment of the machine weighs on both sides.
+            rounds = [(wrk(f"http://127.0.0.1:{port}/healthz", seconds=5),
+                       wrk(f"http://127.0.0.1:{port}/api/v1/jobs/{polled[0]}", token, seconds=5, script=script)) for _ in range(3)]
         finally:
             agent.terminate()
             agent.wait()
-        return health, job
+        return sorted(rounds, key=lambda pair: pair[1][0] / pair[0][0])[1]
 
     def size():
         return sum(os.path.getsize(database + suffix) for suffix in ["", "-wal"] if os.path.exists(database + suffix))
@@ -555,11 +560,13 @@ def purge_lines(purge):
         f"## Bridge: GET /api/v1/jobs/{{id}} with {purge['jobs']:,} finished jobs, before and after a purge",
         "",
         f"{purge['jobs']:,} finished jobs with 7 transitions each; {purge['old']:,} of them ended 100 days ago, past the",
-        "default retention of 90 days, the rest in the last hour. wrk (2 threads, 32 connections, 10 s) asks for 1,000",
-        "of the recent jobs at random, the same before and after, against the agent's GET /healthz in the same run.",
+        "default retention of 90 days, the rest in the last hour. wrk (2 threads, 32 connections) asks for 1,000 of the",
+        "recent jobs at random, the same before and after, against the agent's GET /healthz on the same server: three",
+        "rounds of 5 s each, alternating, and the round with the median ratio is shown.",
         "Between the two, with the agent stopped, `hotfolder-agent jobs purge --older-than 90d` (batches of 500 jobs,",
         "one short transaction each, then an incremental vacuum). Goal: the ratio stays at least 0.5 with the full",
         "store and does not fall after the purge.",
+        f"Measured on {datetime.date.today().isoformat()}, release build.",
         "",
         "| store | GET /healthz per second | GET /api/v1/jobs/{id} per second | p99 | ratio to /healthz |",
         "|---|---|---|---|---|",
