@@ -185,13 +185,15 @@ extension CallbackDeliveryTests {
         // Its 200 deliveries are older than the live endpoint's 200: oldest-first alone would send none of these.
         _ = try await plan(rig.store, count: 200, to: dead.url, from: 1)
         let liveJobs = try await plan(rig.store, count: 200, to: live.url, from: 1000)
+        // The receiver counts a request before the agent has recorded its answer: wait for both.
+        var delivered: [Delivery] = []
         for _ in 0..<600 {
-            if live.received.count >= 200 { break }
+            delivered = try await rig.store.deliveries(status: .delivered, limit: 500)
+            if live.received.count >= 200 && delivered.count >= 200 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(live.received.count == 200, "the live endpoint got \(live.received.count) of 200")
         #expect(dead.received.count <= 2, "the dead endpoint was tried \(dead.received.count) times meanwhile")
-        let delivered = try await rig.store.deliveries(status: .delivered, limit: 500)
         #expect(Set(delivered.map(\.jobId)) == Set(liveJobs))
     }
 
@@ -287,6 +289,8 @@ extension CallbackDeliveryTests {
         let refused = try await bridge.send("PATCH", "/api/v1/webhooks/\(id)", json: ["url": "http://169.254.169.254/"])
         #expect(refused.status == 422 && refused.error["field"] as? String == "url")
         #expect(try await bridge.send("PATCH", "/api/v1/webhooks/\(id)", json: ["events": ["job.nope"]]).status == 422)
+        let overlap = try await bridge.send("PATCH", "/api/v1/webhooks/\(id)", json: ["enabled": false, "secretOverlapSeconds": 604_801])
+        #expect(overlap.status == 422 && overlap.error["field"] as? String == "secretOverlapSeconds")
         #expect(try await bridge.send("PATCH", "/api/v1/webhooks/wh_nope", json: ["enabled": true]).status == 404)
         #expect(try await bridge.send("PATCH", "/api/v1/webhooks/\(id)", token: "writer", json: ["enabled": true]).status == 403)
     }

@@ -6,7 +6,7 @@ import Testing
     @Test func theFeedListsEveryTransitionInOrderFromASequence() async throws {
         let bridge = try await BridgeHarness.start()
         defer { Task { await bridge.stop() } }
-        let id = try await bridge.createJob(["externalId": "ORD-F"])
+        let id = try await bridge.createJob(["externalId": "ORD-F", "product": ["finishing": ["matt-laminate"]]])
         _ = try await bridge.send("POST", "/api/v1/jobs/\(id)/cancel")
         let all = try await bridge.send("GET", "/api/v1/events?after=0")
         let events = try #require(all.json["events"] as? [[String: Any]])
@@ -18,6 +18,7 @@ import Testing
         let data = try #require(events.last?["data"] as? [String: Any])
         #expect(data["jobId"] as? String == id && data["externalId"] as? String == "ORD-F")
         #expect(data["status"] as? String == "cancelled" && data["previousStatus"] as? String == "awaiting_file")
+        #expect((data["product"] as? [String: Any])?["finishing"] as? [String] == ["matt-laminate"])
         #expect(all.json["lastSequence"] as? Int == 2)
         let after = try await bridge.send("GET", "/api/v1/events?after=1")
         #expect((after.json["events"] as? [[String: Any]])?.count == 1)

@@ -27,7 +27,7 @@ import Testing
         let runnable = EndedJobs()
         let bridge = try await BridgeHarness.start(hooks: BridgeHooks(jobIsRunnable: { runnable.add($0) }))
         defer { Task { await bridge.stop() } }
-        let created = try await bridge.createJob(["externalId": "ORD-<b>"])
+        let created = try await bridge.createJob(["externalId": "ORD-<b>", "product": ["finishing": ["soft-touch <laminate>"]]])
         let id = try #require(JobID(created))
         for state in [JobState.received, .preflighting, .preflightPassed, .proofing, .proofGenerated, .awaitingApproval] {
             try await bridge.store.transition(id, to: state)
@@ -41,6 +41,7 @@ import Testing
         let page = try await bridge.send("GET", path, token: nil)
         #expect(page.status == 200 && page.header("Content-Type")?.hasPrefix("text/html") == true)
         #expect(page.text.contains("ORD-&lt;b&gt;") && !page.text.contains("ORD-<b>"))
+        #expect(page.text.contains("<dt>Finishing</dt><dd>soft-touch &lt;laminate&gt;</dd>"))
         #expect(page.text.contains("/pages/1.png?t=") && page.text.contains("id=\"approve\""))
         let image = try await bridge.send("GET", path.replacingOccurrences(of: "?t=", with: "/pages/1.png?t="), token: nil)
         #expect(image.status == 200 && image.header("Content-Type") == "image/png")

@@ -377,6 +377,19 @@ func twoSizedPDF() -> Data {
         #expect(html.components(separatedBy: "data:image/png;base64,").count - 1 == 2, "one thumbnail per page")
         #expect(!html.contains("src=\"http"), "self-contained")
     }
+
+    @Test func theOrderedFinishingIsInTheReportAndItsPage() throws {
+        let path = try makeTemporaryDirectory("html").appendingPathComponent("card.pdf").path
+        try card().data().write(to: URL(fileURLWithPath: path))
+        var order = cardOrder
+        order.finishing = ["matt-laminate", "rounded corners"]
+        let report = Preflight(product: order).run(fileAt: path, fileName: "card.pdf")
+        #expect(report.product.finishing == ["matt-laminate", "rounded corners"])
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
+        #expect((json?["product"] as? [String: Any])?["finishing"] as? [String] == ["matt-laminate", "rounded corners"])
+        #expect(ReportHTML.page(for: report, fileAt: path).render().contains("finishing: matt-laminate, rounded corners"))
+        #expect(Preflight(product: cardOrder).run(fileAt: path, fileName: "card.pdf").product.finishing == nil)
+    }
 }
 
 @Suite struct CheckDocumentationTests {

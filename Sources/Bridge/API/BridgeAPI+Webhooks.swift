@@ -48,10 +48,13 @@ extension BridgeAPI {
         case false? where webhook.disabledAt == nil: webhook.disabledAt = Date(); webhook.disabledReason = "disabled through the API by token \(callerName)"
         default: break
         }
+        // Checked whether or not the secret rotates now: a value out of range is a mistake either way.
+        if let overlap = request.secretOverlapSeconds, !(0...604_800).contains(overlap) {
+            throw APIError.invalid("secretOverlapSeconds", "secretOverlapSeconds is 0 to 604800 (7 days)")
+        }
         let rotated = request.rotateSecret == true
         if rotated {
             let overlap = request.secretOverlapSeconds ?? 86400
-            guard (0...604_800).contains(overlap) else { throw APIError.invalid("secretOverlapSeconds", "secretOverlapSeconds is 0 to 604800 (7 days)") }
             webhook.previousSecret = overlap > 0 ? webhook.secret : nil
             webhook.previousSecretUntil = overlap > 0 ? Date().addingTimeInterval(TimeInterval(overlap)) : nil
             webhook.secret = WebhookSignature.generateSecret()

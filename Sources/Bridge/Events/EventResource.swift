@@ -31,6 +31,8 @@ struct EventResource: Sendable {
             status: .init(rawValue: event.to.rawValue) ?? .failed,
             previousStatus: event.from.flatMap { .init(rawValue: $0.rawValue) }, detail: event.detail,
             jobUrl: publicURL + "/api/v1/jobs/" + event.jobId.rawValue)
+        // What was ordered travels along (finishing included), so a receiver needs no second request to know it.
+        data.product = job.map { JobResource.product($0.product) }
         data.actor = event.actor.map {
             .init(kind: .init(rawValue: $0.kind.rawValue) ?? .token, name: $0.name, address: $0.address, userAgent: $0.userAgent)
         }

@@ -73,6 +73,7 @@ struct ProofPageHTML {
         if let bleed = facts.bleedMm { rows.append(("Bleed", "\(bleed) mm")) }
         if let safety = facts.safetyMm { rows.append(("Safety margin", "\(safety) mm")) }
         if let pages = job.product.pages { rows.append(("Pages ordered", pages.description)) }
+        if let finishing = facts.finishing { rows.append(("Finishing", finishing.joined(separator: ", "))) }
         if let report, let page = report.pages.first {
             rows.append(("Your file", "\(report.file.pages ?? report.pages.count) page(s), \(LengthUnit.millimetre.format(page.widthPt)) x \(LengthUnit.millimetre.format(page.heightPt)) mm"))
         }

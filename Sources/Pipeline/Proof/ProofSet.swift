@@ -33,6 +33,7 @@ public struct ProofSet: Sendable {
         if let bleed = facts.bleedMm { order.append("Bleed: \(bleed) mm") }
         if let safety = facts.safetyMm { order.append("Safety margin: \(safety) mm") }
         if let count = facts.pages { order.append("Pages ordered: \(count)") }
+        if let finishing = facts.finishing { order.append("Finishing: " + finishing.joined(separator: ", ")) }
         if let page = report?.pages.first {
             order.append("Measured: \(report?.file.pages ?? 0) page(s), page 1 is \(LengthUnit.millimetre.format(page.widthPt)) x \(LengthUnit.millimetre.format(page.heightPt)) mm")
         }

@@ -82,6 +82,9 @@ public struct PreflightReport: Sendable, Hashable, Codable {
         public var bleedMm: Double?
         public var safetyMm: Double?
         public var pages: String?
+        /// What the shop does to the sheet after printing (lamination, foil, rounded corners), as ordered;
+        /// nil when nothing is. Shown beside the sizes so the customer sees the whole order.
+        public var finishing: [String]?
 
         public init(_ spec: ProductSpec) {
             func mm(_ length: Length?) -> Double? { length.map { ($0.millimetres * 100).rounded() / 100 } }
@@ -90,6 +93,7 @@ public struct PreflightReport: Sendable, Hashable, Codable {
             bleedMm = mm(spec.bleed)
             safetyMm = mm(spec.safety)
             pages = spec.pages?.description
+            finishing = spec.finishing.flatMap { $0.isEmpty ? nil : $0 }
         }
     }
 

@@ -104,6 +104,7 @@ public struct ReportHTML: Sendable {
         if let bleed = product.bleedMm { parts.append("bleed \(bleed) mm") }
         if let safety = product.safetyMm { parts.append("safety \(safety) mm") }
         if let pages = product.pages { parts.append("\(pages) page(s)") }
+        if let finishing = product.finishing { parts.append("finishing: " + finishing.joined(separator: ", ")) }
         return parts.isEmpty ? "no order data; the file's own boxes were used" : parts.joined(separator: ", ")
     }
 
