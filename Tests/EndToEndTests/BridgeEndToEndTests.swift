@@ -138,20 +138,27 @@ import Testing
         let start = try #require(link.range(of: "/proof/"))
         let path = String(link[start.lowerBound...])
 
+        // Closed before the test returns, whatever happens: a driver left to an unstructured task outlived
+        // the test run.
         let browser = try await WebDriverSession()
-        defer { Task { await browser.close() } }
-        try await browser.open("http://127.0.0.1:\(port)\(path)")
-        let image = try await browser.element("img")
-        let width = try await browser.property("naturalWidth", of: image) as? Int ?? 0
-        #expect(width > 100, "the proof image did not load")
-        #expect(try await browser.pageText.contains("Waiting for your approval"))
-        try await browser.click(try await browser.element("#approve"))
-        try await agent.waitUntil("the approval to show") { () -> Bool? in
-            let status = try agent.jobs().first?["status"] as? String ?? ""
-            return ["approved", "producing", "print_ready"].contains(status) ? true : nil
+        do {
+            try await browser.open("http://127.0.0.1:\(port)\(path)")
+            let image = try await browser.element("img")
+            let width = try await browser.property("naturalWidth", of: image) as? Int ?? 0
+            #expect(width > 100, "the proof image did not load")
+            #expect(try await browser.pageText.contains("Waiting for your approval"))
+            try await browser.click(try await browser.element("#approve"))
+            try await agent.waitUntil("the approval to show") { () -> Bool? in
+                let status = try agent.jobs().first?["status"] as? String ?? ""
+                return ["approved", "producing", "print_ready"].contains(status) ? true : nil
+            }
+            #expect(try await browser.pageText.contains("your approval is recorded"))
+            _ = try await agent.waitForTerminalJobs(1)
+        } catch {
+            await browser.close()
+            throw error
         }
-        #expect(try await browser.pageText.contains("your approval is recorded"))
-        _ = try await agent.waitForTerminalJobs(1)
+        await browser.close()
         #expect(try agent.jobs().first?["status"] as? String == "print_ready")
     }
 }

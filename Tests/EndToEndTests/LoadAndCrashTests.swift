@@ -64,6 +64,10 @@ import Testing
         try PDFFixture.businessCard(pages: 2).write(to: claim.appendingPathComponent("orphan.pdf"))
         let empty = agent.folder().appendingPathComponent(".work/job_01ARZ3NDEKTSV4RRFFQ69G5FAW")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        // A reason half-written when the agent was killed setting a file aside: its own, not a customer's.
+        let unsupported = agent.folder().appendingPathComponent("unsupported")
+        try FileManager.default.createDirectory(at: unsupported, withIntermediateDirectories: true)
+        try Data("half a reas".utf8).write(to: unsupported.appendingPathComponent(".hfa-8F4CA3F0-6D68-438E-9F35-CF70D7AA8886.tmp"))
         try await agent.start()
         defer { agent.stop() }
         let jobs = try await agent.waitForTerminalJobs(1)
@@ -71,6 +75,7 @@ import Testing
         #expect(jobs.first?["status"] as? String == "print_ready")
         #expect(agent.files(in: ".work").isEmpty)
         #expect(agent.files(in: "originals") == ["orphan.pdf"])
+        #expect(agent.files(in: "unsupported").isEmpty, "the half-written file is gone")
         let show = try agent.cli(["jobs", "show", id])
         #expect(show.contains("adopted orphan.pdf from the claim area after a restart"))
     }

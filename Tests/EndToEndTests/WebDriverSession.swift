@@ -19,19 +19,29 @@ final class WebDriverSession: @unchecked Sendable {
 
     init() async throws {
         guard let chromium = Self.chromium, let driver = Self.driver else { throw Failure(description: "chromium and chromedriver are not installed") }
-        port = Int.random(in: 20000...60000)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: driver)
-        process.arguments = ["--port=\(port)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var ready = false
-        for _ in 0..<100 where !ready {
-            ready = (try? call("GET", "/status", nil)).flatMap { ($0["value"] as? [String: Any])?["ready"] as? Bool } == true
-            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        // A random port may be taken (chromedriver then exits at once): another one, a few times. A driver
+        // that never answers is stopped, so no failed start leaves a process behind.
+        var started: (Process, Int)?
+        for _ in 0..<5 where started == nil {
+            let candidate = Int.random(in: 20000...60000)
+            let driverProcess = Process()
+            driverProcess.executableURL = URL(fileURLWithPath: driver)
+            driverProcess.arguments = ["--port=\(candidate)"]
+            driverProcess.standardOutput = FileHandle.nullDevice
+            driverProcess.standardError = FileHandle.nullDevice
+            try driverProcess.run()
+            var ready = false
+            for _ in 0..<300 where !ready && driverProcess.isRunning {
+                ready = (try? Self.call("GET", "/status", nil, port: candidate)).flatMap { ($0["value"] as? [String: Any])?["ready"] as? Bool } == true
+                if !ready { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            if ready { started = (driverProcess, candidate) } else {
+                if driverProcess.isRunning { driverProcess.terminate() }
+                driverProcess.waitUntilExit()
+            }
         }
-        guard ready else { throw Failure(description: "chromedriver did not start") }
+        guard let started else { throw Failure(description: "chromedriver did not start") }
+        (process, port) = started
         let reply = try await command("POST", "/session", [
             "capabilities": ["alwaysMatch": ["browserName": "chrome", "goog:chromeOptions": [
                 "binary": chromium,
@@ -39,7 +49,11 @@ final class WebDriverSession: @unchecked Sendable {
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=390,844"],
             ]]],
         ])
-        guard let id = reply["sessionId"] as? String else { throw Failure(description: "no WebDriver session: \(reply)") }
+        guard let id = reply["sessionId"] as? String else {
+            process.terminate()
+            process.waitUntilExit()
+            throw Failure(description: "no WebDriver session: \(reply)")
+        }
         session = id
     }
 
@@ -71,7 +85,10 @@ final class WebDriverSession: @unchecked Sendable {
 
     func close() async {
         if !session.isEmpty { _ = try? await command("DELETE", "/session/\(session)", nil) }
+        // chromedriver does not always end on SIGTERM (seen here: drivers of finished runs still listening).
         process.terminate()
+        for _ in 0..<50 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
@@ -89,6 +106,10 @@ final class WebDriverSession: @unchecked Sendable {
     }
 
     private func call(_ method: String, _ path: String, _ body: [String: Any]?) throws -> [String: Any] {
+        try Self.call(method, path, body, port: port)
+    }
+
+    private static func call(_ method: String, _ path: String, _ body: [String: Any]?, port: Int) throws -> [String: Any] {
         var arguments = ["-s", "-X", method, "http://127.0.0.1:\(port)\(path)"]
         if let body {
             arguments += ["-H", "Content-Type: application/json", "--data-binary",

@@ -17,7 +17,10 @@ struct Recovery: Sendable {
     func run() async throws -> (adopted: Int, resumable: Int) {
         var adopted = 0
         for folder in configuration.hotfolders {
-            for directory in folder.layout.all { try FileOperations.createDirectory(directory) }
+            for directory in folder.layout.all {
+                try FileOperations.createDirectory(directory)
+                removeOwnTemporaries(in: directory, folder: folder.name)
+            }
             let entries = try FileManager.default.contentsOfDirectory(atPath: folder.layout.work).sorted()
             for entry in entries {
                 guard let id = JobID(entry) else {
@@ -46,5 +49,16 @@ struct Recovery: Sendable {
             logger.info("recovered jobs", metadata: ["adopted": "\(adopted)", "resuming": "\(resumable)"])
         }
         return (adopted, resumable)
+    }
+
+    /// The hidden half-written files of a write the agent was killed in (a reason beside a file set aside, a
+    /// report copied out): never a customer's file, and if left they would show in unsupported/ or out/ as
+    /// if they were one.
+    private func removeOwnTemporaries(in directory: String, folder: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where FileOperations.isOwnTemporary(name) {
+            if unlink(directory + "/" + name) == 0 {
+                logger.info("removed a half-written file left by a stop", metadata: ["hotfolder": "\(folder)", "file": "\(name)"])
+            }
+        }
     }
 }

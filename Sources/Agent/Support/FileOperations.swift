@@ -106,6 +106,10 @@ enum FileOperations {
         }
     }
 
+    /// Whether `name` is one of the hidden files `writeDurably` and its kin write before the rename: a kill
+    /// between the two leaves it behind, and nobody but this agent names files so.
+    static func isOwnTemporary(_ name: String) -> Bool { name.hasPrefix(".hfa-") && name.hasSuffix(".tmp") }
+
     /// Runs `write` on a new hidden file next to `path` (it answers the failure, if any), flushes the file and
     /// puts it in place, replacing an old file or only where none exists, then flushes the folder. The hidden
     /// file never outlives a failure.

@@ -49,7 +49,7 @@ struct StagedOutput {
     static func removeLeftovers(in directory: String) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for name in names where name.hasPrefix(".") && (name.hasSuffix(".partial") || name.hasSuffix(".partial.old")
-                                                        || (name.hasPrefix(".hfa-") && name.hasSuffix(".tmp")) || name.hasSuffix(".tiff.tmp")) {
+                                                        || FileOperations.isOwnTemporary(name) || name.hasSuffix(".tiff.tmp")) {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)
         }
     }
