@@ -246,24 +246,7 @@ def bridge_speed(binary, jobs):
     root, port, config = agent_setup("bridge", 2, "  rate_limit: 1000000000\n", "    product: {trim: 85x55mm, bleed: 3mm}\n")
     token = subprocess.run([binary, "token", "create", "--config", config, "--name", "bench", "--scopes", "jobs:read"],
                            capture_output=True, text=True, check=True).stdout.strip()
-    # Rows as the agent writes them: finished jobs, each with the ten transitions of a file that went through.
-    database = sqlite3.connect(os.path.join(root, "state", "jobs.sqlite"))
-    states = ["received", "preflighting", "preflight_passed", "proofing", "proof_generated", "producing", "print_ready"]
-    base = int(time.time() * 1000) - jobs * 10
-    ids = [job_id(base + index * 10, index) for index in range(jobs)]
-    stamp = lambda ms: datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
-    database.executemany(
-        "INSERT INTO job (id, status, hotfolder, fileName, claimedPath, originalPath, sha256, sizeBytes, kind, externalId, "
-        "product, failureReason, createdAt, updatedAt, jobOrder) VALUES (?, 'print_ready', 'cards', ?, NULL, ?, ?, 4711, 'pdf', ?, "
-        "'{\"bleed\":\"3mm\",\"trim\":\"85x55mm\"}', NULL, ?, ?, '{\"metadata\":{}}')",
-        [(job, f"card-{index}.pdf", f"/nowhere/card-{index}.pdf", "0" * 64, f"ORD-{index}", stamp(base + index * 10),
-          stamp(base + index * 10 + 9)) for index, job in enumerate(ids)])
-    database.executemany(
-        "INSERT INTO job_event (jobId, sequence, fromStatus, toStatus, at, detail) VALUES (?, ?, ?, ?, ?, NULL)",
-        [(job, number + 1, states[number - 1] if number else None, state, stamp(base + index * 10 + number))
-         for index, job in enumerate(ids) for number, state in enumerate(states)])
-    database.commit()
-    database.close()
+    ids = seed_finished_jobs(os.path.join(root, "state", "jobs.sqlite"), jobs, 0, 0)
     # 1,000 of them, spread over the store, are asked for at random, as an MIS polls its open orders. Each has
     # the workspace of a finished job: its preflight report, proof pages and print-ready file.
     report = subprocess.run([binary, "preflight", os.path.join(CORPUS, "ocrmypdf_vector.pdf"), "--trim", "85x55mm", "--json"],
@@ -342,9 +325,7 @@ def purge_speed(binary, jobs, old):
     token = subprocess.run([binary, "token", "create", "--config", config, "--name", "bench", "--scopes", "jobs:read"],
                            capture_output=True, text=True, check=True).stdout.strip()
     database = os.path.join(root, "state", "jobs.sqlite")
-    started = time.time()
     recent = seed_finished_jobs(database, jobs, old, 100)
-    seeding = time.time() - started
     # The jobs an MIS still polls are recent ones, there before and after the purge: the same requests twice.
     polled = recent[::max(1, len(recent) // 1000)][:1000]
     script = os.path.join(root, "polled.lua")
@@ -383,7 +364,7 @@ def purge_speed(binary, jobs, old):
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return {"jobs": jobs, "old": old, "before": before, "after": after, "purge_s": purging, "purge_output": purge,
-            "seed_s": seeding, "size_before": size_before, "size_after": size_after, "left": left}
+            "size_before": size_before, "size_after": size_after, "left": left}
 
 
 def callback_speed(binary, events, curl_requests):

@@ -65,7 +65,7 @@ public struct BridgeServer: Sendable {
         // the same answer is the same bytes, so its ETag holds (Foundation's key order varies per encode).
         let coding = Configuration(dateTranscoder: FlexibleDateTranscoder(),
                                    jsonEncodingOptions: [.withoutEscapingSlashes, .sortedKeys])
-        let middlewares: [any ServerMiddleware] = [ScopeMiddleware(), PlainHeaderMiddleware(), JSONNullRefusal(maxBytes: configuration.limits.maxJSONBytes)]
+        let middlewares: [any ServerMiddleware] = [ScopeMiddleware(), PlainHeaderMiddleware(), JSONNullRefusal()]
         try api.registerHandlers(on: router, serverURL: URL(string: "/")!, configuration: coding, middlewares: middlewares)
         return router
     }

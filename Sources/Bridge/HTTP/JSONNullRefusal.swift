@@ -6,23 +6,16 @@ import OpenAPIRuntime
 /// decoding reads `null` as "left out", so `{"events": null}` would pass as "no change" where the contract
 /// says the value is an array: the client meant something, and is told what instead.
 ///
-/// JSON bodies are small (a job order, a webhook, a reason); they are read whole, up to the limit of JSON
-/// (`maxJSONBytes`, the multipart job part's too), and handed on as they came.
+/// JSON bodies reach it read whole and capped already (AuthenticationMiddleware, `maxJSONBytes`); it parses
+/// them once more and hands them on as they came.
 struct JSONNullRefusal: ServerMiddleware {
-    let maxBytes: Int
-
     func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
                    next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?))
         async throws -> (HTTPResponse, HTTPBody?) {
         guard let body, request.headerFields[.contentType]?.lowercased().hasPrefix("application/json") == true else {
             return try await next(request, body, metadata)
         }
-        let bytes: Data
-        do {
-            bytes = try await Data(collecting: body, upTo: maxBytes)
-        } catch {
-            throw APIError(.payloadTooLarge, "a JSON body is limited to \(maxBytes / 1024) KiB")
-        }
+        let bytes = try await Data(collecting: body, upTo: .max)
         // Broken JSON is the decoder's to report, with its own message.
         if let value = try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed]), let field = Self.firstNull(in: value) {
             throw APIError.invalid(field, "\(field) is null; leave it out to keep it as it is, or give a value")
