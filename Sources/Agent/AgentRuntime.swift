@@ -111,7 +111,7 @@ struct AgentRuntime {
             maxUploadBytes: settings.maxUploadBytes, requestsPerMinute: settings.requestsPerMinute,
             proofLinkLifetime: settings.proofLinkLifetime.seconds,
             proofLinkKey: try ProofLinkKey.loadOrCreate(at: configuration.proofLinkKeyPath),
-            hotfolders: configuration.hotfolders.map(\.bridgeDefaults),
+            catalog: OrderCatalog(configuration.orderCatalog),
             version: HotfolderAgent.version, callbackHosts: configuration.callbacks.policy,
             limits: BridgeLimits(maxConnections: settings.maxConnections, idleTimeout: settings.idleTimeout,
                                  clientRequestsPerMinute: settings.clientRequestsPerMinute, metricsToken: settings.metricsToken))

@@ -91,7 +91,7 @@ import Testing
         #expect(product.bleed == .inches(0.125))
         #expect(product.safety == .points(9))
         #expect(product.pages == .oneOf([1, 2]))
-        #expect(product.shape == .roundedRectangle)
+        #expect(product.shape == .roundedRectangle && product.cornerRadius == nil && product.effectiveCornerRadius == .millimetres(3))
         #expect(configuration.hotfolders[0].stability == .milliseconds(500))
         #expect(configuration.hotfolders[0].pollInterval == .seconds(60))
     }
@@ -107,7 +107,7 @@ import Testing
             colour: cmyk
             hotfolders:
               - {name: cards, root: cards}
-            """) == ["1:1: unknown key 'colour' in the config; expected one of state_dir, workers, limits, bridge, callbacks, retention, hotfolders"])
+            """) == ["1:1: unknown key 'colour' in the config; expected one of state_dir, workers, limits, bridge, callbacks, retention, products, hotfolders"])
     }
 
     @Test func wrongTypes() {
@@ -373,5 +373,74 @@ extension ConfigTests {
             #expect(text.contains("CIDR form") && text.contains("'finished_jobs' must be at least 1d"))
             #expect(text.contains("10.0.0.5 is a private address"))
         }
+    }
+}
+
+extension ConfigTests {
+    @Test func productsAreDefinedOnceAndReferencedByFolders() throws {
+        let configuration = try parse("""
+            products:
+              business-card-85x55:
+                description: Business card
+                trim: 85x55mm
+                bleed: 3mm
+                shape: rounded-rectangle
+                corner_radius: 3mm
+                profile: pdfx-4
+                approval: required
+                fixups: [trim.infer]
+              sticker: {trim: 50x50mm, shape: circle}
+            hotfolders:
+              - {name: cards, root: cards, product: business-card-85x55}
+              - name: posters
+                root: posters
+                product: {trim: 420x594mm, pages: 1}
+                approval: auto
+                fixups: [bleed.scale]
+            """)
+        #expect(configuration.products.map(\.id) == ["business-card-85x55", "sticker", "posters"])
+        let cards = try #require(configuration.hotfolder(named: "cards"))
+        // The folder takes the product's sizes and, setting none of its own, its profile, approval and fix-ups.
+        #expect(cards.product.id == "business-card-85x55" && cards.product.trim?.description == "85x55mm")
+        #expect(cards.product.cornerRadius?.description == "3mm" && cards.product.shape == .roundedRectangle)
+        #expect(cards.preflightProfile == "pdfx-4" && cards.approval == .required && cards.fixups == [.trimInfer])
+        // An inline product is the folder's own, listed under its name with the folder's settings.
+        let posters = try #require(configuration.products.last)
+        #expect(posters.spec.id == "posters" && posters.spec.trim?.description == "420x594mm")
+        #expect(posters.approval == .auto && posters.fixups == [.bleedScale])
+        #expect(configuration.hotfolder(named: "posters")?.product.id == "posters")
+        // Reload hands the bridge both lists at once.
+        #expect(configuration.orderCatalog.products.count == 3 && configuration.orderCatalog.folders.map(\.product.id) == ["business-card-85x55", "posters"])
+    }
+
+    @Test func aFolderSettingOverridesItsProducts() throws {
+        let configuration = try parse("""
+            products:
+              card: {trim: 85x55mm, profile: pdfx-4, approval: required, fixups: [trim.infer]}
+            hotfolders:
+              - {name: cards, root: cards, product: card, approval: auto, fixups: [], preflight: {profile: basic}}
+            """)
+        let cards = configuration.hotfolders[0]
+        #expect(cards.approval == .auto && cards.fixups == [] && cards.preflightProfile == "basic")
+        #expect(configuration.products.map(\.id) == ["card"])
+    }
+
+    @Test func productMistakesAreNamedInWords() {
+        let found = problems("""
+            products:
+              "bad id!": {trim: 85x55mm}
+              big: {trim: 85x55mm, shape: rounded-rectangle, corner_radius: 30mm, colour: red}
+              cards: {trim: 85x55mm}
+            hotfolders:
+              - {name: cards, root: cards, product: {trim: 90x50mm}}
+              - {name: posters, root: posters, product: poster-a2}
+            """)
+        let text = found.joined(separator: "\n")
+        #expect(text.contains("product id \"bad id!\" must be 1 to 100 letters"))
+        #expect(text.contains("the corner radius 30mm is more than half the trim's shorter side (85x55mm)"))
+        #expect(text.contains("unknown key 'colour' in product 'big'"))
+        #expect(text.contains("hot folder 'cards' defines its own product") && text.contains("write 'product: cards'"))
+        #expect(text.contains("hot folder 'posters': there is no product 'poster-a2' in 'products'; one of big, cards"))
+        #expect(found.allSatisfy { $0.first?.isNumber == true }, "every problem has its line")
     }
 }

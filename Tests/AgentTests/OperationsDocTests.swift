@@ -26,7 +26,8 @@ import Yams
             case .mapping(let pairs):
                 for (key, value) in pairs {
                     guard let name = key.scalar?.string else { continue }
-                    let path = prefix.isEmpty ? name : prefix + "." + name
+                    // A product's id is the user's to choose: the table writes it <id>.
+                    let path = prefix.isEmpty ? name : prefix + "." + (prefix == "products" ? "<id>" : name)
                     keys.insert(path)
                     if !path.hasSuffix(".thresholds") && !path.hasSuffix(".severities") { walk(value, path) }
                 }
@@ -38,7 +39,7 @@ import Yams
         }
         if let node = try Yams.compose(yaml: text) { walk(node, "") }
         // Sections themselves are not keys of the table; their children are.
-        return keys.filter { !["limits", "bridge", "callbacks", "hotfolders", "hotfolders[].product", "hotfolders[].preflight",
+        return keys.filter { !["limits", "bridge", "callbacks", "products", "products.<id>", "hotfolders", "hotfolders[].preflight",
                                "hotfolders[].paths", "hotfolders[].color"].contains($0) }
     }
 

@@ -30,6 +30,14 @@ final class BridgeHarness: Sendable {
 
     static let publicURL = "http://bridge.test"
 
+    /// The catalogue: a card the folder "cards" takes by id, a sticker no folder takes, and the posters folder's own.
+    static let businessCard = ProductDefinition(
+        id: "business-card", description: "Business card", spec: ProductSpec(trim: try! TrimSize(parsing: "85x55mm"), bleed: .millimetres(3)))
+    static let sticker = ProductDefinition(
+        id: "sticker", spec: ProductSpec(trim: try! TrimSize(parsing: "50x50mm"), safety: .millimetres(3), shape: .circle),
+        profile: "pdfx-4", approval: .required, fixups: [.trimInfer])
+    static let posters = ProductDefinition(id: "posters", spec: ProductSpec(trim: try! TrimSize(parsing: "297x420mm")), approval: .required)
+
     static func start(requestsPerMinute: Int = 10_000, maxUploadBytes: Int64 = 5_000_000, allowedCallbackHosts: [String]? = nil,
                       hooks: BridgeHooks = BridgeHooks()) async throws -> BridgeHarness {
         let directory = try makeTemporaryDirectory("bridge")
@@ -41,9 +49,9 @@ final class BridgeHarness: Sendable {
             host: "127.0.0.1", port: 0, publicURL: publicURL, jobsDirectory: directory.appendingPathComponent("jobs").path,
             maxUploadBytes: maxUploadBytes, requestsPerMinute: requestsPerMinute, proofLinkKey: Data(repeating: 7, count: 32),
             hotfolders: [
-                HotfolderDefaults(name: "cards", product: ProductSpec(trim: try TrimSize(parsing: "85x55mm"), bleed: .millimetres(3)), approval: .auto),
-                HotfolderDefaults(name: "posters", product: ProductSpec(trim: try TrimSize(parsing: "297x420mm")), approval: .required),
-            ], version: "test", callbackHosts: .loopbackAllowed(hosts: allowedCallbackHosts))
+                HotfolderDefaults(name: "cards", product: Self.businessCard.spec, approval: .auto),
+                HotfolderDefaults(name: "posters", product: Self.posters.spec, approval: .required),
+            ], products: [Self.businessCard, Self.sticker, Self.posters], version: "test", callbackHosts: .loopbackAllowed(hosts: allowedCallbackHosts))
         var logger = Logger(label: "bridge-test")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream<Int>.makeStream()

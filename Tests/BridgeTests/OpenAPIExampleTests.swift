@@ -60,6 +60,7 @@ import Testing
         "WebhookUpdate": { _ = try decoder.decode(Schemas.WebhookUpdate.self, from: $0) },
         "WebhookDelivery": { _ = try decoder.decode(Schemas.WebhookDelivery.self, from: $0) },
         "Health": { _ = try decoder.decode(Schemas.Health.self, from: $0) },
+        "ProductDefinition": { _ = try decoder.decode(Schemas.ProductDefinition.self, from: $0) },
     ]
 
     static let decoder: JSONDecoder = {
@@ -102,6 +103,8 @@ import Testing
         let examples = (Self.specification["components"] as? [String: Any])?["examples"] as? [String: [String: Any]] ?? [:]
         let webhooks = try #require((examples["WebhookList"]?["value"] as? [String: Any])?["webhooks"])
         _ = try Self.decoder.decode([Schemas.Webhook].self, from: JSONSerialization.data(withJSONObject: webhooks))
+        let products = try #require((examples["ProductList"]?["value"] as? [String: Any])?["products"])
+        _ = try Self.decoder.decode([Schemas.ProductDefinition].self, from: JSONSerialization.data(withJSONObject: products))
         let deliveries = try #require((examples["DeliveryList"]?["value"] as? [String: Any])?["deliveries"])
         _ = try Self.decoder.decode([Schemas.WebhookDelivery].self, from: JSONSerialization.data(withJSONObject: deliveries))
     }

@@ -180,6 +180,18 @@ final class RunningAgent: @unchecked Sendable {
         throw CancellationError()
     }
 
+    /// The same for conditions that ask the bridge.
+    func waitUntil<T>(_ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+                      _ condition: () async throws -> T?) async throws -> T {
+        let deadline = Date().addingTimeInterval(180)
+        while Date() < deadline {
+            if let value = try await condition() { return value }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        Issue.record("gave up waiting for \(what); agent log:\n\(log.suffix(4000))", sourceLocation: sourceLocation)
+        throw CancellationError()
+    }
+
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     func files(in relativePath: String, folder name: String = "cards") -> [String] {

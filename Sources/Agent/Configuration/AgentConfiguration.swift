@@ -18,6 +18,8 @@ struct AgentConfiguration: Sendable, Equatable {
     var bridge: BridgeSettings
     var callbacks: CallbackSettings
     var hotfolders: [HotFolderConfiguration]
+    /// What API clients may order by id: the `products:` section, then each folder's own product.
+    var products: [ProductDefinition] = []
     /// What the daily sweep removes from the store and the state directory.
     var retention = RetentionPolicy()
 
@@ -27,6 +29,9 @@ struct AgentConfiguration: Sendable, Equatable {
     var jobsDirectory: String { stateDirectory + "/jobs" }
 
     func hotfolder(named name: String) -> HotFolderConfiguration? { hotfolders.first { $0.name == name } }
+
+    /// What the bridge offers API jobs.
+    var orderCatalog: OrderCatalog.Entries { OrderCatalog.Entries(folders: hotfolders.map(\.bridgeDefaults), products: products) }
 
     /// Each folder's `max_concurrent`, for the worker slots.
     var folderConcurrency: [String: Int] { Dictionary(hotfolders.map { ($0.name, $0.maxConcurrent) }, uniquingKeysWith: { first, _ in first }) }

@@ -15,7 +15,7 @@ struct ConfigReader {
         self.checksFilesystem = checksFilesystem
     }
 
-    static let topLevelKeys = ["state_dir", "workers", "limits", "bridge", "callbacks", "retention", "hotfolders"]
+    static let topLevelKeys = ["state_dir", "workers", "limits", "bridge", "callbacks", "retention", "products", "hotfolders"]
     static let retentionKeys = ["finished_jobs", "delivery_attempts", "idempotency_keys"]
     static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
                                 "ignore", "filename_pattern", "output_name", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks",
@@ -26,7 +26,9 @@ struct ConfigReader {
     static let preflightKeys = ["profile", "thresholds", "severities"]
     static let limitsKeys = ["stage_timeout", "worker_memory", "shutdown_grace", "min_free_space", "max_attempts"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
-    static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "finishing"]
+    static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "corner_radius", "finishing"]
+    /// A catalogue product is its sizes plus the settings its jobs take unless their folder or request sets them.
+    static let productDefinitionKeys = ["description"] + productKeys + ["profile", "approval", "fixups"]
     static let colorKeys = ["output_profile", "intent"]
 
     /// Every key the config accepts, as a path ("limits.stage_timeout", "hotfolders[].product.trim"): the
@@ -39,12 +41,13 @@ struct ConfigReader {
             case "bridge": paths += bridgeKeys.map { "bridge." + $0 }
             case "callbacks": paths += callbacksKeys.map { "callbacks." + $0 }
             case "retention": paths += retentionKeys.map { "retention." + $0 }
+            case "products": paths += productDefinitionKeys.map { "products.<id>." + $0 }
             case "hotfolders":
                 for folderKey in hotfolderKeys {
                     let prefix = "hotfolders[]." + folderKey
                     switch folderKey {
                     case "paths": paths += pathKeys.map { prefix + "." + $0 }
-                    case "product": paths += productKeys.map { prefix + "." + $0 }
+                    case "product": paths += [prefix] + productKeys.map { prefix + "." + $0 }
                     case "preflight": paths += preflightKeys.map { prefix + "." + $0 }
                     case "color": paths += colorKeys.map { prefix + "." + $0 }
                     default: paths.append(prefix)
@@ -85,11 +88,12 @@ struct ConfigReader {
         }
         let bridge = top["bridge"].map { readBridge($0) } ?? BridgeSettings()
         let callbacks = top["callbacks"].map { readCallbacks($0) } ?? CallbackSettings()
+        let products = top["products"].map { readProducts($0) } ?? []
         var hotfolders: [(HotFolderConfiguration, Node)] = []
         if let node = top["hotfolders"] {
             if case .sequence(let sequence) = node {
                 for item in sequence {
-                    if let folder = readHotfolder(item, workers: workers) { hotfolders.append((folder, item)) }
+                    if let folder = readHotfolder(item, workers: workers, products: products) { hotfolders.append((folder, item)) }
                 }
             } else {
                 report(node, "'hotfolders' must be a list of hot folders, each starting with '- name:'")
@@ -108,6 +112,7 @@ struct ConfigReader {
         }
         var configuration = AgentConfiguration(file: file, stateDirectory: stateDirectory, workers: workers, limits: limits,
                                                bridge: bridge, callbacks: callbacks, hotfolders: hotfolders.map(\.0))
+        configuration.products = products + inlineProducts(of: hotfolders, besides: products)
         if let node = top["retention"] { configuration.retention = readRetention(node) }
         if let shutdownGrace { configuration.shutdownGrace = shutdownGrace }
         if let minimumFreeBytes { configuration.minimumFreeBytes = minimumFreeBytes }
@@ -224,7 +229,7 @@ struct ConfigReader {
         return settings
     }
 
-    private mutating func readHotfolder(_ node: Node, workers: Int) -> HotFolderConfiguration? {
+    private mutating func readHotfolder(_ node: Node, workers: Int, products: [ProductDefinition]) -> HotFolderConfiguration? {
         let fields = fields(of: node, allowed: Self.hotfolderKeys, context: "a hot folder")
         guard case .mapping = node else { return nil }
         guard let nameNode = fields["name"] else {
@@ -265,8 +270,23 @@ struct ConfigReader {
             report(fields["paths"]?["work"] ?? fields["paths"]?["inbox"] ?? rootNode,
                    "hot folder '\(name)': the work folder \(layout.work) must be on the same filesystem as the inbox \(layout.inbox), because files are claimed by an atomic rename")
         }
-        let product = fields["product"].map { readProduct($0) } ?? ProductSpec()
-        var profile: String?
+        var catalogued: ProductDefinition?
+        var product = ProductSpec()
+        if let node = fields["product"] {
+            if case .scalar = node, let id = scalar(node, key: "product") {
+                catalogued = products.first { $0.id == id }
+                if let catalogued { product = catalogued.spec } else {
+                    let known = products.isEmpty ? "the config has no 'products' section"
+                        : "one of " + products.map(\.id).joined(separator: ", ")
+                    report(node, "hot folder '\(name)': there is no product '\(id)' in 'products'; \(known)")
+                }
+            } else {
+                product = readProduct(node, context: "product", keys: Self.productKeys).spec
+                // A folder's own product is ordered by the folder's name.
+                if product != ProductSpec() { product.id = name }
+            }
+        }
+        var profile: String? = catalogued?.profile
         var thresholds: [String: String] = [:]
         var severities: [String: String] = [:]
         if let node = fields["preflight"] {
@@ -286,7 +306,7 @@ struct ConfigReader {
                 report(preflight["thresholds"] ?? preflight["severities"] ?? node, "hot folder '\(name)': \(error.description)")
             }
         }
-        var approval = HotFolderConfiguration.Approval.auto
+        var approval = catalogued?.approval ?? HotFolderConfiguration.Approval.auto
         if let node = fields["approval"], let text = scalar(node, key: "approval") {
             if let value = HotFolderConfiguration.Approval(rawValue: text) { approval = value } else {
                 report(node, "'approval' must be auto or required, not \"\(text)\"")
@@ -343,6 +363,7 @@ struct ConfigReader {
             }
         }
         readFixUps(fields, into: &configuration)
+        if fields["fixups"] == nil && fields["generate_bleed"] == nil, let fixups = catalogued?.fixups { configuration.fixups = fixups }
         if let timeout = fields["ticket_timeout"].flatMap({ duration($0, key: "ticket_timeout") }) { configuration.ticketTimeout = timeout }
         if let node = fields["output_name"], let text = scalar(node, key: "output_name") {
             let known = OutputNaming.knownPlaceholders(pattern: pattern)
@@ -405,39 +426,108 @@ struct ConfigReader {
         }
     }
 
-    private mutating func readProduct(_ node: Node) -> ProductSpec {
-        let fields = fields(of: node, allowed: Self.productKeys, context: "product")
-        var product = ProductSpec()
+    /// The `products:` section: a mapping of product ids to their definitions, in config order.
+    private mutating func readProducts(_ node: Node) -> [ProductDefinition] {
+        guard case .mapping(let mapping) = node else {
+            report(node, "'products' must be a mapping of product ids to products, such as 'business-card-85x55: {trim: 85x55mm}'")
+            return []
+        }
+        var products: [ProductDefinition] = []
+        for (keyNode, value) in mapping {
+            guard let id = keyNode.string else { continue }
+            guard ProductDefinition.isValidID(id) else {
+                report(keyNode, "product id \"\(id)\" must be 1 to 100 letters, digits, '.', '_' or '-', not starting with '.' or '-'")
+                continue
+            }
+            guard !products.contains(where: { $0.id == id }) else {
+                report(keyNode, "the product '\(id)' is defined twice in 'products'")
+                continue
+            }
+            products.append(readProduct(value, context: "product '\(id)'", keys: Self.productDefinitionKeys).definition(id: id))
+        }
+        return products
+    }
+
+    /// Each folder's own (inline) product, listed under the folder's name.
+    private mutating func inlineProducts(of folders: [(HotFolderConfiguration, Node)], besides catalogue: [ProductDefinition]) -> [ProductDefinition] {
+        folders.compactMap { folder, node in
+            guard folder.product.id == folder.name, let productNode = node["product"], case .mapping = productNode else { return nil }
+            if catalogue.contains(where: { $0.id == folder.name }) {
+                report(productNode, "hot folder '\(folder.name)' defines its own product, which is ordered by the folder's name, "
+                       + "and 'products' has a product of that id too; write 'product: \(folder.name)' or rename one")
+                return nil
+            }
+            return ProductDefinition(id: folder.name, spec: folder.product, profile: folder.preflightProfile,
+                                     approval: folder.approval, fixups: folder.fixups)
+        }
+    }
+
+    /// A product's keys as read; the catalogue's extra keys stay nil where `keys` does not allow them.
+    private struct ReadProduct {
+        var spec = ProductSpec()
+        var description: String?
+        var profile: String?
+        var approval: ApprovalPolicy?
+        var fixups: [FixUpID]?
+
+        func definition(id: String) -> ProductDefinition {
+            ProductDefinition(id: id, description: description, spec: spec, profile: profile, approval: approval, fixups: fixups)
+        }
+    }
+
+    private mutating func readProduct(_ node: Node, context: String, keys: [String]) -> ReadProduct {
+        let fields = fields(of: node, allowed: keys, context: context)
+        var read = ReadProduct()
         if let node = fields["trim"], let text = scalar(node, key: "trim") {
-            do { product.trim = try TrimSize(parsing: text) } catch {
+            do { read.spec.trim = try TrimSize(parsing: text) } catch {
                 report(node, "'trim' must be WIDTHxHEIGHT with a unit, such as \"85x55mm\" or \"3.5x2in\": \(error.description)")
             }
         }
-        product.bleed = fields["bleed"].flatMap { length($0, key: "bleed") }
-        product.safety = fields["safety"].flatMap { length($0, key: "safety") }
+        read.spec.bleed = fields["bleed"].flatMap { length($0, key: "bleed") }
+        read.spec.safety = fields["safety"].flatMap { length($0, key: "safety") }
+        read.spec.cornerRadius = fields["corner_radius"].flatMap { length($0, key: "corner_radius") }
         if let node = fields["pages"] {
             switch node {
             case .sequence(let items):
                 let numbers = items.compactMap { positiveInt($0, key: "pages") }
-                if numbers.count == items.count, !numbers.isEmpty { product.pages = .oneOf(numbers) }
+                if numbers.count == items.count, !numbers.isEmpty { read.spec.pages = .oneOf(numbers) }
             default:
                 if let text = scalar(node, key: "pages") {
-                    do { product.pages = try PageCountRule(parsing: text) } catch { report(node, error.description) }
+                    do { read.spec.pages = try PageCountRule(parsing: text) } catch { report(node, error.description) }
                 }
             }
         }
         if let node = fields["shape"], let text = scalar(node, key: "shape") {
-            if let shape = ProductSpec.Shape(rawValue: text) { product.shape = shape } else {
+            if let shape = ProductSpec.Shape(rawValue: text) { read.spec.shape = shape } else {
                 let choices = ProductSpec.Shape.allCases.map(\.rawValue).joined(separator: ", ")
                 report(node, "'shape' must be one of \(choices), not \"\(text)\"")
             }
         }
+        if let problem = read.spec.shapeProblem { report(fields["corner_radius"] ?? fields["shape"] ?? node, "\(context): \(problem)") }
         if let node = fields["finishing"] {
-            if case .sequence(let items) = node { product.finishing = items.compactMap { scalar($0, key: "finishing") } } else {
+            if case .sequence(let items) = node { read.spec.finishing = items.compactMap { scalar($0, key: "finishing") } } else {
                 report(node, "'finishing' must be a list, such as [lamination-matt, rounded-corners]")
             }
         }
-        return product
+        read.description = fields["description"].flatMap { scalar($0, key: "description") }
+        if let node = fields["profile"], let name = scalar(node, key: "profile") {
+            if PreflightProfile.named(name) == nil { report(node, PreflightSettingError.unknownProfile(name).description) } else { read.profile = name }
+        }
+        if let node = fields["approval"], let text = scalar(node, key: "approval") {
+            if let value = ApprovalPolicy(rawValue: text) { read.approval = value } else {
+                report(node, "'approval' must be auto or required, not \"\(text)\"")
+            }
+        }
+        if let node = fields["fixups"] {
+            if case .sequence(let items) = node {
+                do { read.fixups = try FixUpID.parse(items.compactMap { scalar($0, key: "fixups") }) } catch {
+                    report(node, "\(context): \(error.description)")
+                }
+            } else {
+                report(node, "'fixups' must be a list of fix-ups, such as [trim.infer, bleed.mirror]")
+            }
+        }
+        return read
     }
 
     /// Two hot folders must never watch the same inbox, and no folder may write into any inbox: the agent

@@ -9,7 +9,7 @@ import ServiceLifecycle
 final class ConfigReloader: Service {
     private let live: LiveConfiguration
     private let slots: WorkerSlots
-    private let catalog: HotfolderCatalog
+    private let catalog: OrderCatalog
     private let watchers: WatcherSupervisor
     private let store: any JobStore
     private let systemd: SystemdLink
@@ -20,7 +20,7 @@ final class ConfigReloader: Service {
     nonisolated(unsafe) private let source: any DispatchSourceSignal
 
     /// Takes over SIGHUP at once, before any service runs: its default action would end the agent.
-    init(live: LiveConfiguration, slots: WorkerSlots, catalog: HotfolderCatalog, watchers: WatcherSupervisor,
+    init(live: LiveConfiguration, slots: WorkerSlots, catalog: OrderCatalog, watchers: WatcherSupervisor,
          store: any JobStore, systemd: SystemdLink, logger: Logger) {
         self.live = live
         self.slots = slots
@@ -76,7 +76,7 @@ final class ConfigReloader: Service {
         }
         live.replace(with: new)
         await slots.update(total: new.workers, limits: new.folderConcurrency)
-        catalog.replace(with: new.hotfolders.map(\.bridgeDefaults))
+        catalog.replace(with: new.orderCatalog)
         watchers.update(new.hotfolders)
         let newNames = Set(new.hotfolders.map(\.name))
         let changed = new.hotfolders.filter { folder in old.hotfolder(named: folder.name).map { $0 != folder } ?? false }

@@ -15,9 +15,10 @@ public struct BridgeConfiguration: Sendable {
     /// The HMAC key of proof-page links; kept in the state directory so links survive restarts.
     public var proofLinkKey: Data
     /// Shared with the agent, which replaces its contents on reload.
-    public let catalog: HotfolderCatalog
+    public let catalog: OrderCatalog
     /// In config order; an API job without `hotfolder` uses the first.
-    public var hotfolders: [HotfolderDefaults] { catalog.current }
+    public var hotfolders: [HotfolderDefaults] { catalog.current.folders }
+    public var products: [ProductDefinition] { catalog.current.products }
     public var version: String
     /// Where callback and webhook URLs may point.
     public var callbackHosts: CallbackHostPolicy
@@ -27,7 +28,7 @@ public struct BridgeConfiguration: Sendable {
     public init(host: String = "127.0.0.1", port: Int = 8181, publicURL: String? = nil, jobsDirectory: String,
                 maxUploadBytes: Int64 = 500_000_000, requestsPerMinute: Int = 1000,
                 proofLinkLifetime: TimeInterval = 14 * 86400, proofLinkKey: Data, hotfolders: [HotfolderDefaults] = [],
-                catalog: HotfolderCatalog? = nil,
+                products: [ProductDefinition] = [], catalog: OrderCatalog? = nil,
                 version: String = "0", callbackHosts: CallbackHostPolicy = CallbackHostPolicy(), limits: BridgeLimits = BridgeLimits()) {
         self.limits = limits
         self.host = host
@@ -38,7 +39,7 @@ public struct BridgeConfiguration: Sendable {
         self.requestsPerMinute = requestsPerMinute
         self.proofLinkLifetime = proofLinkLifetime
         self.proofLinkKey = proofLinkKey
-        self.catalog = catalog ?? HotfolderCatalog(hotfolders)
+        self.catalog = catalog ?? OrderCatalog(.init(folders: hotfolders, products: products))
         self.version = version
         self.callbackHosts = callbackHosts
     }
@@ -47,6 +48,8 @@ public struct BridgeConfiguration: Sendable {
         guard let name else { return hotfolders.first }
         return hotfolders.first { $0.name == name }
     }
+
+    func product(withID id: String) -> ProductDefinition? { products.first { $0.id == id } }
 }
 
 /// What keeps the bridge small under load or abuse: open connections, idle ones, requests from clients

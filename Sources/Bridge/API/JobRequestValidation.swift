@@ -15,7 +15,11 @@ struct JobRequestValidation {
     let configuration: BridgeConfiguration
 
     func validate(_ request: Components.Schemas.JobRequest) throws(APIError) -> ValidatedJobRequest {
-        guard let folder = configuration.hotfolder(named: request.hotfolder) else {
+        let catalogued = try catalogueProduct(request.productId)
+        // A product's own folder when the request names none: its outputs land where the shop expects them.
+        let folderName = request.hotfolder
+            ?? catalogued.flatMap { product in configuration.hotfolders.first { $0.product.id == product.id }?.name }
+        guard let folder = configuration.hotfolder(named: folderName) else {
             if configuration.hotfolders.isEmpty { throw APIError.invalid("hotfolder", "this agent has no hot folders configured") }
             throw APIError.invalid("hotfolder", "unknown hot folder '\(request.hotfolder ?? "")'; one of: "
                                    + configuration.hotfolders.map(\.name).joined(separator: ", "))
@@ -44,12 +48,27 @@ struct JobRequestValidation {
         if let names = request.fixups {
             do { fixups = try FixUpID.parse(names.map(\.rawValue)) } catch { throw APIError.invalid("fixups", error.description) }
         }
-        let ordered = try product(request.product)
+        var ordered = try product(request.product)
+        ordered.id = nil
+        // A catalogue product is the whole order: the folder's own product does not leak into it.
+        let base = catalogued?.spec ?? folder.product
+        if let problem = base.overridden(by: ordered).shapeProblem { throw APIError.invalid("product.cornerRadius", problem) }
         return ValidatedJobRequest(
-            hotfolder: folder.name, externalId: request.externalId, product: folder.product.overridden(by: ordered),
-            order: JobOrder(approval: request.approval.flatMap { ApprovalPolicy(rawValue: $0.rawValue) },
-                            preflightProfile: request.profile, language: request.language, callbackURL: request.callbackUrl,
-                            fixups: fixups, metadata: metadata))
+            hotfolder: folder.name, externalId: request.externalId, product: base.overridden(by: ordered),
+            order: JobOrder(approval: request.approval.flatMap { ApprovalPolicy(rawValue: $0.rawValue) } ?? catalogued?.approval,
+                            preflightProfile: request.profile ?? catalogued?.profile, language: request.language,
+                            callbackURL: request.callbackUrl, fixups: fixups ?? catalogued?.fixups, metadata: metadata))
+    }
+
+    private func catalogueProduct(_ id: String?) throws(APIError) -> ProductDefinition? {
+        guard let id else { return nil }
+        guard let product = configuration.product(withID: id) else {
+            let known = configuration.products.map(\.id)
+            let list = known.isEmpty ? "this agent has no products configured"
+                : "see GET /api/v1/products; for example " + known.prefix(10).joined(separator: ", ")
+            throw APIError.invalid("productId", "unknown product '\(id)'; \(list)")
+        }
+        return product
     }
 
     /// Decoded with ProductSpec's own rules, the same as for tickets and config.

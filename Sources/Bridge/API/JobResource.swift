@@ -34,6 +34,7 @@ struct JobResource: Sendable {
             kind: job.kind.flatMap { .init(rawValue: $0.rawValue) },
             sizeBytes: job.sizeBytes,
             sha256: job.sha256,
+            productId: job.product.id,
             product: Self.product(job.product),
             profile: job.order.preflightProfile,
             approval: job.order.approval.flatMap { .init(rawValue: $0.rawValue) },
@@ -77,7 +78,7 @@ struct JobResource: Sendable {
 
     /// Spelled as ProductSpec encodes itself (the config and ticket spelling), field by field.
     static func product(_ spec: ProductSpec) -> Components.Schemas.Product {
-        let pages: Components.Schemas.Product.PagesPayload? = spec.pages.map {
+        let pages: Components.Schemas.PageRule? = spec.pages.map {
             switch $0 {
             case .exactly(let count): .case1(count)
             case .oneOf(let counts): .case2(counts)
@@ -86,7 +87,8 @@ struct JobResource: Sendable {
         }
         return Components.Schemas.Product(trim: spec.trim?.description, bleed: spec.bleed?.description,
                                           safety: spec.safety?.description, pages: pages,
-                                          shape: spec.shape.flatMap { .init(rawValue: $0.rawValue) }, finishing: spec.finishing)
+                                          shape: spec.shape.flatMap { .init(rawValue: $0.rawValue) },
+                                          cornerRadius: spec.cornerRadius?.description, finishing: spec.finishing)
     }
 
     /// Time in each stage, from entering its working state to the next transition.

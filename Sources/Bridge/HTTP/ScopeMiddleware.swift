@@ -12,6 +12,7 @@ struct ScopeMiddleware: ServerMiddleware {
         "createJob": .jobsWrite, "uploadJobFile": .jobsWrite, "retryJob": .jobsWrite, "cancelJob": .jobsWrite,
         "listJobs": .jobsRead, "getJob": .jobsRead, "getJobEvents": .jobsRead, "getJobReport": .jobsRead,
         "getJobFile": .jobsRead, "getJobProofPage": .jobsRead, "listEvents": .jobsRead,
+        "listProducts": .jobsRead, "getProduct": .jobsRead,
         "approveJob": .jobsApprove, "rejectJob": .jobsApprove,
         "createWebhook": .webhooksManage, "listWebhooks": .webhooksManage, "getWebhook": .webhooksManage,
         "deleteWebhook": .webhooksManage, "listWebhookDeliveries": .webhooksManage, "redeliverWebhookDelivery": .webhooksManage,

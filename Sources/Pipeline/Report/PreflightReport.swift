@@ -77,6 +77,8 @@ public struct PreflightReport: Sendable, Hashable, Codable {
 
     /// The ordered product in millimetres; nil where the order does not say.
     public struct ProductFacts: Sendable, Hashable, Codable {
+        /// The catalogue product ordered, when the order named one.
+        public var id: String?
         public var trimWidthMm: Double?
         public var trimHeightMm: Double?
         public var bleedMm: Double?
@@ -85,6 +87,9 @@ public struct PreflightReport: Sendable, Hashable, Codable {
         /// What the shop does to the sheet after printing (lamination, foil, rounded corners), as ordered;
         /// nil when nothing is. Shown beside the sizes so the customer sees the whole order.
         public var finishing: [String]?
+        /// The cut shape when it is not a rectangle, and a rounded rectangle's corner radius.
+        public var shape: String?
+        public var cornerRadiusMm: Double?
 
         public init(_ spec: ProductSpec) {
             func mm(_ length: Length?) -> Double? { length.map { ($0.millimetres * 100).rounded() / 100 } }
@@ -94,6 +99,9 @@ public struct PreflightReport: Sendable, Hashable, Codable {
             safetyMm = mm(spec.safety)
             pages = spec.pages?.description
             finishing = spec.finishing.flatMap { $0.isEmpty ? nil : $0 }
+            id = spec.id
+            shape = spec.shape.flatMap { $0 == .rectangle ? nil : $0.rawValue }
+            cornerRadiusMm = spec.shape == .roundedRectangle ? mm(spec.effectiveCornerRadius) : nil
         }
     }
 
