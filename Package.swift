@@ -83,11 +83,12 @@ let package = Package(
 
         // Fixtures the test targets share: generated PDFs and the path of the shared corpus.
         .target(name: "TestFixtures", dependencies: [
+            "CCairo",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/Fixtures"),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures", "CCairo"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures"]),
         .testTarget(name: "BridgeTests", dependencies: [
             "Bridge", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -96,6 +96,29 @@ import Testing
         #expect(configuration.hotfolders[0].pollInterval == .seconds(60))
     }
 
+    @Test func dielinesAreNamedOrLeftOut() throws {
+        let configuration = try parse("""
+            products:
+              sticker: {trim: 50x50mm, shape: circle, dieline: {name: Stanzkontur}}
+              label: {trim: 50x30mm, shape: ellipse, dieline: none}
+            hotfolders:
+              - {name: cards, root: cards, product: sticker}
+            """)
+        #expect(configuration.products.map(\.spec.dielineName) == ["Stanzkontur", nil])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                product: {trim: 50x50mm, shape: circle, dieline: CutContour}
+            """) == ["4:54: 'dieline' must be none or {name: CutContour}, not \"CutContour\""])
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                product: {trim: 50x50mm, dieline: {name: "Cut Contour"}}
+            """).first?.contains("without spaces") == true)
+    }
+
     @Test func unknownKeyWithSuggestion() {
         #expect(problems("""
             hotfolders:

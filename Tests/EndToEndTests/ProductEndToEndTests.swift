@@ -75,4 +75,58 @@ import Testing
         }
         #expect(flyer["trim"] as? String == "148x210mm" && flyer["hotfolders"] as? [String] == [])
     }
+
+    /// A 50 mm round sticker, 2 mm bleed on a 54 mm page, `content` drawn on it.
+    static func sticker(_ content: String) -> Data {
+        let mm = PDFFixture.mm
+        var fixture = PDFFixture()
+        fixture.mediaBox = [0, 0, 54 * mm, 54 * mm]
+        fixture.bleedBox = fixture.mediaBox
+        fixture.trimBox = [2 * mm, 2 * mm, 52 * mm, 52 * mm]
+        fixture.font = content.contains("Tf") ? .helvetica : .none
+        fixture.content = content
+        return fixture.data()
+    }
+
+    @Test func aRoundStickerIsProofedRoundAndCutAlongItsDieline() async throws {
+        let agent = try RunningAgent(folders: ["stickers"], product: "{trim: 50x50mm, bleed: 2mm, safety: 3mm, pages: 1, shape: circle}")
+        defer { agent.stop() }
+        try await agent.start()
+        let mm = PDFFixture.mm
+        try agent.drop(Self.sticker("0 0 0.2 0 k 0 0 500 500 re f"), as: "round.pdf", into: "stickers")
+        // Light yellow artwork, so the blue cut line shows. Text on the diagonal 10.5 mm from the sheet's corner: inside the trim's safety rectangle, outside the circle's.
+        try agent.drop(Self.sticker("0 0 0.2 0 k 0 0 500 500 re f 0 0 0 1 k BT /F1 9 Tf \(10.5 * mm) \(10.5 * mm) Td (Hi) Tj ET"),
+                       as: "corner.pdf", into: "stickers")
+        let jobs = try await agent.waitForTerminalJobs(2)
+        let status = Dictionary(uniqueKeysWithValues: jobs.map { ($0["fileName"] as? String ?? "", $0["status"] as? String ?? "") })
+        #expect(status == ["round.pdf": "print_ready", "corner.pdf": "preflight_failed"], "\(jobs)")
+
+        // The proof's cut line is the circle: blue on it all round, none at the trim's corners.
+        let proof = try PNGPixels(contentsOf: agent.folder("stickers").appendingPathComponent("out/proofs/round-page-1.png").path)
+        let scale = 150.0 / 72
+        let (centre, radius) = (27 * mm * scale, 25 * mm * scale)
+        for degrees in stride(from: 0.0, to: 360, by: 30) {
+            let angle = degrees * .pi / 180
+            #expect(proof.hasCutLine(near: centre + radius * cos(angle), centre - radius * sin(angle)), "the cut line at \(degrees)°")
+        }
+        let corner = 2 * mm * scale, far = 52 * mm * scale
+        for (x, y) in [(corner, corner), (far, corner), (corner, far), (far, far)] {
+            #expect(!proof.hasCutLine(near: x, y), "no cut at the trim's corner (\(Int(x)), \(Int(y)))")
+        }
+
+        // The print-ready PDF carries the circle as a CutContour separation on an optional content group.
+        let printReady = agent.folder("stickers").appendingPathComponent("out/print-ready/round.pdf").path
+        let readable = agent.directory.appendingPathComponent("round.qdf.pdf").path
+        #expect(try runProgram("qpdf", ["--qdf", "--object-streams=disable", printReady, readable]).status == 0)
+        let text = try String(contentsOfFile: readable, encoding: .isoLatin1).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("/Separation /CutContour") && text.contains("/Type /OCG") && text.contains("/Name (CutContour)"))
+        #expect(text.contains("/OCProperties") && text.contains("/OP true"))
+
+        // The corner text is a safety finding of the circle.
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: agent.folder("stickers")
+            .appendingPathComponent("out/reports/corner.report.json"))) as? [String: Any]
+        let safety = (report?["findings"] as? [[String: Any]])?.first { $0["check"] as? String == "safety.text" }
+        #expect((safety?["message"] as? String)?.contains("circle cut line") == true, "\(String(describing: report?["findings"]))")
+        #expect((report?["product"] as? [String: Any])?["shape"] as? String == "circle")
+    }
 }

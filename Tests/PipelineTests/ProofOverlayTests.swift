@@ -1,4 +1,3 @@
-import CCairo
 import Foundation
 import Pipeline
 import TestFixtures
@@ -7,33 +6,12 @@ import Testing
 /// The proof's lines land on the right pixels: a generated card with a known trim, rendered at 72 ppi so
 /// that one point is one pixel.
 @Suite struct ProofOverlayTests {
-    struct Pixels {
-        let width: Int, height: Int
-        let data: [UInt8]
-        let stride: Int
-        /// (red, green, blue) of the pixel at column x, row y.
-        func at(_ x: Int, _ y: Int) -> (r: Int, g: Int, b: Int) {
-            let offset = y * stride + x * 4
-            return (Int(data[offset + 2]), Int(data[offset + 1]), Int(data[offset]))
-        }
-    }
-
-    func load(_ path: String) throws -> Pixels {
-        let surface = try #require(cairo_image_surface_create_from_png(path))
-        defer { cairo_surface_destroy(surface) }
-        try #require(cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS)
-        let width = Int(cairo_image_surface_get_width(surface)), height = Int(cairo_image_surface_get_height(surface))
-        let stride = Int(cairo_image_surface_get_stride(surface))
-        let data = try #require(cairo_image_surface_get_data(surface))
-        return Pixels(width: width, height: height, data: Array(UnsafeBufferPointer(start: data, count: stride * height)), stride: stride)
-    }
-
-    func proof(_ fixture: PDFFixture, product: ProductSpec, findings: [Finding] = []) throws -> Pixels {
+    func proof(_ fixture: PDFFixture, product: ProductSpec, findings: [Finding] = []) throws -> PNGPixels {
         let directory = try makeTemporaryDirectory("overlay")
         let pdf = directory.appendingPathComponent("card.pdf")
         try fixture.data().write(to: pdf)
         _ = try ProofRenderer(pixelsPerInch: 72, product: product, findings: findings).renderPages(ofPDFAt: pdf.path, into: directory)
-        return try load(directory.appendingPathComponent("page-1.png").path)
+        return try PNGPixels(contentsOf: directory.appendingPathComponent("page-1.png").path)
     }
 
     /// The card with nothing drawn, so the overlay is all there is.
@@ -88,6 +66,39 @@ import Testing
         #expect(band.r == band.g && band.r < 255 && band.r > 230, "light gray legend band: \(band)")
     }
 
+    @Test func aCirclesCutLineIsDrawnRoundAndTheCornersAreBleed() throws {
+        // The sticker at 72 ppi: 54 mm = 153 px, the circle centred at 76.5 px with a radius of 25 mm = 70.9 px.
+        let pixels = try proof(sticker("% blank"), product: stickerOrder)
+        let (centre, radius) = (27 * PDFFixture.mm, 25 * PDFFixture.mm)
+        for degrees in stride(from: 0.0, to: 360, by: 15) {
+            let angle = degrees * .pi / 180
+            #expect(pixels.hasCutLine(near: centre + radius * cos(angle), centre - radius * sin(angle)), "on the circle at \(degrees)°")
+        }
+        // The trim's corners are no cut: no blue there, the bleed zone's pink instead.
+        let trimCorner = 2 * PDFFixture.mm
+        for (x, y) in [(trimCorner, trimCorner), (153 - trimCorner, trimCorner), (trimCorner, 153 - trimCorner), (153 - trimCorner, 153 - trimCorner)] {
+            #expect(!pixels.hasCutLine(near: x, y), "no line at the trim's corner \(x), \(y)")
+            let pixel = pixels.at(Int(x) + 3, Int(y) + 3)
+            #expect(pixel.r > 240 && pixel.g < 235, "bleed shading past the circle: \(pixel)")
+        }
+        #expect(pixels.at(76, 76) == (255, 255, 255), "paper inside")
+    }
+
+    @Test func aCustomShapesOwnDielineIsTheProofsCutLine() throws {
+        // A diamond drawn in CutContour, its corners at the middle of each trim edge.
+        let mm = PDFFixture.mm
+        var fixture = sticker("/Cut CS 1 SCN 0.25 w \(27 * mm) \(2 * mm) m \(52 * mm) \(27 * mm) l \(27 * mm) \(52 * mm) l \(2 * mm) \(27 * mm) l h S")
+        fixture.resources = "/ColorSpace << /Cut [/Separation /CutContour /DeviceCMYK << /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [0 1 0 0] /N 1 >>] >>"
+        var custom = stickerOrder
+        custom.shape = .custom
+        let pixels = try proof(fixture, product: custom)
+        // Halfway along the lower left edge: (14.5 mm, 14.5 mm) in PDF space, row 153 - 41.1 in the image.
+        #expect(pixels.hasCutLine(near: 14.5 * mm, 153 - 14.5 * mm), "the diamond's edge is drawn")
+        #expect(!pixels.hasCutLine(near: 2 * mm, 153 - 14.5 * mm), "the trim's edge is not the cut")
+        let outside = pixels.at(Int(6 * mm), Int(153 - 6 * mm))
+        #expect(outside.r > 240 && outside.g < 235, "outside the diamond is bleed: \(outside)")
+    }
+
     @Test func proofSetWritesThumbnailAndSheet() throws {
         let directory = try makeTemporaryDirectory("proof-set")
         let pdf = directory.appendingPathComponent("card.pdf")
@@ -96,7 +107,7 @@ import Testing
         let pages = try ProofSet(pixelsPerInch: 150, product: cardOrder, externalId: "ORD-1")
             .write(pdfAt: pdf.path, fileName: "card.pdf", report: report, into: directory)
         #expect(pages == ["page-1.png", "page-2.png"])
-        let thumbnail = try load(directory.appendingPathComponent(ProofSet.thumbnailName).path)
+        let thumbnail = try PNGPixels(contentsOf: directory.appendingPathComponent(ProofSet.thumbnailName).path)
         #expect(max(thumbnail.width, thumbnail.height) == 300)
         let sheet = directory.appendingPathComponent(ProofSet.sheetName).path
         #expect(try ArtworkKind.sniff(fileAt: sheet) == .pdf)

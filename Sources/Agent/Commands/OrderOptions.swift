@@ -7,16 +7,33 @@ struct OrderOptions: ParsableArguments {
     @Option(help: "Ordered trim size, such as 85x55mm or 3.5x2in.") var trim: String?
     @Option(help: "Ordered bleed, such as 3mm.") var bleed: String?
     @Option(help: "Ordered safety margin, such as 3mm.") var safety: String?
+    @Option(help: "The cut shape: rectangle, rounded-rectangle, circle, ellipse, custom.") var shape: ProductSpec.Shape?
+    @Option(help: "The corner radius of a rounded-rectangle, such as 3mm.") var cornerRadius: String?
+    @Option(help: "The die-line's spot colour in the print-ready PDF (CutContour unless given), or none.") var dieline: String?
 
-    /// The product, or exit 2 with the reason: a bad length is a usage error.
+    /// The product, or exit 2 with the reason: a bad length or a shape that cannot be cut is a usage error.
     func product(pages: String? = nil) throws -> ProductSpec {
+        let spec: ProductSpec
         do {
-            return ProductSpec(trim: try trim.map { try TrimSize(parsing: $0) }, bleed: try bleed.map { try Length(parsing: $0) },
-                               safety: try safety.map { try Length(parsing: $0) }, pages: try pages.map { try PageCountRule(parsing: $0) })
+            spec = ProductSpec(trim: try trim.map { try TrimSize(parsing: $0) }, bleed: try bleed.map { try Length(parsing: $0) },
+                               safety: try safety.map { try Length(parsing: $0) }, pages: try pages.map { try PageCountRule(parsing: $0) },
+                               shape: shape, cornerRadius: try cornerRadius.map { try Length(parsing: $0) },
+                               dieline: try dieline.map(Self.dieline))
         } catch {
             StandardError.print("\(error)")
             throw ExitCode(2)
         }
+        if let problem = spec.shapeProblem {
+            StandardError.print(problem)
+            throw ExitCode(2)
+        }
+        return spec
+    }
+
+    private static func dieline(_ text: String) throws -> Dieline {
+        if text == "none" { return .none }
+        if let problem = Dieline.problem(withName: text) { throw ValidationError(problem) }
+        return .spot(name: text)
     }
 
     /// Exit 2 unless `file` can be read.
@@ -56,3 +73,5 @@ struct FixOptions: ParsableArguments {
         FileManager.default.temporaryDirectory.appendingPathComponent("hfa-fixed-\(getpid())-\(FileOperations.fileName(of: file)).pdf").path
     }
 }
+
+extension ProductSpec.Shape: ExpressibleByArgument {}

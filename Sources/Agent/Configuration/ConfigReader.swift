@@ -26,7 +26,7 @@ struct ConfigReader {
     static let preflightKeys = ["profile", "thresholds", "severities"]
     static let limitsKeys = ["stage_timeout", "worker_memory", "shutdown_grace", "min_free_space", "max_attempts"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
-    static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "corner_radius", "finishing"]
+    static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "corner_radius", "dieline", "finishing"]
     /// A catalogue product is its sizes plus the settings its jobs take unless their folder or request sets them.
     static let productDefinitionKeys = ["description"] + productKeys + ["profile", "approval", "fixups"]
     static let colorKeys = ["output_profile", "intent"]
@@ -504,6 +504,7 @@ struct ConfigReader {
             }
         }
         if let problem = read.spec.shapeProblem { report(fields["corner_radius"] ?? fields["shape"] ?? node, "\(context): \(problem)") }
+        read.spec.dieline = fields["dieline"].flatMap { dieline($0) }
         if let node = fields["finishing"] {
             if case .sequence(let items) = node { read.spec.finishing = items.compactMap { scalar($0, key: "finishing") } } else {
                 report(node, "'finishing' must be a list, such as [lamination-matt, rounded-corners]")
@@ -618,6 +619,26 @@ struct ConfigReader {
             if let name = name.string, let value = scalar(value, key: name) { result[name] = value }
         }
         return result
+    }
+
+    /// `none`, or `{name: CutContour}`: the spot colour the cut line is drawn in.
+    private mutating func dieline(_ node: Node) -> Dieline? {
+        if case .scalar = node {
+            guard let text = scalar(node, key: "dieline") else { return nil }
+            if text == "none" { return Dieline.none }
+            report(node, "'dieline' must be none or {name: CutContour}, not \"\(text)\"")
+            return nil
+        }
+        let fields = fields(of: node, allowed: ["name"], context: "dieline")
+        guard let nameNode = fields["name"], let name = scalar(nameNode, key: "dieline.name") else {
+            report(node, "'dieline' needs the spot colour's name, such as {name: CutContour}")
+            return nil
+        }
+        if let problem = Dieline.problem(withName: name) {
+            report(nameNode, "'dieline.name': \(problem)")
+            return nil
+        }
+        return .spot(name: name)
     }
 
     private mutating func positiveInt(_ node: Node, key: String) -> Int? {

@@ -20,7 +20,7 @@ extension BridgeAPI {
         let spec = JobResource.product(product.spec)
         return Components.Schemas.ProductDefinition(
             id: product.id, description: product.description, trim: spec.trim, bleed: spec.bleed, safety: spec.safety,
-            pages: spec.pages, shape: spec.shape, cornerRadius: spec.cornerRadius, finishing: spec.finishing,
+            pages: spec.pages, shape: spec.shape, cornerRadius: spec.cornerRadius, dieline: spec.dieline, finishing: spec.finishing,
             profile: product.profile, approval: product.approval.flatMap { .init(rawValue: $0.rawValue) },
             fixups: product.fixups?.map(\.rawValue),
             hotfolders: folders.filter { $0.product.id == product.id }.map(\.name))

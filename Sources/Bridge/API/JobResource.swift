@@ -88,7 +88,15 @@ struct JobResource: Sendable {
         return Components.Schemas.Product(trim: spec.trim?.description, bleed: spec.bleed?.description,
                                           safety: spec.safety?.description, pages: pages,
                                           shape: spec.shape.flatMap { .init(rawValue: $0.rawValue) },
-                                          cornerRadius: spec.cornerRadius?.description, finishing: spec.finishing)
+                                          cornerRadius: spec.cornerRadius?.description, dieline: spec.dieline.map(dieline),
+                                          finishing: spec.finishing)
+    }
+
+    static func dieline(_ dieline: Dieline) -> Components.Schemas.Dieline {
+        switch dieline {
+        case .none: .case1(.none)
+        case .spot(let name): .case2(.init(name: name))
+        }
     }
 
     /// Time in each stage, from entering its working state to the next transition.

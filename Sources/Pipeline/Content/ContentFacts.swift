@@ -21,6 +21,12 @@ public struct ContentFacts: Sendable, Hashable {
     public var maximumInk: InkCoverage?
     /// Filters of the page's images, for the compression check ("JPXDecode", "JBIG2Decode").
     public var imageFilters: [ImageFilter] = []
+    /// The cut line the file draws in a die-line spot colour (CutContour, Dieline, ...): no ink, so it is
+    /// in none of the colour, ink and line facts above; nil when the page has none.
+    public var dieline: DielinePaint?
+
+    /// Path elements kept per page for a die-line; a cut path is a few hundred, a traced one thousands.
+    public static let dielineElementLimit = 20_000
 
     public static let recordLimit = 200
 
@@ -39,6 +45,14 @@ public struct ContentFacts: Sendable, Hashable {
     public struct InkCoverage: Sendable, Hashable {
         public var percent: Double
         public var source: String
+        public var bbox: PDFRect?
+    }
+
+    /// The paths painted in a die-line separation, in page space, as drawn (moves, lines, curves).
+    public struct DielinePaint: Sendable, Hashable {
+        /// The separation's name as the file spells it.
+        public var name: String
+        public var path: [CutShape.PathElement]
         public var bbox: PDFRect?
     }
 

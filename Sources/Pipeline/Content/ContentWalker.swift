@@ -21,9 +21,19 @@ struct ContentWalker {
     private var formStack: [Int] = []
     /// The bounds of the path being built (in page space), until it is painted or ended.
     private var pathBounds: PDFRect?
+    /// Separation names (lowercased) that are a die-line, not an ink.
+    private let dielineNames: Set<String>
+    /// The path being built, in page space, kept only while a die-line colour is set (colour cannot change
+    /// between a path's construction and its painting).
+    private var dielinePath: [CutShape.PathElement] = []
 
-    static func facts(of page: QPDFObject) -> ContentFacts {
-        var walker = ContentWalker()
+    private init(dielineNames: [String]) {
+        self.dielineNames = Set(dielineNames.map { $0.lowercased() })
+    }
+
+    /// `dielineNames`: the separations whose paths are the cut line (compared without case).
+    static func facts(of page: QPDFObject, dielineNames: [String] = Dieline.usualNames) -> ContentFacts {
+        var walker = ContentWalker(dielineNames: dielineNames)
         let resources = page.inherited("Resources")
         if let content = page.pageContent() {
             walker.walk(content, resources: resources, matrix: .identity, depth: 0)
@@ -150,14 +160,25 @@ struct ContentWalker {
             if let width = operands.last?.number { state.lineWidth = width }
         case "m", "l":
             let numbers = operands.compactMap(\.number)
-            if numbers.count == 2 { extendPath(numbers, state.matrix) }
+            if numbers.count == 2 {
+                extendPath(numbers, state.matrix)
+                if drawsDieline(state) { traceDieline(op, numbers, state.matrix) }
+            }
         case "c", "v", "y":
-            extendPath(operands.compactMap(\.number), state.matrix)
+            let numbers = operands.compactMap(\.number)
+            extendPath(numbers, state.matrix)
+            if drawsDieline(state) { traceDieline(op, numbers, state.matrix) }
         case "re":
             let n = operands.compactMap(\.number)
-            if n.count == 4 { extendPath([n[0], n[1], n[0] + n[2], n[1] + n[3]], state.matrix) }
+            if n.count == 4 {
+                extendPath([n[0], n[1], n[0] + n[2], n[1] + n[3]], state.matrix)
+                if drawsDieline(state) { traceDieline(op, n, state.matrix) }
+            }
+        case "h":
+            if drawsDieline(state), !dielinePath.isEmpty { dielinePath.append(.close) }
         case "n":
             pathBounds = nil
+            dielinePath.removeAll()
         case "f", "F", "f*":
             paint(fill: true, stroke: false, state: state)
         case "S", "s":
@@ -240,12 +261,18 @@ struct ContentWalker {
         if percent > (facts.maximumInk?.percent ?? 0) { facts.maximumInk = .init(percent: percent, source: "image \(name)", bbox: bbox) }
     }
 
-    /// A path is painted: its colours are used, and what prepress checks of a painted object is noted.
+    /// A path is painted: its colours are used, and what prepress checks of a painted object is noted. A
+    /// path painted in a die-line colour is the cut line instead: no ink, no line to judge.
     private mutating func paint(fill: Bool, stroke: Bool, state: GraphicsState) {
         let bbox = pathBounds
         pathBounds = nil
-        if fill, let colour = state.fill { painted(colour, overprint: state.fillOverprint, state: state, bbox: bbox) }
-        if stroke {
+        let fillCuts = fill && isDieline(state.fill), strokeCuts = stroke && isDieline(state.stroke)
+        if fillCuts || strokeCuts, let colour = fillCuts ? state.fill : state.stroke, case .separation(let name) = colour.space {
+            recordDieline(named: name, bbox: bbox)
+        }
+        dielinePath.removeAll()
+        if fill, !fillCuts, let colour = state.fill { painted(colour, overprint: state.fillOverprint, state: state, bbox: bbox) }
+        if stroke, !strokeCuts {
             if let colour = state.stroke { painted(colour, overprint: state.strokeOverprint, state: state, bbox: bbox) }
             let scale = abs(state.matrix.a * state.matrix.d - state.matrix.b * state.matrix.c).squareRoot()
             let width = state.lineWidth * scale
@@ -253,6 +280,57 @@ struct ContentWalker {
                 facts.thinStrokes.append(.init(width: width, bbox: bbox))
             }
         }
+    }
+
+    private func isDieline(_ colour: PaintColour?) -> Bool {
+        guard let colour, case .separation(let name) = colour.space else { return false }
+        return dielineNames.contains(name.lowercased())
+    }
+
+    private func drawsDieline(_ state: GraphicsState) -> Bool { isDieline(state.fill) || isDieline(state.stroke) }
+
+    /// Adds one path operator to the die-line being built, in page space. `v` takes the current point as its
+    /// first control point and `y` its end point as the second, both already in page space.
+    private mutating func traceDieline(_ op: String, _ n: [Double], _ matrix: Matrix) {
+        func point(_ x: Double, _ y: Double) -> (x: Double, y: Double) { matrix.apply(x: x, y: y) }
+        var current: (x: Double, y: Double)? {
+            switch dielinePath.last {
+            case .move(let x, let y)?, .line(let x, let y)?, .curve(_, _, _, _, let x, let y)?: (x, y)
+            default: nil
+            }
+        }
+        switch (op, n.count) {
+        case ("m", 2):
+            let p = point(n[0], n[1])
+            dielinePath.append(.move(x: p.x, y: p.y))
+        case ("l", 2):
+            let p = point(n[0], n[1])
+            dielinePath.append(.line(x: p.x, y: p.y))
+        case ("c", 6):
+            let (a, b, p) = (point(n[0], n[1]), point(n[2], n[3]), point(n[4], n[5]))
+            dielinePath.append(.curve(x1: a.x, y1: a.y, x2: b.x, y2: b.y, x: p.x, y: p.y))
+        case ("v", 4):
+            guard let start = current else { return }
+            let (b, p) = (point(n[0], n[1]), point(n[2], n[3]))
+            dielinePath.append(.curve(x1: start.x, y1: start.y, x2: b.x, y2: b.y, x: p.x, y: p.y))
+        case ("y", 4):
+            let (a, p) = (point(n[0], n[1]), point(n[2], n[3]))
+            dielinePath.append(.curve(x1: a.x, y1: a.y, x2: p.x, y2: p.y, x: p.x, y: p.y))
+        case ("re", 4):
+            let corners = [point(n[0], n[1]), point(n[0] + n[2], n[1]), point(n[0] + n[2], n[1] + n[3]), point(n[0], n[1] + n[3])]
+            dielinePath.append(.move(x: corners[0].x, y: corners[0].y))
+            dielinePath += corners.dropFirst().map { .line(x: $0.x, y: $0.y) }
+            dielinePath.append(.close)
+        default:
+            break
+        }
+    }
+
+    private mutating func recordDieline(named name: String, bbox: PDFRect?) {
+        var dieline = facts.dieline ?? .init(name: name, path: [], bbox: nil)
+        if dieline.path.count + dielinePath.count <= ContentFacts.dielineElementLimit { dieline.path += dielinePath }
+        if let bbox { dieline.bbox = dieline.bbox.map { $0.union(bbox) } ?? bbox }
+        facts.dieline = dieline
     }
 
     private mutating func painted(_ colour: PaintColour, overprint: Bool, state: GraphicsState, bbox: PDFRect?) {

@@ -27,7 +27,7 @@ public struct FixedPreflight: Sendable {
             return (report, false)
         }
         // Read once: a file the fix-ups leave alone is judged on this reading.
-        guard let structure = try? PDFStructureReader().read(fileAt: path) else {
+        guard let structure = try? PDFStructureReader(dielineNames: preflight.product.dielineSearchNames).read(fileAt: path) else {
             return (preflight.run(fileAt: path, fileName: fileName, sha256: sha256), false)
         }
         var fixes: [AppliedFix] = []

@@ -67,6 +67,16 @@ struct PageRewriter {
         return name
     }
 
+    /// Draws `form` over the page's content, which is wrapped in q ... Q so that no graphics state it
+    /// leaves behind reaches the form.
+    func drawOnTop(_ form: QPDFObject, named base: String, on page: QPDFObject) {
+        let name = add(form, named: base, to: page)
+        var contents = [file.newStream("q\n")]
+        if let existing = page["Contents"] { contents += existing.isArray ? existing.items : [existing] }
+        contents.append(file.newStream("\nQ q /\(name) Do Q\n"))
+        page.set("Contents", to: file.newArray(contents))
+    }
+
     /// Eight copies of the artwork, each reflected across the trim edge (or corner) it lies beyond and
     /// clipped to its strip; only the trim area's content is reflected.
     private func mirroredCopies(of name: String, layout: PageLayout) -> String {

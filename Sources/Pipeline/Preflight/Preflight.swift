@@ -62,7 +62,7 @@ public struct Preflight: Sendable {
         var glyphs: [Int: [PDFRect]] = [:]
         var coverage: [Int: BleedCoverage] = [:]
         do {
-            if let known { structure = known } else { structure = try PDFStructureReader().read(fileAt: path) }
+            if let known { structure = known } else { structure = try PDFStructureReader(dielineNames: product.dielineSearchNames).read(fileAt: path) }
             let document = try PDFDocument(path: path)
             fonts = document.fonts()
             if let safety = product.safety, safety.points > 0 {
@@ -71,7 +71,8 @@ public struct Preflight: Sendable {
             if let bleed = product.bleed, bleed.points > 0 {
                 for page in structure.pages {
                     if let poppler = document.page(at: page.number - 1) {
-                        coverage[page.number] = BleedCoverageInspector().coverage(of: poppler, structure: page, bleed: bleed)
+                        let cut = page.effectiveTrimBox.map { CutShape(product: product, trim: $0) }
+                        coverage[page.number] = BleedCoverageInspector().coverage(of: poppler, structure: page, bleed: bleed, cut: cut)
                     }
                 }
             }

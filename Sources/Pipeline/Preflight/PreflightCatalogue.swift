@@ -4,7 +4,7 @@ public enum PreflightCatalogue {
         FileDamageCheck(),
         PageCountCheck(), MismatchedPageSizesCheck(), PageSizeCheck(), PageRotationCheck(),
         TrimMissingCheck(), TrimAndArtCheck(), BoxNestingCheck(), MediaBoxOriginCheck(),
-        BleedSizeCheck(), BleedContentCheck(), SafetyTextCheck(),
+        BleedSizeCheck(), BleedContentCheck(), SafetyTextCheck(), DielineMissingCheck(),
         FontEmbeddingCheck(), Type3FontCheck(),
         LowImageResolutionCheck(), HighImageResolutionCheck(), ImageCompressionCheck(), ImageBitDepthCheck(),
         RGBColourCheck(), GrayColourCheck(), SpotColourCheck(), DeviceNColourCheck(), RegistrationColourCheck(),

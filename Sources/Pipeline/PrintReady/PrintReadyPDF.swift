@@ -63,6 +63,7 @@ public struct PrintReadyPDF: Sendable {
             throw .qpdf(stage: "read", message: error.description)
         }
         let rewriter = PageRewriter(file: file)
+        let dieline = product.dielineName.map { DielineLayer(name: $0, file: file, structure: structure) }
         for page in structure.pages {
             guard let boxes = boxes(for: page), var layout = PageLayout(page) else {
                 throw .qpdf(stage: "read", message: "page \(page.number) has no MediaBox")
@@ -85,8 +86,11 @@ public struct PrintReadyPDF: Sendable {
             if settings.marks == .crop, let trim = layout.trimBox, let bleed = layout.bleedBox {
                 addCropMarks(to: object, file: file, trim: trim, bleed: bleed)
             }
+            if let dieline, let trim = layout.trimBox {
+                dieline.draw(CutShape(product: product, trim: trim), on: object)
+            }
         }
-        try file.write(to: output)
+        try file.write(to: output, minimumVersion: dieline?.minimumVersion)
     }
 
     /// Crop marks at the trim lines, outside the BleedBox, 0.25 pt, in Separation /All: a Form XObject with
@@ -111,11 +115,7 @@ public struct PrintReadyPDF: Sendable {
         let form = file.newStream(bytes: Data(drawing.utf8), dictionary: "<< /Type /XObject /Subtype /Form /BBox \(media.pdfArray) "
             + "/Resources << /ColorSpace << /HFARegistration [/Separation /All /DeviceCMYK "
             + "<< /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [1 1 1 1] /N 1 >>] >> >> >>")
-        let name = PageRewriter(file: file).add(form, named: "HFAMarks", to: page)
-        var contents = [file.newStream("q\n")]
-        if let existing = page["Contents"] { contents += existing.isArray ? existing.items : [existing] }
-        contents.append(file.newStream("\nQ q /\(name) Do Q\n"))
-        page.set("Contents", to: file.newArray(contents))
+        PageRewriter(file: file).drawOnTop(form, named: "HFAMarks", on: page)
     }
 
     /// A copy of the PDF without CropBoxes, so that renderers show the whole bleed area.

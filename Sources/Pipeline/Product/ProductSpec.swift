@@ -12,11 +12,15 @@ public struct ProductSpec: Sendable, Hashable, Codable {
     public var shape: Shape?
     /// The radius of a rounded-rectangle's corners; ignored by other shapes.
     public var cornerRadius: Length?
+    /// The cut line in the print-ready PDF; nil: the shape's default (see `dielineName`).
+    public var dieline: Dieline?
     public var finishing: [String]?
 
     public init(id: String? = nil, trim: TrimSize? = nil, bleed: Length? = nil, safety: Length? = nil,
-                pages: PageCountRule? = nil, shape: Shape? = nil, cornerRadius: Length? = nil, finishing: [String]? = nil) {
+                pages: PageCountRule? = nil, shape: Shape? = nil, cornerRadius: Length? = nil, dieline: Dieline? = nil,
+                finishing: [String]? = nil) {
         self.id = id
+        self.dieline = dieline
         self.cornerRadius = cornerRadius
         self.trim = trim
         self.bleed = bleed
@@ -30,7 +34,7 @@ public struct ProductSpec: Sendable, Hashable, Codable {
     public func overridden(by other: ProductSpec) -> ProductSpec {
         ProductSpec(id: other.id ?? id, trim: other.trim ?? trim, bleed: other.bleed ?? bleed, safety: other.safety ?? safety,
                     pages: other.pages ?? pages, shape: other.shape ?? shape, cornerRadius: other.cornerRadius ?? cornerRadius,
-                    finishing: other.finishing ?? finishing)
+                    dieline: other.dieline ?? dieline, finishing: other.finishing ?? finishing)
     }
 
     /// What makes the shape impossible to cut, in words; nil when it can be cut: a rounded rectangle's
@@ -54,5 +58,8 @@ public struct ProductSpec: Sendable, Hashable, Codable {
         case circle
         case ellipse
         case custom
+
+        /// The shape in an operator's words ("rounded-rectangle" is "rounded rectangle").
+        public var spokenName: String { rawValue.replacingOccurrences(of: "-", with: " ") }
     }
 }

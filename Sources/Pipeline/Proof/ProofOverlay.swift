@@ -2,7 +2,8 @@ import CPoppler
 import Foundation
 
 /// Draws the proof's marks over a rendered page, in rendered space (Cairo already scaled to points and
-/// translated to the bleed area): bleed zone, trim line, safety line, numbered finding boxes.
+/// translated to the bleed area): bleed zone, the cut line in the product's shape, safety line, numbered
+/// finding boxes.
 struct ProofOverlay {
     let space: RenderedPageSpace
     let product: ProductSpec
@@ -19,24 +20,28 @@ struct ProofOverlay {
 
     func draw(on context: OpaquePointer, numbered: [(Int, Finding)]) {
         guard let trim = orderedTrim else { return }
+        let cut = CutShape(product: product, trim: trim)
+        // A custom shape is cut where the file's die-line runs; without one (dieline.missing) the trim shows.
+        let cutLine = product.shape == .custom ? structure.content.dieline?.path ?? cut.path : cut.path
         let bleedArea = structure.effectiveBleedBox ?? trim
         let lineWidth = 1 / scale
-        // Bleed zone: between the bleed area's edge and the trim, shaded.
+        // Bleed zone: everything between the bleed area's edge and the cut line, shaded; for a shaped
+        // product that includes the corners the cut takes away.
         cairo_set_fill_rule(context, CAIRO_FILL_RULE_EVEN_ODD)
         rectangle(context, bleedArea)
-        rectangle(context, trim)
+        trace(context, cutLine)
         cairo_set_source_rgba(context, Colour.bleed.r, Colour.bleed.g, Colour.bleed.b, Colour.bleed.a)
         cairo_fill(context)
-        // Trim: solid.
+        // The cut line: solid, the product's shape.
         cairo_set_line_width(context, lineWidth)
-        rectangle(context, trim)
+        trace(context, cutLine)
         cairo_set_source_rgb(context, Colour.trim.r, Colour.trim.g, Colour.trim.b)
         cairo_stroke(context)
-        // Safety: dashed, the ordered distance inside the trim.
-        if let safety = product.safety, safety.points > 0, trim.width > 2 * safety.points, trim.height > 2 * safety.points {
+        // Safety: dashed, the ordered distance inside the cut line.
+        if let safety = product.safety, safety.points > 0, cut.bounds.width > 2 * safety.points, cut.bounds.height > 2 * safety.points {
             var dashes = [4 / scale, 3 / scale]
             cairo_set_dash(context, &dashes, 2, 0)
-            rectangle(context, trim.expanded(by: -safety.points))
+            trace(context, cut.offset(by: -safety.points).path)
             cairo_set_source_rgb(context, Colour.safety.r, Colour.safety.g, Colour.safety.b)
             cairo_stroke(context)
             cairo_set_dash(context, nil, 0, 0)
@@ -61,6 +66,25 @@ struct ProofOverlay {
     /// page's own trim.
     var orderedTrim: PDFRect? {
         PrintReadyPDF(product: product).boxes(for: structure)?.trimBox ?? structure.effectiveTrimBox
+    }
+
+    /// Adds a line given in page space to the current path, in rendered space.
+    private func trace(_ context: OpaquePointer, _ path: [CutShape.PathElement]) {
+        for element in path {
+            switch element {
+            case .move(let x, let y):
+                let p = space.rendered(x: x, y: y)
+                cairo_move_to(context, p.u, p.v)
+            case .line(let x, let y):
+                let p = space.rendered(x: x, y: y)
+                cairo_line_to(context, p.u, p.v)
+            case .curve(let x1, let y1, let x2, let y2, let x, let y):
+                let a = space.rendered(x: x1, y: y1), b = space.rendered(x: x2, y: y2), p = space.rendered(x: x, y: y)
+                cairo_curve_to(context, a.u, a.v, b.u, b.v, p.u, p.v)
+            case .close:
+                cairo_close_path(context)
+            }
+        }
     }
 
     private func rectangle(_ context: OpaquePointer, _ rect: PDFRect) {

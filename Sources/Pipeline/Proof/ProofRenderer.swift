@@ -21,7 +21,7 @@ public struct ProofRenderer: Sendable {
 
     /// Writes `page-N.png` for every page into `directory`; returns the file names in page order.
     public func renderPages(ofPDFAt path: String, into directory: URL) throws -> [String] {
-        let structure = try PDFStructureReader().read(fileAt: path)
+        let structure = try PDFStructureReader(dielineNames: product.dielineSearchNames).read(fileAt: path)
         // Poppler draws only the CropBox; when it hides part of the bleed, render a copy without it.
         var source = path
         if structure.pages.contains(where: { page in

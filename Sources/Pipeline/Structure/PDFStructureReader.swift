@@ -3,8 +3,13 @@ public struct PDFStructureReader: Sendable {
     /// Whether every page's content is walked for `PageStructure.content`; boxes alone (what the fix-ups
     /// need first) cost a fraction of that.
     public var readsContent: Bool
+    /// The spot colours a die-line is drawn in (see `ProductSpec.dielineSearchNames`).
+    public var dielineNames: [String]
 
-    public init(readsContent: Bool = true) { self.readsContent = readsContent }
+    public init(readsContent: Bool = true, dielineNames: [String] = Dieline.usualNames) {
+        self.readsContent = readsContent
+        self.dielineNames = dielineNames
+    }
 
     public func read(fileAt path: String) throws(ArtworkError) -> PDFStructure {
         try read(try QPDFFile(path: path), path: path)
@@ -49,7 +54,7 @@ public struct PDFStructureReader: Sendable {
                              mediaBox: box(page, "MediaBox"), cropBox: box(page, "CropBox"),
                              bleedBox: box(page, "BleedBox"), trimBox: box(page, "TrimBox"), artBox: box(page, "ArtBox"),
                              rotation: ((rotate % 360) + 360) % 360, annotations: annotations,
-                             content: readsContent ? ContentWalker.facts(of: page) : ContentFacts())
+                             content: readsContent ? ContentWalker.facts(of: page, dielineNames: dielineNames) : ContentFacts())
     }
 
     private func box(_ page: QPDFObject, _ key: String) -> PDFRect? {

@@ -188,6 +188,12 @@ extension QPDFObject {
         qpdf_oh_remove_key(file.data, dictionary.handle, "/" + key)
     }
 
+    /// Adds `item` at the end of this array (an object of the same file).
+    func append(_ item: QPDFObject) {
+        guard isArray else { return }
+        qpdf_oh_append_item(file.data, handle, item.handle)
+    }
+
     /// Sets `key` to `object` (an object of the same file).
     func set(_ key: String, to object: QPDFObject) {
         qpdf_oh_replace_key(file.data, dictionary.handle, "/" + key, object.handle)
@@ -233,8 +239,10 @@ extension QPDFFile {
     /// and images are not re-encoded. Object streams are kept where the input has them and never made
     /// where it has none, so the PDF version stays the input's (a PDF/X-1a file stays PDF 1.3).
     /// `recompressing` is for PDFs the agent made itself: uncompressed streams get compressed.
-    func write(to path: String, recompressing: Bool = false) throws(PrintReadyError) {
+    /// `minimumVersion` raises the header's version ("1.5") when the file's is older.
+    func write(to path: String, recompressing: Bool = false, minimumVersion: String? = nil) throws(PrintReadyError) {
         if qpdf_init_write(data, path) & QPDF_ERRORS != 0 { throw .qpdf(stage: "write", message: lastErrorText) }
+        if let minimumVersion { qpdf_set_minimum_pdf_version(data, minimumVersion) }
         qpdf_set_object_stream_mode(data, qpdf_o_preserve)
         qpdf_set_stream_data_mode(data, recompressing ? qpdf_s_compress : qpdf_s_preserve)
         if qpdf_write(data) & QPDF_ERRORS != 0 { throw .qpdf(stage: "write", message: lastErrorText) }
