@@ -167,6 +167,86 @@ import Testing
     }
 }
 
+/// The proof page speaks the customer's language: the job's, else the browser's, else English.
+@Suite struct ProofPageLanguageTests {
+    /// A job awaiting approval in `language`, whose report has a finding and a fix.
+    func job(_ bridge: BridgeHarness, language: String?) async throws -> JobID {
+        var request: [String: Any] = ["externalId": "ORD-7", "product": ["trim": "50x50mm", "safety": "0.5mm", "shape": "circle"]]
+        request["language"] = language
+        let id = try #require(JobID(try await bridge.createJob(request)))
+        for state in [JobState.received, .preflighting, .preflightPassed, .proofing, .proofGenerated, .awaitingApproval] {
+            try await bridge.store.transition(id, to: state)
+        }
+        let workspace = JobWorkspace(jobsDirectory: bridge.configuration.jobsDirectory, id: id)
+        try FileManager.default.createDirectory(atPath: workspace.proofs, withIntermediateDirectories: true)
+        try Data([0x89, 0x50, 0x4E, 0x47]).write(to: URL(fileURLWithPath: workspace.proofPage(1)))
+        var report = PreflightReport(profile: "basic", file: .init(name: "card.pdf", sha256: nil, bytes: 1, type: "pdf", pdfVersion: "1.4",
+                                                                   pages: 1, encrypted: false, pdfx: nil),
+                                     product: .init(ProductSpec()), pages: [], fonts: [], spotColors: [],
+                                     findings: [Finding(check: "safety.text", severity: .warning, page: 1,
+                                                        message: Message("safety.text.shape", ["page": 1, "count": 2, "safetyMm": .number(0.5),
+                                                                                               "shape": ProductSpec.Shape.circle.term]))],
+                                     durationMs: 1)
+        report.fixes = [AppliedFix(.bleedMirror, page: 1, Message("fix.bleed.mirror", ["bleedMm": .number(2)]))]
+        try JSONEncoder().encode(report).write(to: URL(fileURLWithPath: workspace.report))
+        return id
+    }
+
+    func proofPath(_ bridge: BridgeHarness, _ id: JobID) async throws -> String {
+        let job = try await bridge.send("GET", "/api/v1/jobs/\(id)").json
+        let link = try #require((job["links"] as? [String: Any])?["proofPage"] as? String)
+        return String(link.dropFirst(BridgeHarness.publicURL.count))
+    }
+
+    @Test func aGermanJobsPageIsGermanThroughout() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let id = try await job(bridge, language: "de-CH")
+        let path = try await proofPath(bridge, id)
+        // The job's language wins over the browser's.
+        let page = try await bridge.send("GET", path, token: nil, headers: ["Accept-Language": "fr, en;q=0.5"])
+        #expect(page.status == 200 && page.header("Vary")?.contains("Accept-Language") == true)
+        for german in ["<html lang=\"de\"", "Korrekturabzug für Auftrag ORD-7", "Wartet auf Ihre Freigabe", "Ihre Bestellung", "50 × 50 mm",
+                       "Sicherheitsabstand</dt><dd>0,5 mm", "Form</dt><dd>Kreis", "Schnittlinie: die Form",
+                       "Seite 1: Beschnitt durch Spiegeln der Ränder ergänzt, 2 mm an jeder Seite",
+                       "Seite 1 hat 2 Zeichen näher als 0,5 mm an der Schnittlinie (Kreis)", "Zum Druck freigeben", ">Ablehnen<"] {
+            #expect(page.text.contains(german), "\(german)")
+        }
+        for english in ["Approve for print", ">Reject<", "Your order", "How to read", "Safety margin", "Check results", "Page 1"] {
+            #expect(!page.text.contains(english), "English left on the German page: \(english)")
+        }
+        // The confirmation after the decision, and a link that no longer works, in German too.
+        let decided = try await bridge.send("POST", path.replacingOccurrences(of: "?t=", with: "/approve?t="), token: nil,
+                                            body: Data(), contentType: "application/x-www-form-urlencoded")
+        #expect(decided.text.contains("Vielen Dank: Ihre Freigabe ist gespeichert."))
+        let invalid = try await bridge.send("GET", "/proof/\(id)?t=1999999999.AAAA", token: nil)
+        #expect(invalid.status == 403 && invalid.header("Content-Type")?.hasPrefix("text/html") == true)
+        #expect(invalid.text.contains("Dieser Link ist ungültig") && invalid.text.contains("<html lang=\"de\""))
+        let expired = ProofLink(key: bridge.configuration.proofLinkKey).token(for: id, capability: .decide, epoch: 0,
+                                                                              expires: Date().addingTimeInterval(-60))
+        #expect(try await bridge.send("GET", "/proof/\(id)?t=\(expired)", token: nil).text.contains("Dieser Link ist abgelaufen"))
+    }
+
+    @Test func withoutAJobLanguageTheBrowsersDecides() async throws {
+        let bridge = try await BridgeHarness.start()
+        defer { Task { await bridge.stop() } }
+        let id = try await job(bridge, language: nil)
+        let path = try await proofPath(bridge, id)
+        let french = try await bridge.send("GET", path, token: nil, headers: ["Accept-Language": "pt-BR, fr-CH;q=0.9, en;q=0.5"])
+        #expect(french.text.contains("<html lang=\"fr\"") && french.text.contains("Valider pour l’impression"))
+        let english = try await bridge.send("GET", path, token: nil, headers: ["Accept-Language": "pt-BR"])
+        #expect(english.text.contains("<html lang=\"en\"") && english.text.contains("Approve for print"))
+        #expect(english.text.contains("Page 1 has 2 character(s) closer than 0.5 mm to the circle cut line"))
+        // A job in a language there is no catalogue for reads in the browser's.
+        let portuguese = try await job(bridge, language: "pt")
+        let dutch = try await bridge.send("GET", try await proofPath(bridge, portuguese), token: nil, headers: ["Accept-Language": "nl-BE"])
+        #expect(dutch.text.contains("Goedkeuren voor druk"))
+        // An unknown proof: the browser's language.
+        let missing = try await bridge.send("GET", "/proof/\(JobID.generate())?t=x", token: nil, headers: ["Accept-Language": "es"])
+        #expect(missing.status == 404 && missing.text.contains("Esta prueba no existe."))
+    }
+}
+
 @Suite struct ProofPageFixesTests {
     @Test func theCustomerIsToldWhatWasAdjustedInPlainWords() throws {
         let now = Date()
@@ -176,10 +256,10 @@ import Testing
         var report = PreflightReport(profile: "basic", file: .init(name: "card.pdf", sha256: nil, bytes: 1, type: "pdf", pdfVersion: "1.4",
                                                                    pages: 1, encrypted: false, pdfx: nil),
                                      product: .init(ProductSpec()), pages: [], fonts: [], spotColors: [], findings: [], durationMs: 1)
-        report.fixes = [AppliedFix(.bleedMirror, page: 1, "Bleed added by mirroring the edges, 3 mm on every side <now>")]
+        report.fixes = [AppliedFix(.pdfxOutputIntent, page: 1, Message("fix.pdfx.output_intent", ["profile": "FOGRA39 <now>"]))]
         let html = ProofPageHTML(job: job, pageImageURLs: [], report: report, decides: true, approveURL: "a", rejectURL: "r", notice: nil).html
         #expect(html.contains("What we adjusted for print"))
-        #expect(html.contains("Page 1: Bleed added by mirroring the edges, 3 mm on every side &lt;now&gt;"))
+        #expect(html.contains("Page 1: Output intent added for the printing condition FOGRA39 &lt;now&gt;"))
         report.fixes = []
         #expect(!ProofPageHTML(job: job, pageImageURLs: [], report: report, decides: true, approveURL: "a", rejectURL: "r", notice: nil).html
             .contains("What we adjusted"))

@@ -161,4 +161,54 @@ import Testing
         await browser.close()
         #expect(try agent.jobs().first?["status"] as? String == "print_ready")
     }
+
+    @Test(.enabled(if: enabled, "needs chromium and chromium-driver (make test installs them)"))
+    func aGermanCustomerReadsTheProofPageInGerman() async throws {
+        // The fixture's Helvetica is not embedded: a warning here, so the job reaches its proof.
+        let agent = try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, safety: 3mm, pages: [1, 2]}",
+                                     folderSettings: "approval: required\npreflight: {severities: {fonts.not_embedded: warning}}")
+        let token = try agent.cli(["token", "create", "--name", "mis", "--scopes", "jobs:read,jobs:write,jobs:approve"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try await agent.start()
+        defer { agent.stop() }
+        let port = try await agent.bridgePort()
+        let created = try await sendHTTP("POST", port: port, "/api/v1/jobs", bearer: token, json: ["externalId": "ORD-DE", "language": "de-AT"])
+        let id = try #require(created.json["id"] as? String)
+        // 4 pt text: a warning to read in German.
+        var card = PDFFixture()
+        card.pages = 2
+        card.font = .helvetica
+        card.mediaBox = [0, 0, 91 * PDFFixture.mm, 61 * PDFFixture.mm]
+        card.bleedBox = card.mediaBox
+        card.trimBox = [3 * PDFFixture.mm, 3 * PDFFixture.mm, 88 * PDFFixture.mm, 58 * PDFFixture.mm]
+        card.content = "0 0 0 1 k BT /F1 4 Tf 100 80 Td (Hallo) Tj ET"
+        let upload = try await sendHTTP("PUT", port: port, "/api/v1/jobs/\(id)/file", bearer: token, body: card.data(), contentType: "application/pdf")
+        #expect(upload.status == 200, "\(upload.text)")
+        let link = try await agent.waitUntil("the job to await approval") { () async throws -> String? in
+            let job = try await sendHTTP("GET", port: port, "/api/v1/jobs/\(id)", bearer: token).json
+            guard job["status"] as? String == "awaiting_approval" else { return nil }
+            return (job["links"] as? [String: Any])?["proofPage"] as? String
+        }
+        let start = try #require(link.range(of: "/proof/"))
+        let browser = try await WebDriverSession()
+        do {
+            try await browser.open("http://127.0.0.1:\(port)\(link[start.lowerBound...])")
+            let text = try await browser.pageText
+            for german in ["Korrekturabzug für Auftrag ORD-DE", "Wartet auf Ihre Freigabe", "Endformat", "85 × 55 mm", "So lesen Sie den Korrekturabzug",
+                           "Prüfergebnis", "Seite 1 hat Text von nur 4 pt", "Zum Druck freigeben", "Ablehnen"] {
+                #expect(text.contains(german), "\(german) is missing from:\n\(text)")
+            }
+            for english in ["Approve for print", "Reject", "Your decision", "Waiting for your approval", "Check results", "Pages"] {
+                #expect(!text.contains(english), "English on the German page: \(english)")
+            }
+            try await browser.click(try await browser.element("#approve"))
+            try await agent.waitUntil("the approval to show") { () async throws -> Bool? in
+                try await browser.pageText.contains("Vielen Dank: Ihre Freigabe ist gespeichert.") ? true : nil
+            }
+        } catch {
+            await browser.close()
+            throw error
+        }
+        await browser.close()
+    }
 }

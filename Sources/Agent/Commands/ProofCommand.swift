@@ -15,6 +15,8 @@ struct ProofCommand: ParsableCommand {
     @Argument(help: "The PDF, JPEG, PNG or TIFF to proof.") var file: String
     @Option(help: "The folder to write into (created when missing).") var out: String
     @Option(help: "Resolution of the proof pages.") var dpi: Double = 150
+    @Option(help: "The language of the legend under each page (BCP 47: de, fr-CH, ...); English when there is no catalogue for it.")
+    var language: String?
     @OptionGroup var order: OrderOptions
     @OptionGroup var fixOptions: FixOptions
 
@@ -42,7 +44,7 @@ struct ProofCommand: ParsableCommand {
                 artwork = scratch
             }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let pages = try ProofSet(pixelsPerInch: dpi, product: product)
+            let pages = try ProofSet(pixelsPerInch: dpi, product: product, catalogue: MessageCatalogue.matching([language].compactMap { $0 }) ?? .english)
                 .write(pdfAt: artwork, fileName: name, report: report, into: URL(fileURLWithPath: out))
             for page in pages { print(out + "/" + page) }
             print(out + "/" + ProofSet.thumbnailName)

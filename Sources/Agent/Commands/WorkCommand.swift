@@ -98,6 +98,8 @@ struct WorkCommand: ParsableCommand {
         @Option var product: String = "{}"
         @Option var externalId: String?
         @Option(help: "The preflight report whose findings are outlined.") var report: String?
+        @Option(help: "The customer's language (BCP 47) for the legend under each page; English when there is no catalogue for it.")
+        var language: String?
         @Option(help: "For an image file: where to write the PDF made from it (proofed, then made print-ready).")
         var converted: String?
         @Option(help: "For an image made to the trim: none, or mirror (the fix-up bleed.mirror).")
@@ -131,7 +133,8 @@ struct WorkCommand: ParsableCommand {
                 let staged = StagedOutput(output)
                 try FileOperations.createDirectory(staged.staging)
                 do {
-                    try ProofSet(pixelsPerInch: ppi, product: spec, externalId: externalId)
+                    try ProofSet(pixelsPerInch: ppi, product: spec, externalId: externalId,
+                                 catalogue: MessageCatalogue.matching([language].compactMap { $0 }) ?? .english)
                         .write(pdfAt: input, fileName: fileName, report: preflight, into: URL(fileURLWithPath: staged.staging))
                     try staged.publishDirectory()
                 } catch {

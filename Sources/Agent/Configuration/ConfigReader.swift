@@ -41,13 +41,13 @@ struct ConfigReader {
             case "bridge": paths += bridgeKeys.map { "bridge." + $0 }
             case "callbacks": paths += callbacksKeys.map { "callbacks." + $0 }
             case "retention": paths += retentionKeys.map { "retention." + $0 }
-            case "products": paths += productDefinitionKeys.map { "products.<id>." + $0 }
+            case "products": paths += productDefinitionKeys.map { "products.<id>." + $0 } + ["products.<id>.dieline.name"]
             case "hotfolders":
                 for folderKey in hotfolderKeys {
                     let prefix = "hotfolders[]." + folderKey
                     switch folderKey {
                     case "paths": paths += pathKeys.map { prefix + "." + $0 }
-                    case "product": paths += [prefix] + productKeys.map { prefix + "." + $0 }
+                    case "product": paths += [prefix] + productKeys.map { prefix + "." + $0 } + [prefix + ".dieline.name"]
                     case "preflight": paths += preflightKeys.map { prefix + "." + $0 }
                     case "color": paths += colorKeys.map { prefix + "." + $0 }
                     default: paths.append(prefix)

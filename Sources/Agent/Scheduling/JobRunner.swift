@@ -155,6 +155,7 @@ struct JobRunner: Sendable {
                                  "--intent", folder.intent.rawValue]
                 if let profile = folder.outputProfile { arguments += ["--output-profile", profile] }
                 if let externalId = job.externalId { arguments += ["--external-id", externalId] }
+                if let language = job.order.language { arguments += ["--language", language] }
                 try await runStage(.proof, job: job, folder: folder, arguments: arguments, workspace: workspace)
                 let stem = OutputNaming(folder: folder).stem(for: job)
                 let files = (try? FileManager.default.contentsOfDirectory(atPath: workspace.proofs)) ?? []

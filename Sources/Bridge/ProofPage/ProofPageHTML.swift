@@ -11,94 +11,138 @@ struct ProofPageHTML {
     var decides: Bool
     var approveURL: String
     var rejectURL: String
+    /// A catalogue key of `ProofPageRoutes.notices`, shown above the order.
     var notice: String?
+    /// The language everything is written in (see `language(for:acceptLanguage:)`).
+    var catalogue: MessageCatalogue = .english
+
+    /// The job's language when there is a catalogue for it (best BCP 47 match: de-CH is German), else the
+    /// browser's Accept-Language, else English.
+    static func language(for job: Job?, acceptLanguage: String?) -> MessageCatalogue {
+        MessageCatalogue.matching([job?.order.language].compactMap { $0 })
+            ?? acceptLanguage.flatMap { MessageCatalogue.matching(MessageCatalogue.tags(fromAcceptLanguage: $0)) }
+            ?? .english
+    }
+
+    private func text(_ key: String, _ params: [String: MessageParameter] = [:]) -> String {
+        Self.escape(catalogue.render(key, params))
+    }
 
     var html: String {
-        var body = "<header><h1>Proof for \(Self.escape(job.externalId.map { "order \($0)" } ?? job.fileName))</h1>"
+        let heading = job.externalId.map { text("proof.heading.order", ["order": .text($0)]) } ?? text("proof.heading.file", ["file": .text(job.fileName)])
+        var body = "<header><h1>\(heading)</h1>"
         body += "<p class=\"status status-\(job.status.rawValue)\">\(Self.escape(statusLine))</p></header>"
-        if let notice { body += "<p class=\"notice\">\(Self.escape(notice))</p>" }
-        body += "<section><h2>Your order</h2><dl>\(orderRows)</dl></section>"
+        if let notice { body += "<p class=\"notice\">\(text(notice))</p>" }
+        body += "<section><h2>\(text("proof.order.heading"))</h2><dl>\(orderRows)</dl></section>"
+        let cut = job.product.shape.map { $0 != .rectangle } ?? false
         body += """
-            <section><h2>How to read the proof</h2><ul class="legend">
-            <li><span class="swatch bleed"></span>Bleed: printed, then cut away</li>
-            <li><span class="swatch trim"></span>Trim: where the sheet is cut</li>
-            <li><span class="swatch safety"></span>Safety line: keep text and logos inside it</li>
-            <li><span class="swatch finding"></span>A numbered problem, listed below</li></ul></section>
+            <section><h2>\(text("proof.legend.heading"))</h2><ul class="legend">
+            <li><span class="swatch bleed"></span>\(text("proof.legend.bleed"))</li>
+            <li><span class="swatch trim"></span>\(text(cut ? "proof.legend.cut" : "proof.legend.trim"))</li>
+            <li><span class="swatch safety"></span>\(text("proof.legend.safety"))</li>
+            <li><span class="swatch finding"></span>\(text("proof.legend.finding"))</li></ul></section>
             """
-        body += "<section class=\"pages\"><h2>Pages</h2>"
+        body += "<section class=\"pages\"><h2>\(text("proof.pages.heading"))</h2>"
         for (index, url) in pageImageURLs.enumerated() {
-            body += "<figure><img src=\"\(Self.escape(url))\" alt=\"Proof of page \(index + 1)\" loading=\"lazy\"><figcaption>Page \(index + 1)</figcaption></figure>"
+            body += "<figure><img src=\"\(Self.escape(url))\" alt=\"\(text("proof.pages.alt", ["page": .count(index + 1)]))\" loading=\"lazy\">"
+                + "<figcaption>\(text("proof.pages.caption", ["page": .count(index + 1)]))</figcaption></figure>"
         }
         body += "</section>"
         body += fixesSection
         body += findingsSection
         if job.status == .awaitingApproval && !decides {
-            body += "<section class=\"decision\"><p id=\"view-only\">This link shows the proof. The decision is made with the link the print shop sent for it.</p></section>"
+            body += "<section class=\"decision\"><p id=\"view-only\">\(text("proof.view_only"))</p></section>"
         }
         if job.status == .awaitingApproval && decides {
             body += """
-                <section class="decision"><h2>Your decision</h2>
-                <form method="post" action="\(Self.escape(approveURL))"><button type="submit" class="approve" id="approve">Approve for print</button></form>
-                <form method="post" action="\(Self.escape(rejectURL))"><label for="reason">Or tell us what to change:</label>
+                <section class="decision"><h2>\(text("proof.decision.heading"))</h2>
+                <form method="post" action="\(Self.escape(approveURL))"><button type="submit" class="approve" id="approve">\(text("proof.decision.approve"))</button></form>
+                <form method="post" action="\(Self.escape(rejectURL))"><label for="reason">\(text("proof.decision.reject_label"))</label>
                 <textarea id="reason" name="reason" required maxlength="2000" rows="3"></textarea>
-                <button type="submit" class="reject" id="reject">Reject</button></form></section>
+                <button type="submit" class="reject" id="reject">\(text("proof.decision.reject"))</button></form></section>
                 """
         }
-        return """
-            <!doctype html><html lang="\(Self.escape(job.order.language ?? "en"))"><head><meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
-            <title>Proof \(Self.escape(job.externalId ?? job.fileName))</title><style>\(Self.style)</style></head>
-            <body><main>\(body)</main></body></html>
-            """
+        return Self.document(language: catalogue.language, title: text("proof.title", ["name": .text(job.externalId ?? job.fileName)]), body: body)
+    }
+
+    /// A whole page: the proof, or the page that says why a link shows none.
+    static func document(language: String, title: String, body: String) -> String {
+        """
+        <!doctype html><html lang="\(escape(language))"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
+        <title>\(title)</title><style>\(style)</style></head>
+        <body><main>\(body)</main></body></html>
+        """
+    }
+
+    /// The page a link that shows no proof opens (expired, withdrawn, not valid), in words for the customer.
+    static func refusal(_ key: String, catalogue: MessageCatalogue) -> String {
+        let heading = escape(catalogue.render("proof.error.heading"))
+        return document(language: catalogue.language, title: heading,
+                        body: "<header><h1>\(heading)</h1></header><section><p id=\"refusal\">\(escape(catalogue.render(key)))</p></section>")
     }
 
     private var statusLine: String {
         switch job.status {
-        case .awaitingApproval: "Waiting for your approval"
-        case .approved, .producing: "Approved: your file is being made ready for print"
-        case .printReady: "Approved and ready for print"
-        case .rejected: "Rejected" + (job.failureReason.map { ": \($0)" } ?? "")
-        case .cancelled: "This job was cancelled"
-        case .failed: "This job could not be processed"
-        case .preflightFailed: "This file cannot be printed as it is"
-        default: "Being checked"
+        case .awaitingApproval: catalogue.render("proof.status.awaiting_approval")
+        case .approved, .producing: catalogue.render("proof.status.approved")
+        case .printReady: catalogue.render("proof.status.print_ready")
+        case .rejected: job.failureReason.map { catalogue.render("proof.status.rejected_because", ["reason": .text($0)]) }
+            ?? catalogue.render("proof.status.rejected")
+        case .cancelled: catalogue.render("proof.status.cancelled")
+        case .failed: catalogue.render("proof.status.failed")
+        case .preflightFailed: catalogue.render("proof.status.preflight_failed")
+        default: catalogue.render("proof.status.checking")
         }
     }
 
     private var orderRows: String {
-        var rows: [(String, String)] = [("File", job.fileName)]
-        if let externalId = job.externalId { rows.append(("Order", externalId)) }
+        var rows: [(String, String)] = [(text("proof.order.file"), Self.escape(job.fileName))]
+        if let externalId = job.externalId { rows.append((text("proof.order.order"), Self.escape(externalId))) }
         let facts = PreflightReport.ProductFacts(job.product)
-        if let width = facts.trimWidthMm, let height = facts.trimHeightMm { rows.append(("Finished size", "\(width) x \(height) mm")) }
-        if let bleed = facts.bleedMm { rows.append(("Bleed", "\(bleed) mm")) }
-        if let safety = facts.safetyMm { rows.append(("Safety margin", "\(safety) mm")) }
-        if let pages = job.product.pages { rows.append(("Pages ordered", pages.description)) }
-        if let finishing = facts.finishing { rows.append(("Finishing", finishing.joined(separator: ", "))) }
-        if let report, let page = report.pages.first {
-            rows.append(("Your file", "\(report.file.pages ?? report.pages.count) page(s), \(LengthUnit.millimetre.format(page.widthPt)) x \(LengthUnit.millimetre.format(page.heightPt)) mm"))
+        if let width = facts.trimWidthMm, let height = facts.trimHeightMm {
+            rows.append((text("proof.order.size"), text("proof.order.size_value", ["widthMm": .number(width), "heightMm": .number(height)])))
         }
-        return rows.map { "<dt>\(Self.escape($0.0))</dt><dd>\(Self.escape($0.1))</dd>" }.joined()
+        if let shape = job.product.shape, shape != .rectangle {
+            let value = facts.cornerRadiusMm.map { text("proof.order.corner_radius", ["shape": shape.term, "radiusMm": .number($0)]) }
+                ?? text("shape." + shape.rawValue)
+            rows.append((text("proof.order.shape"), value))
+        }
+        if let bleed = facts.bleedMm { rows.append((text("proof.order.bleed"), text("proof.order.length_value", ["lengthMm": .number(bleed)]))) }
+        if let safety = facts.safetyMm { rows.append((text("proof.order.safety"), text("proof.order.length_value", ["lengthMm": .number(safety)]))) }
+        if let pages = job.product.pages { rows.append((text("proof.order.pages"), Self.escape(pages.description))) }
+        if let finishing = facts.finishing { rows.append((text("proof.order.finishing"), Self.escape(finishing.joined(separator: ", ")))) }
+        if let report, let page = report.pages.first {
+            rows.append((text("proof.order.your_file"), text("proof.order.your_file_value", [
+                "pages": .count(report.file.pages ?? report.pages.count), "widthMm": .mm(page.widthPt), "heightMm": .mm(page.heightPt)])))
+        }
+        return rows.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }.joined()
     }
 
     /// What was changed in the customer's file to make it printable, before the proof was made.
     private var fixesSection: String {
         guard let fixes = report?.fixes, !fixes.isEmpty else { return "" }
-        let items = fixes.map { fix in
-            "<li>\(Self.escape((fix.page.map { "Page \($0): " } ?? "") + fix.message))</li>"
-        }.joined()
-        return "<section class=\"fixes\"><h2>What we adjusted for print</h2><ul id=\"fixes\">\(items)</ul></section>"
+        let items = fixes.map { fix in "<li>\(onPage(fix.page, fix.message(in: catalogue), namesPage: fix.params?["page"] != nil))</li>" }.joined()
+        return "<section class=\"fixes\"><h2>\(text("proof.fixes.heading"))</h2><ul id=\"fixes\">\(items)</ul></section>"
     }
 
     private var findingsSection: String {
         guard let report else { return "" }
         let shown = report.findings.filter { $0.severity != .info }
-        guard !shown.isEmpty else { return "<section><h2>Check results</h2><p>No problems found.</p></section>" }
+        guard !shown.isEmpty else { return "<section><h2>\(text("proof.findings.heading"))</h2><p>\(text("proof.findings.none"))</p></section>" }
         var items = ""
         for (index, finding) in shown.enumerated() {
-            let page = finding.page.map { "page \($0): " } ?? ""
-            items += "<li class=\"\(finding.severity.rawValue)\"><strong>\(index + 1).</strong> \(Self.escape(page + finding.message))</li>"
+            let sentence = onPage(finding.page, finding.message(in: catalogue),
+                                  namesPage: finding.messageKey == nil ? finding.message.hasPrefix("Page ") : finding.params?["page"] != nil)
+            items += "<li class=\"\(finding.severity.rawValue)\"><strong>\(index + 1).</strong> \(sentence)</li>"
         }
-        return "<section><h2>Check results</h2><ol class=\"findings\">\(items)</ol></section>"
+        return "<section><h2>\(text("proof.findings.heading"))</h2><ol class=\"findings\">\(items)</ol></section>"
+    }
+
+    /// "Page 2: ..." for what concerns one page; a sentence that names its page already stands alone.
+    private func onPage(_ page: Int?, _ sentence: String, namesPage: Bool) -> String {
+        guard let page, !namesPage else { return Self.escape(sentence) }
+        return text("proof.on_page", ["page": .count(page), "text": .text(sentence)])
     }
 
     static func escape(_ text: String) -> String {

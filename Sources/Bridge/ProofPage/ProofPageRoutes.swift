@@ -22,21 +22,52 @@ struct ProofPageRoutes: Sendable {
         router.post("/proof/{id}/reject") { request, context in try await decide(request, context: context, approve: false) }
     }
 
-    /// The job and what the link allows, when the link is valid for the job's current proof.
-    private func authorizedJob(_ request: Request, context: BridgeRequestContext) async throws -> (Job, String, ProofLink.Capability) {
-        let idText = context.parameters.get("id") ?? ""
-        let token = request.uri.queryParameters.get("t") ?? ""
-        guard let id = JobID(idText), let job = try await store.job(id) else { throw APIError(.notFound, "there is no such proof") }
-        switch link.verify(token, for: id, currentEpoch: job.proofLinkEpoch) {
-        case .valid(let capability): return (job, token, capability)
-        case .expired: throw APIError(.forbidden, "this proof link has expired; ask the print shop for a new one")
-        case .superseded: throw APIError(.forbidden, "this proof link is for an earlier proof or was withdrawn; ask the print shop for the current one")
-        case .invalid: throw APIError(.forbidden, "this proof link is not valid; use the link exactly as you received it")
+    /// Why a link shows no proof: its catalogue key and status, and the job when there is one (its
+    /// language is the page's).
+    struct Refusal: Error {
+        let key: String
+        let code: APIError.Code
+        let job: Job?
+
+        /// The refusal as the API's JSON error, for the image and the decision routes: the English sentence,
+        /// written as error messages are (no capital, no full stop).
+        var apiError: APIError {
+            let sentence = MessageCatalogue.english.render(key)
+            return APIError(code, sentence.prefix(1).lowercased() + sentence.dropFirst().trimmingCharacters(in: ["."]))
         }
     }
 
+    /// The job and what the link allows, when the link is valid for the job's current proof.
+    private func authorize(_ request: Request, context: BridgeRequestContext) async throws -> (Job, String, ProofLink.Capability) {
+        let idText = context.parameters.get("id") ?? ""
+        let token = request.uri.queryParameters.get("t") ?? ""
+        guard let id = JobID(idText), let job = try await store.job(id) else {
+            throw Refusal(key: "proof.error.not_found", code: .notFound, job: nil)
+        }
+        switch link.verify(token, for: id, currentEpoch: job.proofLinkEpoch) {
+        case .valid(let capability): return (job, token, capability)
+        case .expired: throw Refusal(key: "proof.error.expired", code: .forbidden, job: job)
+        case .superseded: throw Refusal(key: "proof.error.superseded", code: .forbidden, job: job)
+        case .invalid: throw Refusal(key: "proof.error.invalid", code: .forbidden, job: job)
+        }
+    }
+
+    /// As `authorize`, with a refusal as the API's JSON error.
+    private func authorizedJob(_ request: Request, context: BridgeRequestContext) async throws -> (Job, String, ProofLink.Capability) {
+        do { return try await authorize(request, context: context) } catch let refusal as Refusal { throw refusal.apiError }
+    }
+
     private func page(_ request: Request, context: BridgeRequestContext, notice: String?) async throws -> Response {
-        let (job, token, capability) = try await authorizedJob(request, context: context)
+        let acceptLanguage = request.headers[.acceptLanguage]
+        let job: Job, token: String, capability: ProofLink.Capability
+        do {
+            (job, token, capability) = try await authorize(request, context: context)
+        } catch let refusal as Refusal {
+            // A person opened the link: the refusal is a page in their language, not JSON.
+            let catalogue = ProofPageHTML.language(for: refusal.job, acceptLanguage: acceptLanguage)
+            return Response(status: refusal.code.status, headers: Self.pageHeaders,
+                            body: .init(byteBuffer: ByteBuffer(string: ProofPageHTML.refusal(refusal.key, catalogue: catalogue))))
+        }
         let workspace = JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: job.id)
         let base = "/proof/\(job.id.rawValue)"
         let query = "?t=" + (token.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? token)
@@ -44,12 +75,16 @@ struct ProofPageRoutes: Sendable {
         let html = ProofPageHTML(job: job, pageImageURLs: WorkspaceContents(workspace).proofPages.map { "\(base)/pages/\($0).png\(query)" },
                                  report: report, decides: capability == .decide,
                                  approveURL: base + "/approve" + query, rejectURL: base + "/reject" + query,
-                                 notice: notice ?? request.uri.queryParameters.get("notice").flatMap { Self.notices[$0] }).html
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                                               HTTPField.Name("Referrer-Policy")!: "no-referrer",
-                                               HTTPField.Name("Content-Security-Policy")!: "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'"],
-                        body: .init(byteBuffer: ByteBuffer(string: html)))
+                                 notice: notice ?? request.uri.queryParameters.get("notice").flatMap { Self.notices[$0] },
+                                 catalogue: ProofPageHTML.language(for: job, acceptLanguage: acceptLanguage)).html
+        return Response(status: .ok, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
+
+    static let pageHeaders: HTTPFields = [
+        .contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .vary: "Accept-Language",
+        HTTPField.Name("Referrer-Policy")!: "no-referrer",
+        HTTPField.Name("Content-Security-Policy")!: "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'",
+    ]
 
     private func image(_ request: Request, context: BridgeRequestContext) async throws -> Response {
         let (job, _, _) = try await authorizedJob(request, context: context)
@@ -90,11 +125,12 @@ struct ProofPageRoutes: Sendable {
         return Response(status: .seeOther, headers: [.location: location])
     }
 
-    /// The texts a redirect after a decision may show; the link names one, it cannot bring its own.
+    /// The texts a redirect after a decision may show, by catalogue key; the link names one, it cannot
+    /// bring its own.
     static let notices = [
-        "approved": "Thank you: your approval is recorded.",
-        "rejected": "Thank you: your request for changes is recorded.",
-        "unchanged": "Nothing changed: this proof is no longer waiting for a decision.",
+        "approved": "proof.notice.approved",
+        "rejected": "proof.notice.rejected",
+        "unchanged": "proof.notice.unchanged",
     ]
 
     /// A value of an application/x-www-form-urlencoded body.

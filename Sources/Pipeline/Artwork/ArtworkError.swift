@@ -5,12 +5,15 @@ public enum ArtworkError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case unsupportedType(path: String)
 
-    public var description: String {
+    public var description: String { message.english }
+
+    /// The reason as a catalogue sentence, for the report's finding.
+    public var message: Message {
         switch self {
-        case .missing(let path): "\(fileName(path)) is missing"
-        case .encrypted(let path): "\(fileName(path)) is password-protected; ask the customer for an unprotected file"
-        case .unreadable(let path, let reason): "\(fileName(path)) cannot be read as a PDF (\(reason)); it is probably damaged or incomplete"
-        case .unsupportedType(let path): "\(fileName(path)) is not a PDF, JPEG, PNG or TIFF file"
+        case .missing(let path): Message("file.missing", ["file": .text(fileName(path))])
+        case .encrypted(let path): Message("file.encrypted", ["file": .text(fileName(path))])
+        case .unreadable(let path, let reason): Message("file.unreadable", ["file": .text(fileName(path)), "reason": .text(reason)])
+        case .unsupportedType(let path): Message("file.type_unsupported", ["file": .text(fileName(path))])
         }
     }
 

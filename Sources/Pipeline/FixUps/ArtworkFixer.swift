@@ -94,14 +94,15 @@ public struct ArtworkFixer: Sendable {
 
     /// "RGB converted to CMYK for print (Coated FOGRA39, relative colorimetric): 12 colours, 1 image".
     static func colourFix(_ counts: ColourFixUp.Counts, page: Int, profile: OutputProfile, intent: RenderingIntent) -> AppliedFix {
-        var parts: [String] = []
-        if counts.colours > 0 { parts.append("\(counts.colours) colour\(counts.colours == 1 ? "" : "s")") }
-        if counts.images > 0 { parts.append("\(counts.images) image\(counts.images == 1 ? "" : "s")") }
-        if counts.shadings > 0 { parts.append("\(counts.shadings) gradient\(counts.shadings == 1 ? "" : "s")") }
-        var message = "RGB converted to CMYK for print (\(profile.name), \(intent.rawValue.replacingOccurrences(of: "_", with: " "))): "
-            + parts.joined(separator: ", ")
-        if counts.blackText > 0 { message += "; RGB black set to 100% K" }
-        if counts.leftAlone > 0 { message += "; \(counts.leftAlone) could not be converted and stay RGB" }
-        return AppliedFix(.colorCMYK, page: page, message, before: "RGB", after: counts.leftAlone > 0 ? "CMYK, partly RGB" : "CMYK")
+        // "2 colours, 1 image": each count a sentence of its own, singular or plural.
+        let converted = [("colour", counts.colours), ("image", counts.images), ("gradient", counts.shadings)].filter { $0.1 > 0 }.map { noun, count in
+            Message("fix.count." + noun + (count == 1 ? "" : "s"), ["count": .count(count)])
+        }
+        let variant = (counts.blackText > 0 ? "black" : "") + (counts.leftAlone > 0 ? (counts.blackText > 0 ? "_partial" : "partial") : "")
+        var params: [String: MessageParameter] = ["profile": .text(profile.name), "intent": .text(intent.rawValue.replacingOccurrences(of: "_", with: " ")),
+                                                  "converted": .list(converted)]
+        if counts.leftAlone > 0 { params["leftAlone"] = .count(counts.leftAlone) }
+        return AppliedFix(.colorCMYK, page: page, Message("fix.color.cmyk" + (variant.isEmpty ? "" : "." + variant), params),
+                          before: "RGB", after: counts.leftAlone > 0 ? "CMYK, partly RGB" : "CMYK")
     }
 }

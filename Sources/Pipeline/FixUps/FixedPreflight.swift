@@ -53,14 +53,12 @@ public struct FixedPreflight: Sendable {
         var fixes: [AppliedFix] = []
         if fixer.settings.includes(.bleedMirror), RasterToPDF(product: fixer.product, bleedGeneration: .mirror).mirrorsBleed(of: info),
            let bleed = fixer.product.bleed?.points {
-            fixes.append(AppliedFix(.bleedMirror, page: 1, "Bleed added by mirroring the edges, \(mm(bleed)) on every side",
+            fixes.append(AppliedFix(.bleedMirror, page: 1, Message("fix.bleed.mirror", ["bleedMm": .mm(bleed)]),
                                     before: "0 mm of bleed", after: "\(mm(bleed)) of bleed"))
         }
         if fixer.settings.includes(.colorCMYK), [.rgb, .indexed].contains(info.colourMode),
            let profile = try? OutputProfile(path: fixer.outputProfilePath ?? OutputProfile.defaultPath) {
-            fixes.append(AppliedFix(.colorCMYK, page: 1, "RGB converted to CMYK for print (\(profile.name), "
-                                    + "\(fixer.settings.intent.rawValue.replacingOccurrences(of: "_", with: " "))): the image",
-                                    before: "RGB", after: "CMYK"))
+            fixes.append(ArtworkFixer.colourFix(ColourFixUp.Counts(images: 1), page: 1, profile: profile, intent: fixer.settings.intent))
         }
         return fixes
     }

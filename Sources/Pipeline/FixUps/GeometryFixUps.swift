@@ -48,13 +48,13 @@ struct GeometryFixUps: Sendable {
             layout.trimBox = page.centred(width: width, height: height)
             layout.bleedBox = page
             return AppliedFix(.trimInfer, page: layout.number,
-                              "Trim set to the ordered \(mmSize(width, height)) in the middle of the page; the \(mm(bleed)) around it is the bleed",
+                              Message("fix.trim.infer.centred", ["widthMm": .mm(width), "heightMm": .mm(height), "bleedMm": .mm(bleed)]),
                               before: before, after: "TrimBox \(mmSize(width, height)), BleedBox \(mmSize(page.width, page.height))")
         }
         if matches(page, width, height) {
             layout.trimBox = page
             return AppliedFix(.trimInfer, page: layout.number,
-                              "Trim set to the page: it is the ordered \(mmSize(width, height))\(bleed > 0 ? ", without bleed" : "")",
+                              Message(bleed > 0 ? "fix.trim.infer.page_without_bleed" : "fix.trim.infer.page", ["widthMm": .mm(width), "heightMm": .mm(height)]),
                               before: before, after: "TrimBox \(mmSize(page.width, page.height))")
         }
         return nil
@@ -81,10 +81,10 @@ struct GeometryFixUps: Sendable {
         layout.transform(by: .about(x, y, (turn ? Matrix.quarterTurn : .identity).then(.scale(factor))))
         layout.trimBox = layout.trim.centred(width: target.width, height: target.height)
         if layout.bleedBox == nil { layout.bleedBox = layout.mediaBox }
-        let percent = LengthUnit.point.format(factor * 100)
         return AppliedFix(.sizeFit, page: layout.number,
-                          "Page scaled from \(mmSize(trim.width, trim.height)) to the ordered \(mmSize(target.width, target.height)) (\(percent)%)"
-                          + (turn ? " and turned a quarter turn" : ""),
+                          Message(turn ? "fix.size.fit.turned" : "fix.size.fit",
+                                  ["fromWidthMm": .mm(trim.width), "fromHeightMm": .mm(trim.height), "widthMm": .mm(target.width),
+                                   "heightMm": .mm(target.height), "percent": .number(factor * 100)]),
                           before: mmSize(trim.width, trim.height), after: mmSize(target.width, target.height))
     }
 
@@ -104,7 +104,7 @@ struct GeometryFixUps: Sendable {
         layout.mirrorsBleed = true
         layout.bleedBox = area
         layout.grow(toHold: area)
-        return AppliedFix(.bleedMirror, page: layout.number, "Bleed added by mirroring the edges, \(mm(bleed)) on every side",
+        return AppliedFix(.bleedMirror, page: layout.number, Message("fix.bleed.mirror", ["bleedMm": .mm(bleed)]),
                           before: "\(mm(had)) of bleed", after: "\(mm(bleed)) of bleed")
     }
 
@@ -122,7 +122,7 @@ struct GeometryFixUps: Sendable {
         layout.grow(toHold: area)
         let percent = String(format: "%.1f", factor * 100)
         return AppliedFix(.bleedScale, page: layout.number,
-                          "Bleed added by enlarging the artwork to \(percent)% about its centre, \(mm(bleed)) on every side",
+                          Message("fix.bleed.scale", ["percent": .number((factor * 1000).rounded() / 10), "bleedMm": .mm(bleed)]),
                           before: "\(mm(had)) of bleed", after: "\(mm(bleed)) of bleed, scale \(percent)%")
     }
 }

@@ -15,7 +15,7 @@ struct OutputIntentFixUp {
         let intents = file.newArray((root["OutputIntents"]?.items ?? []) + [file.makeIndirect(intent)])
         root.set("OutputIntents", to: intents)
         let before = structure.outputIntents.isEmpty ? "no output intent" : structure.outputIntents.map(\.subtype).joined(separator: ", ")
-        return AppliedFix(.pdfxOutputIntent, "Output intent added for the printing condition \(profile.name)",
+        return AppliedFix(.pdfxOutputIntent, Message("fix.pdfx.output_intent", ["profile": .text(profile.name)]),
                           before: before, after: "GTS_PDFX: \(profile.name)")
     }
 }

@@ -90,7 +90,7 @@ public struct Preflight: Sendable {
         var findings = PreflightCatalogue.checks.flatMap { $0.findings(in: context) }
         if structure.isEncrypted {
             findings.append(Finding(check: "file.encrypted", severity: profile.severity(for: "file.encrypted", default: .warning),
-                                    message: "\(fileName) is encrypted (no password is needed to open it, but its permissions restrict it)",
+                                    message: Message("file.encrypted.restricted", ["file": .text(fileName)]),
                                     measured: "encrypted", expected: "not encrypted"))
         }
         return report(pages: structure.pages.map { PreflightReport.PageFacts($0) },
@@ -111,7 +111,7 @@ public struct Preflight: Sendable {
 
     /// A file that cannot be judged at all: always an error, whatever the profile.
     private func fileFinding(_ error: ArtworkError) -> Finding {
-        Finding(check: error.checkID, severity: .error, message: error.description)
+        Finding(check: error.checkID, severity: .error, message: error.message)
     }
 }
 

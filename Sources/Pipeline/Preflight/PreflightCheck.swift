@@ -12,7 +12,7 @@ extension PreflightCheck {
     public var defaultSeverity: Finding.Severity { .error }
 
     /// A finding of this check at the profile's severity.
-    func finding(_ context: PreflightContext, page: Int? = nil, _ message: String, measured: String? = nil,
+    func finding(_ context: PreflightContext, page: Int? = nil, _ message: Message, measured: String? = nil,
                  expected: String? = nil, bbox: PDFRect? = nil) -> Finding {
         Finding(check: id, severity: context.profile.severity(for: id, default: defaultSeverity), page: page,
                 message: message, measured: measured, expected: expected, bbox: bbox)

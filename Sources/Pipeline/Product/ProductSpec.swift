@@ -59,7 +59,7 @@ public struct ProductSpec: Sendable, Hashable, Codable {
         case ellipse
         case custom
 
-        /// The shape in an operator's words ("rounded-rectangle" is "rounded rectangle").
-        public var spokenName: String { rawValue.replacingOccurrences(of: "-", with: " ") }
+        /// The shape as a term of the message catalogues ("shape.circle"), named in each language.
+        public var term: MessageParameter { .terms(["shape." + rawValue]) }
     }
 }

@@ -92,8 +92,9 @@ struct ProofOverlay {
         cairo_rectangle(context, min(a.u, b.u), min(a.v, b.v), abs(b.u - a.u), abs(b.v - a.v))
     }
 
-    /// The band under the page that says which colour is which.
-    static func drawLegend(on context: OpaquePointer, top: Double, width: Double) {
+    /// The band under the page that says which colour is which, in the customer's language; a shaped
+    /// product's blue line is its cut line rather than a trim.
+    static func drawLegend(on context: OpaquePointer, top: Double, width: Double, catalogue: MessageCatalogue, showsCutLine: Bool) {
         cairo_set_source_rgb(context, 0.96, 0.96, 0.96)
         cairo_rectangle(context, 0, top, width, ProofRenderer.legendHeight)
         cairo_fill(context)
@@ -110,19 +111,19 @@ struct ProofOverlay {
             cairo_text_extents(context, label, &extents)
             x += 20 + extents.x_advance + 14
         }
-        item("bleed") { context in
+        item(catalogue.render("legend.bleed")) { context in
             cairo_set_source_rgba(context, Colour.bleed.r, Colour.bleed.g, Colour.bleed.b, 0.5)
             cairo_rectangle(context, x, y - 6, 14, 12)
             cairo_fill(context)
         }
-        item("trim") { context in
+        item(catalogue.render(showsCutLine ? "legend.cut" : "legend.trim")) { context in
             cairo_set_source_rgb(context, Colour.trim.r, Colour.trim.g, Colour.trim.b)
             cairo_set_line_width(context, 2)
             cairo_move_to(context, x, y)
             cairo_line_to(context, x + 14, y)
             cairo_stroke(context)
         }
-        item("safety") { context in
+        item(catalogue.render("legend.safety")) { context in
             cairo_set_source_rgb(context, Colour.safety.r, Colour.safety.g, Colour.safety.b)
             cairo_set_line_width(context, 2)
             var dashes = [3.0, 2.0]
@@ -132,7 +133,7 @@ struct ProofOverlay {
             cairo_stroke(context)
             cairo_set_dash(context, nil, 0, 0)
         }
-        item("finding (numbered)") { context in
+        item(catalogue.render("legend.finding")) { context in
             cairo_set_source_rgb(context, Colour.finding.r, Colour.finding.g, Colour.finding.b)
             cairo_set_line_width(context, 2)
             cairo_rectangle(context, x + 1, y - 5, 12, 10)

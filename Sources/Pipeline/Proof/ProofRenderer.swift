@@ -9,11 +9,15 @@ public struct ProofRenderer: Sendable {
     public var product: ProductSpec
     /// Findings to outline; those with a page and a bbox are drawn, numbered as in the list they come in.
     public var findings: [Finding]
+    /// The language of the legend band.
+    public var catalogue: MessageCatalogue
 
-    public init(pixelsPerInch: Double = 150, product: ProductSpec = ProductSpec(), findings: [Finding] = []) {
+    public init(pixelsPerInch: Double = 150, product: ProductSpec = ProductSpec(), findings: [Finding] = [],
+                catalogue: MessageCatalogue = .english) {
         self.pixelsPerInch = pixelsPerInch
         self.product = product
         self.findings = findings
+        self.catalogue = catalogue
     }
 
     /// Height of the legend band under each page, in pixels.
@@ -80,7 +84,8 @@ public struct ProofRenderer: Sendable {
         poppler_page_render(page.handle, context)
         ProofOverlay(space: space, product: product, structure: structure, scale: scale).draw(on: context, numbered: numbered)
         cairo_restore(context)
-        ProofOverlay.drawLegend(on: context, top: pageHeight, width: Double(pixelWidth))
+        ProofOverlay.drawLegend(on: context, top: pageHeight, width: Double(pixelWidth), catalogue: catalogue,
+                                showsCutLine: product.shape.map { $0 != .rectangle } ?? false)
         cairo_surface_flush(surface)
         let status = cairo_surface_write_to_png(surface, path)
         guard status == CAIRO_STATUS_SUCCESS else {

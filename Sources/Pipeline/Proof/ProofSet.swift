@@ -6,11 +6,14 @@ public struct ProofSet: Sendable {
     public var pixelsPerInch: Double
     public var product: ProductSpec
     public var externalId: String?
+    /// The customer's language, for the legend under each page (the proof sheet is the shop's, in English).
+    public var catalogue: MessageCatalogue
 
-    public init(pixelsPerInch: Double = 150, product: ProductSpec, externalId: String? = nil) {
+    public init(pixelsPerInch: Double = 150, product: ProductSpec, externalId: String? = nil, catalogue: MessageCatalogue = .english) {
         self.pixelsPerInch = pixelsPerInch
         self.product = product
         self.externalId = externalId
+        self.catalogue = catalogue
     }
 
     public static let thumbnailName = "thumbnail.png"
@@ -20,7 +23,7 @@ public struct ProofSet: Sendable {
     @discardableResult
     public func write(pdfAt path: String, fileName: String, report: PreflightReport?, into directory: URL) throws -> [String] {
         let findings = report?.findings ?? []
-        let pages = try ProofRenderer(pixelsPerInch: pixelsPerInch, product: product, findings: findings)
+        let pages = try ProofRenderer(pixelsPerInch: pixelsPerInch, product: product, findings: findings, catalogue: catalogue)
             .renderPages(ofPDFAt: path, into: directory)
         if let first = pages.first {
             try ProofSheet.thumbnail(of: directory.appendingPathComponent(first).path,

@@ -8,17 +8,17 @@ struct BleedContentCheck: PreflightCheck {
         guard let bleed = context.product.bleed, bleed.points > 0 else { return [] }
         return context.structure.pages.compactMap { page in
             guard let coverage = context.bleedCoverage[page.number], !coverage.gaps.isEmpty else { return nil }
-            let edges = Array(Set(coverage.gaps.map(\.edge.rawValue))).sorted()
+            let edges = MessageParameter.terms(Array(Set(coverage.gaps.map(\.edge.rawValue))).sorted().map { "edge." + $0 })
             let total = coverage.gaps.map(\.length).reduce(0, +)
             let longest = coverage.gaps.max { $0.length < $1.length }
             if let shape = context.product.shape, ![.rectangle, .custom].contains(shape) {
                 return finding(context, page: page.number,
-                               "Page \(page.number): artwork reaches the \(shape.spokenName) cut line on the \(edges.joined(separator: ", ")) side(s) but does not continue past it into the bleed (\(mm(total)) of the line); a slightly-off cut will show white paper",
+                               Message("bleed.content_missing.shape", ["page": .count(page.number), "shape": shape.term, "edges": edges, "lengthMm": .mm(total)]),
                                measured: "\(mm(total)) of the cut line without bleed", expected: "artwork extended \(mm(bleed.points)) past the cut line",
                                bbox: longest?.bbox)
             }
             return finding(context, page: page.number,
-                           "Page \(page.number): artwork reaches the trim at the \(edges.joined(separator: ", ")) edge(s) but does not continue into the bleed (\(mm(total)) of edge); a slightly-off cut will show white paper",
+                           Message("bleed.content_missing", ["page": .count(page.number), "edges": edges, "lengthMm": .mm(total)]),
                            measured: "\(mm(total)) of edge without bleed", expected: "artwork extended \(mm(bleed.points)) past the trim",
                            bbox: longest?.bbox)
         }

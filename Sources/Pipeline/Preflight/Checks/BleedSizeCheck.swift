@@ -12,7 +12,8 @@ struct BleedSizeCheck: PreflightCheck {
             guard margin < bleed.points - tolerance else { return nil }
             let source = page.bleedBox != nil ? "BleedBox" : "MediaBox"
             return finding(context, page: page.number,
-                           "Page \(page.number) has \(mm(max(0, margin))) of bleed (\(source)); the order needs \(mm(bleed.points)) on every side",
+                           Message("bleed.insufficient", ["page": .count(page.number), "bleedMm": .mm(max(0, margin)), "box": .text(source),
+                                                          "orderedMm": .mm(bleed.points)]),
                            measured: mm(max(0, margin)), expected: mm(bleed.points), bbox: area)
         }
     }

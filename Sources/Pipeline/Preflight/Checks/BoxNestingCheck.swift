@@ -5,7 +5,8 @@ struct BoxNestingCheck: PreflightCheck {
     func findings(in context: PreflightContext) -> [Finding] {
         context.structure.pages.flatMap { page -> [Finding] in
             guard let media = page.mediaBox else {
-                return [finding(context, page: page.number, "Page \(page.number) has no MediaBox", measured: "none", expected: "MediaBox")]
+                return [finding(context, page: page.number, Message("boxes.nesting.no_media_box", ["page": .count(page.number)]),
+                                measured: "none", expected: "MediaBox")]
             }
             var pairs: [(inner: String, innerBox: PDFRect?, outer: String, outerBox: PDFRect)] = [
                 ("BleedBox", page.bleedBox, "MediaBox", media),
@@ -16,7 +17,8 @@ struct BoxNestingCheck: PreflightCheck {
             return pairs.compactMap { pair in
                 guard let inner = pair.innerBox, !pair.outerBox.contains(inner) else { return nil }
                 return finding(context, page: page.number,
-                               "Page \(page.number): the \(pair.inner) \(inner) reaches outside the \(pair.outer) \(pair.outerBox)",
+                               Message("boxes.nesting", ["page": .count(page.number), "inner": .text(pair.inner), "innerBox": .text("\(inner)"),
+                                                         "outer": .text(pair.outer), "outerBox": .text("\(pair.outerBox)")]),
                                measured: "\(pair.inner) \(inner)", expected: "inside \(pair.outer) \(pair.outerBox)", bbox: inner)
             }
         }

@@ -10,7 +10,7 @@ struct RGBColourCheck: PreflightCheck {
             // Profiles that allow ICC-based RGB (PDF/X-4) still report it, as info.
             let onlyICC = uses.allSatisfy { $0.kind == .iccRGB }
             var finding = finding(context, page: page.number,
-                                  "Page \(page.number) uses RGB: \(sources(uses)); a press prints CMYK, so its colours change unless it is converted (fix-up color.cmyk)",
+                                  Message("color.rgb", ["page": .count(page.number), "sources": .text(sources(uses))]),
                                   measured: onlyICC ? "ICC-based RGB" : "RGB", expected: "CMYK or spot colours",
                                   bbox: uses.compactMap(\.bbox).first)
             if onlyICC && context.profile.allowsICCRGB { finding.severity = .info }
@@ -28,7 +28,8 @@ struct GrayColourCheck: PreflightCheck {
         context.structure.pages.compactMap { page in
             let uses = page.content.colourUses.filter { $0.kind == .gray }
             guard !uses.isEmpty else { return nil }
-            return finding(context, page: page.number, "Page \(page.number) uses gray: \(sources(uses))", measured: "DeviceGray")
+            return finding(context, page: page.number, Message("color.gray", ["page": .count(page.number), "sources": .text(sources(uses))]),
+                           measured: "DeviceGray")
         }
     }
 }
@@ -41,7 +42,7 @@ struct SpotColourCheck: PreflightCheck {
     func findings(in context: PreflightContext) -> [Finding] {
         let names = context.spotColourNames
         guard !names.isEmpty else { return [] }
-        return [finding(context, "The file uses \(names.count) spot colour(s): \(names.joined(separator: ", "))",
+        return [finding(context, Message("color.spot", ["count": .count(names.count), "names": .text(names.joined(separator: ", "))]),
                         measured: names.joined(separator: ", "))]
     }
 }
@@ -59,7 +60,7 @@ struct DeviceNColourCheck: PreflightCheck {
             }
         }
         guard !colourants.isEmpty else { return [] }
-        return [finding(context, "The file uses DeviceN colour with the colourants \(colourants.joined(separator: ", "))",
+        return [finding(context, Message("color.devicen", ["names": .text(colourants.joined(separator: ", "))]),
                         measured: colourants.joined(separator: ", "))]
     }
 }
@@ -75,7 +76,7 @@ struct RegistrationColourCheck: PreflightCheck {
             let uses = page.content.colourUses.filter { $0.kind == .registration }
             guard !uses.isEmpty else { return nil }
             return finding(context, page: page.number,
-                           "Page \(page.number) uses the registration colour (All) in its artwork: \(sources(uses)); it prints on every plate",
+                           Message("color.registration", ["page": .count(page.number), "sources": .text(sources(uses))]),
                            measured: "Separation All", expected: "CMYK or spot colours", bbox: uses.compactMap(\.bbox).first)
         }
     }

@@ -9,11 +9,10 @@ struct DielineMissingCheck: PreflightCheck {
         let names = context.product.dielineSearchNames
         let wanted = "a path in the spot colour \(names[0])"
         if context.raster != nil {
-            return [finding(context, "The order is cut to a custom shape, but an image file cannot carry the cut line; send a PDF "
-                            + "with the cut line drawn in a spot colour named \(names[0])", measured: "image file", expected: wanted)]
+            return [finding(context, Message("dieline.missing.image", ["name": .text(names[0])]), measured: "image file", expected: wanted)]
         }
         guard !context.structure.pages.isEmpty, context.structure.pages.allSatisfy({ $0.content.dieline == nil }) else { return [] }
-        return [finding(context, "The order is cut to a custom shape, but the file has no cut line: draw it as a line in a spot colour named "
-                        + "\(names[0]) (or \(names.dropFirst().prefix(4).joined(separator: ", ")))", measured: "no die-line", expected: wanted)]
+        return [finding(context, Message("dieline.missing", ["name": .text(names[0]), "others": .text(names.dropFirst().prefix(4).joined(separator: ", "))]),
+                        measured: "no die-line", expected: wanted)]
     }
 }

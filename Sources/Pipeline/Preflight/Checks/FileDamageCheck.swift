@@ -14,11 +14,11 @@ struct FileDamageCheck: PreflightCheck {
         let repaired = damage.filter { $0.kind == .repaired }
         var findings: [Finding] = []
         if !lost.isEmpty {
-            findings.append(finding(context, "The file is damaged: parts of it cannot be read (\(Self.summary(of: lost))); ask for a new export",
+            findings.append(finding(context, Message("file.damaged.lost", ["details": .text(Self.summary(of: lost))]),
                                     measured: "\(lost.count) unreadable part(s)", expected: "an undamaged file"))
         }
         if !repaired.isEmpty {
-            findings.append(finding(context, "The file was damaged and had to be repaired to open (\(Self.summary(of: repaired))); pages may be missing: ask for a new export",
+            findings.append(finding(context, Message("file.damaged.repaired", ["details": .text(Self.summary(of: repaired))]),
                                     measured: "\(repaired.count) repair(s)", expected: "an undamaged file"))
         }
         return findings

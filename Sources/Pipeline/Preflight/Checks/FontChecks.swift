@@ -5,7 +5,7 @@ struct FontEmbeddingCheck: PreflightCheck {
 
     func findings(in context: PreflightContext) -> [Finding] {
         context.fonts.filter { !$0.isEmbedded && !$0.isType3 }.map { font in
-            finding(context, page: font.firstPage, "The font \(font.name) (\(font.type)) is not embedded; the printer would substitute another",
+            finding(context, page: font.firstPage, Message("fonts.not_embedded", ["font": .text(font.name), "type": .text(font.type)]),
                     measured: "not embedded", expected: "embedded")
         }
     }
@@ -18,7 +18,7 @@ struct Type3FontCheck: PreflightCheck {
 
     func findings(in context: PreflightContext) -> [Finding] {
         context.fonts.filter(\.isType3).map { font in
-            finding(context, page: font.firstPage, "The font \(font.name) is a Type 3 font, which may print with rough edges",
+            finding(context, page: font.firstPage, Message("fonts.type3", ["font": .text(font.name)]),
                     measured: "Type3", expected: "Type1, TrueType or OpenType")
         }
     }

@@ -9,7 +9,8 @@ struct ImageCompressionCheck: PreflightCheck {
             guard let first = images.first else { return nil }
             let kinds = Set(images.map { $0.filter == "JPXDecode" ? "JPEG 2000" : "JBIG2" }).sorted().joined(separator: " and ")
             return finding(context, page: page.number,
-                           "Page \(page.number) has \(images.count) image(s) compressed with \(kinds) (first: \(first.image))",
+                           Message("images.compression", ["page": .count(page.number), "count": .count(images.count), "kinds": .text(kinds),
+                                                          "image": .text(first.image)]),
                            measured: kinds, expected: "JPEG, Flate or no compression", bbox: first.bbox)
         }
     }
@@ -23,7 +24,8 @@ struct ImageBitDepthCheck: PreflightCheck {
         context.structure.pages.compactMap { page in
             let deep = page.content.images.filter { $0.bitsPerComponent == 16 }
             guard let first = deep.first else { return nil }
-            return finding(context, page: page.number, "Page \(page.number) has \(deep.count) 16-bit image(s) (first: \(first.name))",
+            return finding(context, page: page.number,
+                           Message("images.bit_depth", ["page": .count(page.number), "count": .count(deep.count), "image": .text(first.name)]),
                            measured: "16 bits per component", expected: "8 bits per component", bbox: first.bbox)
         }
     }

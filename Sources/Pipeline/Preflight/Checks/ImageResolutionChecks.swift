@@ -9,8 +9,8 @@ struct LowImageResolutionCheck: PreflightCheck {
             page.content.images.compactMap { image -> Finding? in
                 guard let (severity, threshold) = thresholds.resolutionGrade(min(image.ppiX, image.ppiY)) else { return nil }
                 return Finding(check: id, severity: context.profile.severities[id] ?? severity, page: page.number,
-                               message: "Image \(image.name) on page \(page.number) has \(ppiText(image)) at its placed size; "
-                                   + "it will print soft below \(Int(thresholds.warningImagePPI)) ppi",
+                               message: Message("images.low_resolution", ["image": .text(image.name), "page": .count(page.number),
+                                                                          "ppi": .text(ppiValue(image)), "warningPpi": .number(thresholds.warningImagePPI.rounded(.down))]),
                                measured: ppiText(image),
                                expected: "≥ \(Int(threshold)) ppi",
                                bbox: image.bbox)
@@ -30,14 +30,18 @@ struct HighImageResolutionCheck: PreflightCheck {
         return context.structure.pages.flatMap { page in
             page.content.images.filter { $0.bitsPerComponent > 1 && min($0.ppiX, $0.ppiY) > maximum }.map { image in
                 finding(context, page: page.number,
-                        "Image \(image.name) on page \(page.number) has \(ppiText(image)); above \(Int(maximum)) ppi only adds weight",
+                        Message("images.over_resolution", ["image": .text(image.name), "page": .count(page.number), "ppi": .text(ppiValue(image)),
+                                                           "maximumPpi": .number(maximum.rounded(.down))]),
                         measured: ppiText(image), expected: "≤ \(Int(maximum)) ppi", bbox: image.bbox)
             }
         }
     }
 }
 
-private func ppiText(_ image: ContentFacts.PlacedImage) -> String {
+private func ppiText(_ image: ContentFacts.PlacedImage) -> String { ppiValue(image) + " ppi" }
+
+/// "300", or "300 x 280" when the two directions differ.
+private func ppiValue(_ image: ContentFacts.PlacedImage) -> String {
     let x = Int(image.ppiX.rounded()), y = Int(image.ppiY.rounded())
-    return x == y ? "\(x) ppi" : "\(x) x \(y) ppi"
+    return x == y ? "\(x)" : "\(x) x \(y)"
 }

@@ -11,7 +11,8 @@ struct InkCoverageCheck: PreflightCheck {
             guard let worst = page.content.maximumInk, worst.percent > limit + 0.5 else { return nil }
             let measured = "\(Int(worst.percent.rounded()))%"
             return finding(context, page: page.number,
-                           "Page \(page.number) lays down \(measured) of ink (\(worst.source)); the press takes at most \(Int(limit))%",
+                           Message("color.ink_coverage", ["page": .count(page.number), "percent": .number(worst.percent.rounded()),
+                                                          "source": .text(worst.source), "limit": .number(limit.rounded(.down))]),
                            measured: measured, expected: "≤ \(Int(limit))%", bbox: worst.bbox)
         }
     }

@@ -10,7 +10,7 @@ struct AnnotationsCheck: PreflightCheck {
                 guard let rect = annotation.rect, let trim = page.effectiveTrimBox else { return true }
                 return rect.intersection(trim) != nil
             }.map { annotation in
-                finding(context, page: page.number, "Page \(page.number) has a \(annotation.subtype) annotation inside the trim",
+                finding(context, page: page.number, Message("pdf.annotations", ["page": .count(page.number), "subtype": .text(annotation.subtype)]),
                         measured: annotation.subtype, expected: "no annotations", bbox: annotation.rect)
             }
         }
@@ -24,7 +24,7 @@ struct FormsCheck: PreflightCheck {
 
     func findings(in context: PreflightContext) -> [Finding] {
         guard context.structure.hasAcroForm else { return [] }
-        return [finding(context, "The file has interactive form fields; flatten them before printing",
+        return [finding(context, Message("pdf.forms"),
                         measured: "AcroForm", expected: "no form fields")]
     }
 }
@@ -35,6 +35,6 @@ struct JavaScriptCheck: PreflightCheck {
 
     func findings(in context: PreflightContext) -> [Finding] {
         guard context.structure.hasJavaScript else { return [] }
-        return [finding(context, "The file contains JavaScript", measured: "JavaScript", expected: "none")]
+        return [finding(context, Message("pdf.javascript"), measured: "JavaScript", expected: "none")]
     }
 }

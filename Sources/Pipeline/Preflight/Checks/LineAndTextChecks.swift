@@ -10,8 +10,9 @@ struct HairlineCheck: PreflightCheck {
             let thin = page.content.thinStrokes.filter { $0.width < limit - 0.0005 }
             guard let thinnest = thin.min(by: { $0.width < $1.width }) else { return nil }
             let width = thinnest.width == 0 ? "0 pt (a device hairline)" : "\(LengthUnit.point.format(thinnest.width)) pt"
-            return finding(context, page: page.number,
-                           "Page \(page.number) has \(thin.count) line(s) thinner than \(LengthUnit.point.format(limit)) pt, the thinnest \(width); they may not print",
+            let params: [String: MessageParameter] = ["page": .count(page.number), "count": .count(thin.count), "limitPt": .number(limit),
+                                                      "widthPt": .number(thinnest.width)]
+            return finding(context, page: page.number, Message(thinnest.width == 0 ? "lines.hairline.zero" : "lines.hairline", params),
                            measured: width, expected: "≥ \(LengthUnit.point.format(limit)) pt", bbox: thinnest.bbox)
         }
     }
@@ -29,7 +30,7 @@ struct SmallTextCheck: PreflightCheck {
             guard let smallest = small.min(by: { $0.size < $1.size }) else { return nil }
             let size = "\(LengthUnit.point.format(smallest.size)) pt"
             return finding(context, page: page.number,
-                           "Page \(page.number) has text as small as \(size); below \(LengthUnit.point.format(limit)) pt it is hard to read and to print",
+                           Message("text.small", ["page": .count(page.number), "sizePt": .number(smallest.size), "limitPt": .number(limit)]),
                            measured: size, expected: "≥ \(LengthUnit.point.format(limit)) pt", bbox: smallest.bbox)
         }
     }
@@ -46,7 +47,7 @@ struct RichBlackTextCheck: PreflightCheck {
             let rich = page.content.smallText.filter(\.isRichBlack)
             guard let first = rich.first else { return nil }
             return finding(context, page: page.number,
-                           "Page \(page.number) has text under 12 pt in four-colour black; it will show coloured fringes, use 100% K",
+                           Message("text.rich_black", ["page": .count(page.number)]),
                            measured: "four-colour black text", expected: "100% K", bbox: first.bbox)
         }
     }

@@ -5,7 +5,7 @@ struct MediaBoxOriginCheck: PreflightCheck {
     func findings(in context: PreflightContext) -> [Finding] {
         context.structure.pages.compactMap { page in
             guard let media = page.mediaBox, abs(media.x0) > 0.01 || abs(media.y0) > 0.01 else { return nil }
-            return finding(context, page: page.number, "Page \(page.number): the MediaBox \(media) does not start at 0,0",
+            return finding(context, page: page.number, Message("boxes.mediabox_origin", ["page": .count(page.number), "box": .text("\(media)")]),
                            measured: "\(media)", expected: "origin 0,0", bbox: media)
         }
     }

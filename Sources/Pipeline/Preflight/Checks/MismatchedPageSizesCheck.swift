@@ -13,7 +13,8 @@ struct MismatchedPageSizesCheck: PreflightCheck {
                 || (abs(box.width - first.height) <= tolerance && abs(box.height - first.width) <= tolerance)
             guard !same else { return nil }
             return finding(context, page: page.number,
-                           "Page \(page.number) is \(mmSize(box.width, box.height)); page 1 is \(mmSize(first.width, first.height))",
+                           Message("pages.mismatched_sizes", ["page": .count(page.number), "widthMm": .mm(box.width), "heightMm": .mm(box.height),
+                                                              "firstWidthMm": .mm(first.width), "firstHeightMm": .mm(first.height)]),
                            measured: mmSize(box.width, box.height), expected: mmSize(first.width, first.height), bbox: box)
         }
     }

@@ -8,7 +8,7 @@ struct OverprintWhiteCheck: PreflightCheck {
             let objects = page.content.overprintedWhite
             guard !objects.isEmpty else { return nil }
             return finding(context, page: page.number,
-                           "Page \(page.number) has \(objects.count) white object(s) set to overprint; they will not print",
+                           Message("color.overprint_white", ["page": .count(page.number), "count": .count(objects.count)]),
                            measured: "white with overprint", expected: "white knocks out", bbox: objects.compactMap { $0 }.first)
         }
     }
@@ -26,7 +26,7 @@ struct OverprintModeCheck: PreflightCheck {
             let objects = page.content.overprintModeZero
             guard !objects.isEmpty else { return nil }
             return finding(context, page: page.number,
-                           "Page \(page.number) overprints CMYK with overprint mode 0: zero inks knock out what lies below",
+                           Message("color.overprint_mode", ["page": .count(page.number)]),
                            measured: "OPM 0", expected: "OPM 1", bbox: objects.compactMap { $0 }.first)
         }
     }

@@ -7,21 +7,21 @@ struct OutputIntentCheck: PreflightCheck {
         guard context.profile.isPDFX || context.claimedPDFX != nil else { return [] }
         let intents = context.structure.outputIntents.filter { $0.subtype == "GTS_PDFX" }
         guard let intent = intents.first else {
-            return [finding(context, "The file has no GTS_PDFX output intent (the printing condition it was made for)",
+            return [finding(context, Message("pdfx.output_intent.missing"),
                             measured: context.structure.outputIntents.map(\.subtype).joined(separator: ", ").nonEmpty ?? "none",
                             expected: "GTS_PDFX")]
         }
         guard intents.count == 1 else {
             let names = intents.map { $0.outputConditionIdentifier ?? "unnamed" }.joined(separator: ", ")
-            return [finding(context, "The file has \(intents.count) GTS_PDFX output intents (\(names)); PDF/X allows one printing condition",
+            return [finding(context, Message("pdfx.output_intent.several", ["count": .count(intents.count), "names": .text(names)]),
                             measured: "\(intents.count)", expected: "1")]
         }
         guard let identifier = intent.outputConditionIdentifier, !identifier.isEmpty else {
-            return [finding(context, "The GTS_PDFX output intent has no OutputConditionIdentifier",
+            return [finding(context, Message("pdfx.output_intent.unnamed"),
                             measured: "none", expected: "e.g. FOGRA39")]
         }
         if context.isPDFX4, !intent.hasProfile {
-            return [finding(context, "The GTS_PDFX output intent \(identifier) embeds no ICC profile; PDF/X-4 requires the profile itself",
+            return [finding(context, Message("pdfx.output_intent.no_profile", ["name": .text(identifier)]),
                             measured: "no DestOutputProfile", expected: "an embedded output profile")]
         }
         return []
@@ -36,11 +36,11 @@ struct PDFXConformanceCheck: PreflightCheck {
     func findings(in context: PreflightContext) -> [Finding] {
         guard let claim = context.claimedPDFX else { return [] }
         if claim.contains("X-1a"), (context.structure.info["GTS_PDFXConformance"] ?? "").isEmpty {
-            return [finding(context, "The file claims \(claim) but does not say which conformance level (GTS_PDFXConformance)",
+            return [finding(context, Message("pdfx.conformance.level", ["claim": .text(claim)]),
                             measured: "no GTS_PDFXConformance", expected: "PDF/X-1a:2001 or PDF/X-1a:2003")]
         }
         if claim.contains("X-4"), !context.structure.hasMetadata {
-            return [finding(context, "The file claims \(claim) but has no XMP metadata, which PDF/X-4 requires",
+            return [finding(context, Message("pdfx.conformance.metadata", ["claim": .text(claim)]),
                             measured: "no XMP metadata", expected: "XMP metadata stream")]
         }
         return []
@@ -62,7 +62,8 @@ struct PDFVersionCheck: PreflightCheck {
             maximum = "1.3"
         }
         guard let maximum, Self.number(context.structure.version) > Self.number(maximum) else { return [] }
-        return [finding(context, "The file is PDF \(context.structure.version); \(context.profile.name) allows at most PDF \(maximum)",
+        return [finding(context, Message("pdfx.version", ["version": .text(context.structure.version), "profile": .text(context.profile.name),
+                                                         "maximum": .text(maximum)]),
                         measured: context.structure.version, expected: "≤ \(maximum)")]
     }
 
@@ -79,7 +80,7 @@ struct PDFXInfoCheck: PreflightCheck {
         var missing = ["Title", "ModDate", "GTS_PDFXVersion"].filter { (info[$0] ?? "").isEmpty }
         if !["True", "False"].contains(info["Trapped"] ?? "") { missing.append("Trapped (True or False)") }
         guard !missing.isEmpty else { return [] }
-        return [finding(context, "The document information lacks \(missing.joined(separator: ", ")), which PDF/X requires",
+        return [finding(context, Message("pdfx.info", ["missing": .text(missing.joined(separator: ", "))]),
                         measured: "missing \(missing.joined(separator: ", "))", expected: "Title, ModDate, Trapped, GTS_PDFXVersion")]
     }
 }
@@ -90,7 +91,7 @@ struct DocumentIDCheck: PreflightCheck {
 
     func findings(in context: PreflightContext) -> [Finding] {
         guard !context.structure.hasDocumentID else { return [] }
-        return [finding(context, "The file has no document ID (trailer /ID)", measured: "none", expected: "/ID")]
+        return [finding(context, Message("pdf.document_id"), measured: "none", expected: "/ID")]
     }
 }
 

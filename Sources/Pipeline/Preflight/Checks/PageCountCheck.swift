@@ -6,10 +6,10 @@ struct PageCountCheck: PreflightCheck {
     func findings(in context: PreflightContext) -> [Finding] {
         let count = context.pageCount
         if count == 0, context.product.pages == nil {
-            return [finding(context, "The file has no pages", measured: "0", expected: "at least 1 page")]
+            return [finding(context, Message("pages.count.none"), measured: "0", expected: "at least 1 page")]
         }
         guard let rule = context.product.pages, !rule.allows(count) else { return [] }
-        return [finding(context, "The file has \(count) page(s); the order asks for \(rule)",
+        return [finding(context, Message("pages.count", ["count": .count(count), "rule": .text(rule.description)]),
                         measured: String(count), expected: rule.description)]
     }
 }

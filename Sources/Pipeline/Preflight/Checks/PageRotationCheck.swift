@@ -5,7 +5,7 @@ struct PageRotationCheck: PreflightCheck {
 
     func findings(in context: PreflightContext) -> [Finding] {
         context.structure.pages.filter { $0.rotation != 0 }.map { page in
-            finding(context, page: page.number, "Page \(page.number) is rotated by \(page.rotation)° (/Rotate)",
+            finding(context, page: page.number, Message("page.rotation", ["page": .count(page.number), "degrees": .count(page.rotation)]),
                     measured: "\(page.rotation)", expected: "0")
         }
     }

@@ -19,7 +19,8 @@ struct PageSizeCheck: PreflightCheck {
             let measured = mmSize(box.width, box.height)
             let source = page.trimBox != nil ? "TrimBox" : page.artBox != nil ? "ArtBox" : page.cropBox != nil ? "CropBox" : "MediaBox"
             return finding(context, page: page.number,
-                           "Page \(page.number) is \(measured) (\(source)); the order is \(expected)",
+                           Message("page.size", ["page": .count(page.number), "widthMm": .mm(box.width), "heightMm": .mm(box.height), "box": .text(source),
+                                                 "orderedWidthMm": .mm(trim.width.points), "orderedHeightMm": .mm(trim.height.points)]),
                            measured: measured, expected: expected, bbox: box)
         }
     }

@@ -7,9 +7,11 @@ struct RasterResolutionCheck: PreflightCheck {
         guard let raster = context.raster, let ppi = context.rasterEffectivePPI else { return [] }
         let thresholds = context.profile.thresholds
         guard let (severity, threshold) = thresholds.resolutionGrade(ppi) else { return [] }
-        let placed = context.rasterPlacement.map { " printed at \(mmSize($0.width, $0.height))" } ?? ""
+        var params: [String: MessageParameter] = ["widthPx": .count(raster.displayedWidthPx), "heightPx": .count(raster.displayedHeightPx),
+                                                  "ppi": .number(ppi.rounded()), "warningPpi": .number(thresholds.warningImagePPI.rounded(.down))]
+        if let placed = context.rasterPlacement { (params["widthMm"], params["heightMm"]) = (.mm(placed.width), .mm(placed.height)) }
         return [Finding(check: id, severity: context.profile.severities[id] ?? severity, page: 1,
-                        message: "The image has \(raster.displayedWidthPx) x \(raster.displayedHeightPx) px: \(Int(ppi.rounded())) ppi\(placed); it will print soft below \(Int(thresholds.warningImagePPI)) ppi",
+                        message: Message(context.rasterPlacement == nil ? "raster.resolution" : "raster.resolution.placed", params),
                         measured: "\(Int(ppi.rounded())) ppi",
                         expected: "≥ \(Int(threshold)) ppi")]
     }
@@ -28,7 +30,8 @@ struct RasterPixelSizeCheck: PreflightCheck {
         let cropped = 1 - min(imageRatio, pageRatio) / max(imageRatio, pageRatio)
         guard cropped > 0.02 else { return [] }
         return [finding(context, page: 1,
-                        "The image is \(raster.displayedWidthPx) x \(raster.displayedHeightPx) px; to cover \(mmSize(placed.width, placed.height)) about \(Int((cropped * 100).rounded()))% of it is cut off",
+                        Message("raster.pixel_size", ["widthPx": .count(raster.displayedWidthPx), "heightPx": .count(raster.displayedHeightPx),
+                                                      "widthMm": .mm(placed.width), "heightMm": .mm(placed.height), "percent": .number((cropped * 100).rounded())]),
                         measured: "\(raster.displayedWidthPx) x \(raster.displayedHeightPx) px",
                         expected: "proportions of \(mmSize(placed.width, placed.height))")]
     }
@@ -45,9 +48,9 @@ struct RasterColourModeCheck: PreflightCheck {
         case .cmyk:
             return []
         case .gray:
-            return [Finding(check: id, severity: .info, page: 1, message: "The image is grayscale", measured: "gray")]
+            return [Finding(check: id, severity: .info, page: 1, message: Message("raster.color_mode.gray"), measured: "gray")]
         case .rgb, .indexed, .unknown:
-            return [finding(context, page: 1, "The image is \(raster.colourMode.rawValue.uppercased()); a press prints CMYK, so its colours change in print",
+            return [finding(context, page: 1, Message("raster.color_mode", ["mode": .text(raster.colourMode.rawValue.uppercased())]),
                             measured: raster.colourMode.rawValue, expected: "cmyk")]
         }
     }
@@ -61,7 +64,7 @@ struct RasterAlphaCheck: PreflightCheck {
 
     func findings(in context: PreflightContext) -> [Finding] {
         guard let raster = context.raster, raster.hasAlpha else { return [] }
-        return [finding(context, page: 1, "The image has transparency (an alpha channel); transparent areas print as white paper",
+        return [finding(context, page: 1, Message("raster.alpha"),
                         measured: "alpha", expected: "no alpha")]
     }
 }
@@ -73,7 +76,7 @@ struct RasterOrientationCheck: PreflightCheck {
 
     func findings(in context: PreflightContext) -> [Finding] {
         guard let raster = context.raster, raster.orientation != 1 else { return [] }
-        return [finding(context, page: 1, "The image is stored turned (EXIF orientation \(raster.orientation)); it is placed as it displays",
+        return [finding(context, page: 1, Message("raster.orientation", ["orientation": .count(raster.orientation)]),
                         measured: "orientation \(raster.orientation)", expected: "orientation 1")]
     }
 }

@@ -17,13 +17,14 @@ struct SafetyTextCheck: PreflightCheck {
             if cut.isRectangle {
                 let closest = outside.map { $0.smallestMargin(within: trim) }.min() ?? 0
                 return finding(context, page: page.number,
-                               "Page \(page.number) has \(outside.count) character(s) closer than \(mm(safety.points)) to the trim edge; the cut may touch them",
+                               Message("safety.text", ["page": .count(page.number), "count": .count(outside.count), "safetyMm": .mm(safety.points)]),
                                measured: closest < 0 ? "past the trim" : mm(closest) + " from the trim", expected: "≥ \(mm(safety.points)) inside the trim",
                                bbox: bounds)
             }
             let past = outside.contains { !cut.contains($0, tolerance: 0) }
             return finding(context, page: page.number,
-                           "Page \(page.number) has \(outside.count) character(s) closer than \(mm(safety.points)) to the \(context.product.shape?.spokenName ?? "") cut line; the cut may touch them",
+                           Message("safety.text.shape", ["page": .count(page.number), "count": .count(outside.count), "safetyMm": .mm(safety.points),
+                                                          "shape": (context.product.shape ?? .rectangle).term]),
                            measured: past ? "past the cut line" : "inside the cut line, outside the safety line",
                            expected: "≥ \(mm(safety.points)) inside the cut line", bbox: bounds)
         }

@@ -10,7 +10,8 @@ struct TransparencyCheck: PreflightCheck {
             guard !uses.isEmpty else { return nil }
             let reasons = uses.map(\.reason)
             return finding(context, page: page.number,
-                           "Page \(page.number) uses transparency: \(reasons.prefix(5).joined(separator: ", "))\(reasons.count > 5 ? " and \(reasons.count - 5) more" : "")",
+                           Message("transparency", ["page": .count(page.number),
+                                                    "reasons": .text(reasons.prefix(5).joined(separator: ", ") + (reasons.count > 5 ? " and \(reasons.count - 5) more" : ""))]),
                            measured: reasons.first, expected: "no transparency", bbox: uses.compactMap(\.bbox).first)
         }
     }
@@ -25,7 +26,8 @@ struct ExternalReferencesCheck: PreflightCheck {
     func findings(in context: PreflightContext) -> [Finding] {
         context.structure.pages.flatMap { page in
             page.content.externalReferences.map { reference in
-                finding(context, page: page.number, "Page \(page.number): \(reference)", measured: reference, expected: "self-contained file")
+                finding(context, page: page.number, Message("pdf.external_refs", ["page": .count(page.number), "reference": .text(reference)]),
+                        measured: reference, expected: "self-contained file")
             }
         }
     }

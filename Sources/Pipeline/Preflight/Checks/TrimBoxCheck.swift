@@ -5,7 +5,7 @@ struct TrimMissingCheck: PreflightCheck {
     func findings(in context: PreflightContext) -> [Finding] {
         context.structure.pages.filter { $0.trimBox == nil && $0.artBox == nil }.map { page in
             finding(context, page: page.number,
-                    "Page \(page.number) has no TrimBox (nor ArtBox); its \(page.cropBox != nil ? "CropBox" : "MediaBox") is taken as the trim",
+                    Message("boxes.trim_missing", ["page": .count(page.number), "box": .text(page.cropBox != nil ? "CropBox" : "MediaBox")]),
                     measured: "none", expected: "TrimBox")
         }
     }
@@ -17,7 +17,7 @@ struct TrimAndArtCheck: PreflightCheck {
 
     func findings(in context: PreflightContext) -> [Finding] {
         context.structure.pages.filter { $0.trimBox != nil && $0.artBox != nil }.map { page in
-            finding(context, page: page.number, "Page \(page.number) has both a TrimBox and an ArtBox; PDF/X allows only one",
+            finding(context, page: page.number, Message("boxes.trim_and_art", ["page": .count(page.number)]),
                     measured: "TrimBox and ArtBox", expected: "TrimBox or ArtBox")
         }
     }

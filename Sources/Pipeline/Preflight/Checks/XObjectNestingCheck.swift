@@ -9,10 +9,10 @@ struct XObjectNestingCheck: PreflightCheck {
             page.content.nestingProblems.map { problem in
                 switch problem {
                 case .loop(let name):
-                    finding(context, page: page.number, "Page \(page.number): \(name) draws itself again (a loop of forms or patterns)",
+                    finding(context, page: page.number, Message("pdf.xobject_nesting.loop", ["page": .count(page.number), "name": .text(name)]),
                             measured: "\(name) loops", expected: "no form or pattern inside itself")
                 case .tooDeep(let limit):
-                    finding(context, page: page.number, "Page \(page.number): forms are nested more than \(limit) levels deep",
+                    finding(context, page: page.number, Message("pdf.xobject_nesting.depth", ["page": .count(page.number), "limit": .count(limit)]),
                             measured: "more than \(limit) levels", expected: "at most \(limit) levels")
                 }
             }
