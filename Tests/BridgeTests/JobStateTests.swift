@@ -20,7 +20,8 @@ import Testing
         #expect(!JobState.preflighting.canMove(to: .proofing))
         #expect(!JobState.awaitingApproval.canMove(to: .producing))
         #expect(JobState.printReady.successors.isEmpty)
-        #expect(JobState.rejected.successors.isEmpty)
+        // A rejected job starts over only as its next revision, with a new file (the store insists on the file).
+        #expect(JobState.rejected.successors == [.received])
         #expect(JobState.cancelled.successors.isEmpty)
     }
 

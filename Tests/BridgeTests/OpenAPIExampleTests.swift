@@ -50,6 +50,8 @@ import Testing
     static let decoders: [String: @Sendable (Data) throws -> Void] = [
         "Job": { _ = try decoder.decode(Schemas.Job.self, from: $0) },
         "JobPage": { _ = try decoder.decode(Schemas.JobPage.self, from: $0) },
+        "Revision": { _ = try decoder.decode(Schemas.Revision.self, from: $0) },
+        "RevisionList": { _ = try decoder.decode(Schemas.RevisionList.self, from: $0) },
         "JobRequest": { _ = try decoder.decode(Schemas.JobRequest.self, from: $0) },
         "Event": { _ = try decoder.decode(Schemas.Event.self, from: $0) },
         "EventList": { _ = try decoder.decode(Schemas.EventList.self, from: $0) },

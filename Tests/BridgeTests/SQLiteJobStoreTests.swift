@@ -41,6 +41,46 @@ import Testing
         #expect(events[2].from == .preflighting)
     }
 
+    @Test func aNewFileStartsTheNextRevisionAndKeepsTheOneBefore() async throws {
+        let store = try makeStore()
+        let job = makeJob()
+        try await store.create(job, detail: nil)
+        for state in [JobState.preflighting, .preflightPassed, .proofing, .proofGenerated, .awaitingApproval] {
+            try await store.transition(job.id, to: state)
+        }
+        try await store.transition(job.id, to: .rejected, detail: "rejected", update: JobUpdate(failureReason: "new logo please"))
+        let epoch = try #require(try await store.job(job.id)).proofLinkEpoch
+        // A rejected job is not simply started over: only a new file does that.
+        await #expect(throws: JobStoreError.illegalTransition(job.id, from: .rejected, to: .received)) {
+            try await store.transition(job.id, to: .received, detail: nil, update: JobUpdate(clearsFailureReason: true))
+        }
+        await #expect(throws: JobStoreError.noNewRevision(job.id, from: .rejected)) {
+            try await store.transition(job.id, to: .received, detail: nil, update: JobUpdate(startsRevision: true))
+        }
+        let file = ArrivedFile(fileName: "b.pdf", claimedPath: "/w/b.pdf", sha256: String(repeating: "1", count: 64), sizeBytes: 20, kind: .pdf)
+        let second = try await store.transition(job.id, to: .received, detail: "new file",
+                                                update: JobUpdate(arrivedFile: file, startsRevision: true))
+        #expect(second.revision == 2 && second.fileName == "b.pdf" && second.failureReason == nil && second.proofLinkEpoch == epoch + 1)
+        #expect(try await store.job(job.id)?.revision == 2)
+        let kept = try await store.revisions(of: job.id)
+        #expect(kept.count == 1)
+        #expect(kept.first?.revision == 1 && kept.first?.status == .rejected && kept.first?.fileName == "a.pdf"
+                && kept.first?.failureReason == "new logo please" && kept.first?.originalPath == "/w/a.pdf")
+        let events = try await store.events(of: job.id)
+        #expect(events.last?.startsRevision == true && events.last?.jobAtEvent?.revision == 2)
+        #expect(events.dropLast().allSatisfy { !$0.startsRevision && $0.jobAtEvent?.revision == 1 })
+        // Preflight failing the second time, a third file is revision 3; a job that ended well takes none.
+        try await store.transition(job.id, to: .preflighting)
+        try await store.transition(job.id, to: .preflightFailed, detail: nil, update: JobUpdate(failureReason: "3 pages"))
+        try await store.transition(job.id, to: .received, detail: nil, update: JobUpdate(arrivedFile: file, startsRevision: true))
+        #expect(try await store.revisions(of: job.id).map(\.status) == [.rejected, .preflightFailed])
+        let done = makeJob(.printReady)
+        try await store.create(done, detail: nil)
+        await #expect(throws: JobStoreError.illegalTransition(done.id, from: .printReady, to: .received)) {
+            try await store.transition(done.id, to: .received, detail: nil, update: JobUpdate(arrivedFile: file, startsRevision: true))
+        }
+    }
+
     @Test func internalFailuresAreCountedUntilTheJobIsStartedOver() async throws {
         let store = try makeStore()
         let job = makeJob()

@@ -13,6 +13,7 @@ struct JobJSON: Encodable {
     var externalId: String?
     var originalPath: String?
     var failureReason: String?
+    var revision: Int
     var createdAt: String
     var updatedAt: String
     var events: [EventJSON]?
@@ -29,6 +30,7 @@ struct JobJSON: Encodable {
         externalId = job.externalId
         originalPath = job.originalPath
         failureReason = job.failureReason
+        revision = job.revision
         createdAt = Self.timestamp(job.createdAt)
         updatedAt = Self.timestamp(job.updatedAt)
     }
@@ -46,6 +48,7 @@ struct JobJSON: Encodable {
         try container.encode(externalId, forKey: .externalId)
         try container.encode(originalPath, forKey: .originalPath)
         try container.encode(failureReason, forKey: .failureReason)
+        try container.encode(revision, forKey: .revision)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
         try container.encodeIfPresent(events, forKey: .events)
@@ -53,7 +56,7 @@ struct JobJSON: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, hotfolder, fileName, sha256, sizeBytes, kind, externalId, originalPath, failureReason, createdAt, updatedAt, events, outputs
+        case id, status, hotfolder, fileName, sha256, sizeBytes, kind, externalId, originalPath, failureReason, revision, createdAt, updatedAt, events, outputs
     }
 
     static func timestamp(_ date: Date) -> String {

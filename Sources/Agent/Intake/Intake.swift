@@ -43,8 +43,9 @@ struct Intake: Sendable {
             guard waited >= folder.ticketTimeout.seconds else { return .waiting }
             ticketProblem = .missing(fileName: name, waitedSeconds: Int(folder.ticketTimeout.seconds))
         }
-        // A file whose name yields the externalId of an API job waiting for its file becomes that job's file.
-        let waitingJob = await awaitingJob(for: name)
+        // A file whose name yields the externalId of an API job waiting for its file becomes that job's file;
+        // of a job that failed preflight or was rejected, its next revision.
+        let waitingJob = await jobTakingFile(named: name)
         let id = waitingJob ?? JobID.generate()
         let claimDirectory = folder.layout.work + "/" + id.rawValue
         let claimedPath = claimDirectory + "/" + name
@@ -69,10 +70,10 @@ struct Intake: Sendable {
             return .notReadableYet
         }
         do {
-            let problem = try await Self.record(id: id, claimedPath: claimedPath, kind: kind, folder: folder, store: store,
-                                                forWaitingJob: waitingJob != nil,
-                                                detail: "claimed \(name) from the inbox (\(evidence.rawValue))"
-                                                    + (ticketName.map { " with its ticket \($0)" } ?? ""))
+            let (id, problem) = try await Self.record(id: id, claimedPath: claimedPath, kind: kind, folder: folder, store: store,
+                                                      forExistingJob: waitingJob != nil,
+                                                      detail: "claimed \(name) from the inbox (\(evidence.rawValue))"
+                                                          + (ticketName.map { " with its ticket \($0)" } ?? ""))
             logger.info("claimed file", metadata: ["job": "\(id)", "hotfolder": "\(folderName)", "file": "\(name)",
                                                    "kind": "\(kind.rawValue)", "evidence": "\(evidence.rawValue)",
                                                    "ticket": "\(ticketName ?? "-")"])
@@ -89,10 +90,15 @@ struct Intake: Sendable {
     }
 
     /// Hashes the claimed file, applies a ticket claimed with it, and commits the job row. Shared by intake
-    /// and recovery's adoption. Returns the ticket's problem when it could not be used (the job then fails).
+    /// and recovery's adoption. Returns the job the file became, and the ticket's problem when it could not be
+    /// used (the job then fails).
+    ///
+    /// `forExistingJob`: the file was claimed for job `id`, which takes it if it still waits for a file or
+    /// ended in preflight_failed or rejected (then as its next revision). A job that moved on meanwhile (another
+    /// file got there first) leaves it to a job of its own.
     @discardableResult
     static func record(id: JobID, claimedPath: String, kind: ArtworkKind?, folder: HotFolderConfiguration,
-                       store: any JobStore, forWaitingJob: Bool = false, detail: String) async throws -> TicketError? {
+                       store: any JobStore, forExistingJob: Bool = false, detail: String) async throws -> (JobID, TicketError?) {
         let (sha256, size) = try await Blocking.run { try FileOperations.sha256(of: claimedPath) }
         let name = FileOperations.fileName(of: claimedPath)
         var ticket: SidecarTicket?
@@ -108,12 +114,24 @@ struct Intake: Sendable {
                 problem = .invalid(fileName: ticketName, reason: "it cannot be read")
             }
         }
-        if forWaitingJob, let waiting = try await store.job(id), waiting.status == .awaitingFile {
-            try await store.transition(id, to: .received, detail: detail + " for the waiting job \(waiting.externalId ?? "")",
-                                       update: JobUpdate(arrivedFile: ArrivedFile(
-                                           fileName: name, claimedPath: claimedPath, sha256: sha256, sizeBytes: size, kind: kind,
-                                           hotfolder: folder.name, product: ticket?.product)))
-            return problem
+        var id = id, claimedPath = claimedPath
+        if forExistingJob, let existing = try await store.job(id) {
+            let arrived = ArrivedFile(fileName: name, claimedPath: claimedPath, sha256: sha256, sizeBytes: size, kind: kind,
+                                      hotfolder: folder.name, product: ticket?.product)
+            switch existing.status {
+            case .awaitingFile:
+                try await store.transition(id, to: .received, detail: detail + " for the waiting job \(existing.externalId ?? "")",
+                                           update: JobUpdate(arrivedFile: arrived))
+                return (id, problem)
+            case .preflightFailed, .rejected:
+                try await store.transition(id, to: .received,
+                                           detail: detail + " as revision \(existing.revision + 1) of \(existing.externalId ?? "the job")",
+                                           update: JobUpdate(arrivedFile: arrived, startsRevision: true))
+                return (id, problem)
+            default:
+                let (claimed, work) = (claimedPath, folder.layout.work)
+                (id, claimedPath) = try await Blocking.run { try Self.reclaim(claimed, work: work) }
+            }
         }
         let now = Date()
         let job = Job(id: id, status: .received, hotfolder: folder.name, fileName: name,
@@ -122,14 +140,35 @@ struct Intake: Sendable {
                       product: folder.product.overridden(by: ticket?.product ?? ProductSpec()), createdAt: now, updatedAt: now,
                       order: JobOrder(callbackURL: ticket?.callbackUrl, fixups: ticket?.fixups))
         try await store.create(job, detail: detail)
-        return problem
+        return (id, problem)
     }
 
-    /// The API job in awaiting_file whose externalId the folder's filename_pattern finds in `name`.
-    private func awaitingJob(for name: String) async -> JobID? {
+    /// The job that takes a file named `name`, by the externalId the folder's filename_pattern finds in it:
+    /// an API job in awaiting_file, else the order's latest job when it failed preflight or was rejected.
+    private func jobTakingFile(named name: String) async -> JobID? {
         guard let externalId = Self.externalId(from: name, pattern: folder.filenamePattern) else { return nil }
-        let jobs = try? await store.jobs(matching: JobFilter(statuses: [.awaitingFile], externalId: externalId, limit: 1))
-        return jobs?.first?.id
+        if let waiting = try? await store.jobs(matching: JobFilter(statuses: [.awaitingFile], externalId: externalId, limit: 1)).first {
+            return waiting.id
+        }
+        guard let latest = try? await store.jobs(matching: JobFilter(externalId: externalId, order: .newestFirst, limit: 1)).first,
+              [.preflightFailed, .rejected].contains(latest.status) else { return nil }
+        return latest.id
+    }
+
+    /// Moves a file claimed for a job that no longer takes it (and its ticket) into a claim of its own.
+    private static func reclaim(_ claimedPath: String, work: String) throws -> (JobID, String) {
+        let id = JobID.generate()
+        let directory = work + "/" + id.rawValue
+        try FileOperations.createDirectory(directory)
+        let name = FileOperations.fileName(of: claimedPath)
+        let old = FileOperations.parent(of: claimedPath)
+        guard rename(claimedPath, directory + "/" + name) == 0 else { throw FileOperationError.failed("claim", path: claimedPath, errno: errno) }
+        for ticket in SidecarTicket.candidateNames(for: name) where FileOperations.exists(old + "/" + ticket) {
+            _ = rename(old + "/" + ticket, directory + "/" + ticket)
+        }
+        try FileOperations.sync(directory)
+        try FileOperations.sync(old)
+        return (id, directory + "/" + name)
     }
 
     /// A ticket stays in the inbox until its artwork claims it; one whose artwork never comes is set aside

@@ -31,12 +31,18 @@ struct Recovery: Sendable {
                 let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
                 let job = try await store.job(id)
                 // The artwork, not a ticket claimed with it.
-                // No row yet, or an API job still waiting for the file claimed for it.
-                if job == nil || job?.status == .awaitingFile, let file = files.first(where: { !SidecarTicket.isTicketName($0) }) ?? files.first {
+                let artwork = files.first(where: { !SidecarTicket.isTicketName($0) }) ?? files.first
+                // No row yet, an API job still waiting for the file claimed for it, or an ended job whose next
+                // revision's file was claimed (a file that is not the job's own original).
+                let takesClaim = job == nil || job?.status == .awaitingFile
+                    || ([.preflightFailed, .rejected].contains(job?.status) && artwork.map { directory + "/" + $0 }.map {
+                        $0 != job?.claimedPath && $0 != job?.originalPath } == true)
+                if takesClaim, let file = artwork {
                     let path = directory + "/" + file
-                    try await Intake.record(id: id, claimedPath: path, kind: try? ArtworkKind.sniff(fileAt: path), folder: folder,
-                                            store: store, forWaitingJob: job != nil, detail: "adopted \(file) from the claim area after a restart")
-                    logger.info("adopted claimed file after a restart", metadata: ["job": "\(id)", "hotfolder": "\(folder.name)", "file": "\(file)"])
+                    let (adoptedID, _) = try await Intake.record(id: id, claimedPath: path, kind: try? ArtworkKind.sniff(fileAt: path), folder: folder,
+                                                                 store: store, forExistingJob: job != nil,
+                                                                 detail: "adopted \(file) from the claim area after a restart")
+                    logger.info("adopted claimed file after a restart", metadata: ["job": "\(adoptedID)", "hotfolder": "\(folder.name)", "file": "\(file)"])
                     adopted += 1
                 } else if files.isEmpty, job == nil || job?.status.isTerminal == true {
                     rmdir(directory)

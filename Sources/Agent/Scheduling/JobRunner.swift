@@ -121,6 +121,9 @@ struct JobRunner: Sendable {
         case .received:
             try await restoreOriginal(job)
             try FileOperations.createDirectory(workspace.directory)
+            // A new revision's stages write where the one before wrote: keep that one's outputs first.
+            let revision = job.revision
+            try await Blocking.run { try RevisionArchive(workspace: workspace).prepare(for: revision) }
             try await advance(job, to: .preflighting, logger: logger)
         case .preflighting:
             let input = try claimedFile(of: job)

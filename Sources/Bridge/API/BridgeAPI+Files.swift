@@ -44,20 +44,18 @@ extension BridgeAPI {
 
     func getJobProofPage(_ input: Operations.GetJobProofPage.Input) async throws -> Operations.GetJobProofPage.Output {
         let job = try await existingJob(input.path.id)
-        let workspace = workspaceOf(job.id)
-        let page = input.path.page
-        let path: String
-        if page == "thumbnail" {
-            path = workspace.thumbnail
-        } else if let number = Int(page), number >= 1 {
-            path = workspace.proofPage(number)
-        } else {
-            throw APIError.invalid("page", "page is a page number from 1, or 'thumbnail'")
-        }
+        let path = try Self.proofImage(input.path.page, in: workspaceOf(job.id))
         guard FileManager.default.fileExists(atPath: path) else {
-            throw APIError(.notFound, "job \(job.id) has no proof of page \(page); it is \(job.status.rawValue)")
+            throw APIError(.notFound, "job \(job.id) has no proof of page \(input.path.page); it is \(job.status.rawValue)")
         }
         return .ok(.init(body: .png(try FileBody.open(path))))
+    }
+
+    /// The proof image a path names: a page number from 1, or `thumbnail`.
+    static func proofImage(_ page: String, in workspace: JobWorkspace) throws(APIError) -> String {
+        if page == "thumbnail" { return workspace.thumbnail }
+        guard let number = Int(page), number >= 1 else { throw APIError.invalid("page", "page is a page number from 1, or 'thumbnail'") }
+        return workspace.proofPage(number)
     }
 }
 

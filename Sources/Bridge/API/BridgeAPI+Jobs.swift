@@ -142,8 +142,11 @@ extension BridgeAPI {
 
     func uploadJobFile(_ input: Operations.UploadJobFile.Input) async throws -> Operations.UploadJobFile.Output {
         let job = try await existingJob(input.path.id)
-        guard job.status == .awaitingFile else {
-            throw APIError(.conflict, "job \(job.id) is \(job.status.rawValue); only a job in awaiting_file takes a file")
+        // A job that failed preflight or was rejected takes a new version of its file: its next revision.
+        let startsRevision = job.status == .preflightFailed || job.status == .rejected
+        guard job.status == .awaitingFile || startsRevision else {
+            throw APIError(.conflict, "job \(job.id) is \(job.status.rawValue); only a job in awaiting_file takes a file, "
+                           + "and a new version only a job in preflight_failed or rejected")
         }
         let body: HTTPBody
         switch input.body {
@@ -156,11 +159,13 @@ extension BridgeAPI {
             into: workspaceOf(job.id).upload + "/" + UUID().uuidString)
         let updated: Job
         do {
+            let what = startsRevision ? "revision \(job.revision + 1): new file" : "file"
             updated = try await store.transition(job.id, to: .received,
-                                                 detail: "file \(received.fileName) (\(received.sizeBytes) bytes) uploaded through the API by token \(callerName)",
+                                                 detail: "\(what) \(received.fileName) (\(received.sizeBytes) bytes) uploaded through the API by token \(callerName)",
                                                  update: JobUpdate(arrivedFile: ArrivedFile(
                                                     fileName: received.fileName, claimedPath: received.path, sha256: received.sha256,
-                                                    sizeBytes: received.sizeBytes, kind: received.kind)))
+                                                    sizeBytes: received.sizeBytes, kind: received.kind),
+                                                                   actor: RequestScope.actor, startsRevision: startsRevision))
         } catch {
             Self.discard(received)
             throw error

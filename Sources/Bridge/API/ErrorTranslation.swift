@@ -61,7 +61,7 @@ enum ErrorTranslation {
         case let error as JobStoreError:
             switch error {
             case .notFound(let id): return .noJob(id.rawValue)
-            case .illegalTransition: return APIError(.conflict, error.description)
+            case .illegalTransition, .noNewRevision: return APIError(.conflict, error.description)
             case .duplicate: return APIError(.conflict, error.description)
             }
         case let error as DecodingError:

@@ -24,7 +24,7 @@ struct JobResource: Sendable {
 
     func representation(of job: Job, events: [JobEvent]) -> Components.Schemas.Job {
         let workspace = JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: job.id)
-        let contents = WorkspaceContents(workspace)
+        let contents = WorkspaceContents(workspace, revision: job.revision)
         return Components.Schemas.Job(
             id: job.id.rawValue,
             status: .init(rawValue: job.status.rawValue) ?? .failed,
@@ -34,6 +34,7 @@ struct JobResource: Sendable {
             kind: job.kind.flatMap { .init(rawValue: $0.rawValue) },
             sizeBytes: job.sizeBytes,
             sha256: job.sha256,
+            revision: job.revision,
             productId: job.product.id,
             product: Self.product(job.product),
             profile: job.order.preflightProfile,
@@ -56,6 +57,7 @@ struct JobResource: Sendable {
         return Components.Schemas.JobLinks(
             _self: base,
             events: base + "/events",
+            revisions: base + "/revisions",
             original: job.originalPath.map { access($0, F_OK) == 0 } == true ? base + "/files/original" : nil,
             report: contents.hasReport ? base + "/report" : nil,
             reportHtml: contents.hasReportHTML ? base + "/files/report-html" : nil,

@@ -11,8 +11,22 @@ struct WorkspaceContents {
     /// Page numbers with a rendered proof, ascending.
     let proofPages: [Int]
 
-    init(_ workspace: JobWorkspace) {
+    /// What the workspace holds of `revision`'s outputs: nothing while the top level still holds an earlier
+    /// revision's (the new one has not been preflighted yet).
+    init(_ workspace: JobWorkspace, revision: Int) {
         let names = Set(Self.names(in: workspace.directory))
+        if names.contains("revision") || revision > 1, workspace.outputsRevision != revision {
+            self.init()
+            return
+        }
+        self.init(workspace, names: names)
+    }
+
+    init(_ workspace: JobWorkspace) {
+        self.init(workspace, names: Set(Self.names(in: workspace.directory)))
+    }
+
+    private init(_ workspace: JobWorkspace, names: Set<String>) {
         hasReport = names.contains("report.json")
         hasReportHTML = names.contains("report.html")
         hasPrintReady = names.contains("print-ready.pdf")

@@ -10,10 +10,12 @@ import Foundation
 struct EventResource: Sendable {
     let resource: JobResource
 
-    /// A job's first event is job.created; its file arriving is job.uploaded; every other is job.<new status>.
+    /// A job's first event is job.created; its file arriving is job.uploaded; a new version of its file is
+    /// job.revision_started; every other is job.<new status>.
     static func type(of event: JobEvent) -> Components.Schemas.Event._TypePayload {
         if event.from == nil { return .job_created }
         if event.from == .awaitingFile && event.to == .received { return .job_uploaded }
+        if event.startsRevision { return .job_revisionStarted }
         return .init(rawValue: "job." + event.to.rawValue) ?? .job_failed
     }
 
@@ -28,6 +30,7 @@ struct EventResource: Sendable {
         let publicURL = resource.configuration.publicURL
         var data = Components.Schemas.EventData(
             jobId: event.jobId.rawValue, externalId: job?.externalId, hotfolder: job?.hotfolder,
+            revision: event.jobAtEvent?.revision ?? 1,
             status: .init(rawValue: event.to.rawValue) ?? .failed,
             previousStatus: event.from.flatMap { .init(rawValue: $0.rawValue) }, detail: event.detail,
             jobUrl: publicURL + "/api/v1/jobs/" + event.jobId.rawValue)
@@ -38,7 +41,8 @@ struct EventResource: Sendable {
         }
         if let job {
             let workspace = JobWorkspace(jobsDirectory: resource.configuration.jobsDirectory, id: job.id)
-            let contents = Self.beforePreflight.contains(event.to) ? WorkspaceContents.nothingWritten : WorkspaceContents(workspace)
+            let contents = Self.beforePreflight.contains(event.to) ? WorkspaceContents.nothingWritten
+                : WorkspaceContents(workspace, revision: job.revision)
             let links = resource.links(of: job, contents: contents)
             data.files = .init(original: links.original, printReady: links.printReady, proofSheet: links.proofSheet,
                                proofs: links.proofs, report: links.report, reportHtml: links.reportHtml)

@@ -13,6 +13,7 @@ struct ScopeMiddleware: ServerMiddleware {
         "listJobs": .jobsRead, "getJob": .jobsRead, "getJobEvents": .jobsRead, "getJobReport": .jobsRead,
         "getJobFile": .jobsRead, "getJobProofPage": .jobsRead, "listEvents": .jobsRead,
         "listProducts": .jobsRead, "getProduct": .jobsRead,
+        "listJobRevisions": .jobsRead, "getJobRevision": .jobsRead, "getJobRevisionReport": .jobsRead, "getJobRevisionProofPage": .jobsRead,
         "approveJob": .jobsApprove, "rejectJob": .jobsApprove,
         "createWebhook": .webhooksManage, "listWebhooks": .webhooksManage, "getWebhook": .webhooksManage,
         "deleteWebhook": .webhooksManage, "listWebhookDeliveries": .webhooksManage, "redeliverWebhookDelivery": .webhooksManage,

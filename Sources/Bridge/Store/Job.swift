@@ -26,12 +26,16 @@ public struct Job: Sendable, Hashable, Codable {
     /// Proof-page links carry the epoch they were minted in; a new proof or a revocation moves it on,
     /// and older links stop working.
     public var proofLinkEpoch: Int = 0
+    /// Which version of the artwork the job is on: 1, and one more each time a new file replaces one that
+    /// failed preflight or was rejected. Earlier revisions are kept as `JobRevision`s.
+    public var revision: Int = 1
 
     public init(id: JobID, status: JobState, hotfolder: String?, fileName: String, claimedPath: String?,
                 originalPath: String?, sha256: String?, sizeBytes: Int64?, kind: ArtworkKind?, externalId: String?,
                 product: ProductSpec, failureReason: String? = nil, createdAt: Date, updatedAt: Date,
-                order: JobOrder = JobOrder(), proofLinkEpoch: Int = 0) {
+                order: JobOrder = JobOrder(), proofLinkEpoch: Int = 0, revision: Int = 1) {
         self.proofLinkEpoch = proofLinkEpoch
+        self.revision = revision
         self.id = id
         self.status = status
         self.hotfolder = hotfolder
@@ -64,6 +68,8 @@ public struct JobEvent: Sendable, Hashable, Codable {
     public var detail: String?
     /// Who made the change, when a person or client did (approvals, rejections, cancels, retries).
     public var actor: EventActor?
+    /// Whether this event began a new revision (a new file for a job that failed preflight or was rejected).
+    public var startsRevision: Bool = false
     /// What of the job an event tells that the job itself changes later; nil for events written before
     /// stores kept it.
     public var jobAtEvent: JobAtEvent?
@@ -75,10 +81,42 @@ public struct JobEvent: Sendable, Hashable, Codable {
 public struct JobAtEvent: Sendable, Hashable, Codable {
     public var failureReason: String?
     public var proofLinkEpoch: Int
+    /// nil for events written before revisions existed (they were all of revision 1).
+    public var revision: Int?
 
-    public init(failureReason: String?, proofLinkEpoch: Int) {
+    public init(failureReason: String?, proofLinkEpoch: Int, revision: Int? = nil) {
         self.failureReason = failureReason
         self.proofLinkEpoch = proofLinkEpoch
+        self.revision = revision
+    }
+}
+
+/// An earlier version of a job's artwork, as it ended: its file, how it ended and why. Its report and
+/// proofs are kept in the job's workspace under `revisions/N/`.
+public struct JobRevision: Sendable, Hashable, Codable {
+    public var jobId: JobID
+    public var revision: Int
+    /// preflight_failed or rejected.
+    public var status: JobState
+    public var fileName: String
+    public var sha256: String?
+    public var sizeBytes: Int64?
+    /// Where the revision's original was when the next began (error/ of its hot folder, or the workspace).
+    public var originalPath: String?
+    public var failureReason: String?
+    public var endedAt: Date
+
+    public init(jobId: JobID, revision: Int, status: JobState, fileName: String, sha256: String?, sizeBytes: Int64?,
+                originalPath: String?, failureReason: String?, endedAt: Date) {
+        self.jobId = jobId
+        self.revision = revision
+        self.status = status
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.sizeBytes = sizeBytes
+        self.originalPath = originalPath
+        self.failureReason = failureReason
+        self.endedAt = endedAt
     }
 }
 
@@ -90,6 +128,7 @@ extension Job {
         if let then = event.jobAtEvent {
             job.failureReason = then.failureReason
             job.proofLinkEpoch = then.proofLinkEpoch
+            job.revision = then.revision ?? 1
         }
         return job
     }

@@ -18,7 +18,8 @@ public enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
     case failed
     case cancelled
 
-    /// A terminal job never changes again, except by an operator's explicit retry.
+    /// A terminal job never changes again, except by an operator's explicit retry or, after preflight_failed
+    /// and rejected, a new file (a new revision).
     public var isTerminal: Bool {
         switch self {
         case .printReady, .preflightFailed, .rejected, .failed, .cancelled: true
@@ -46,9 +47,10 @@ public enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
         case .awaitingApproval: [.approved, .rejected, .cancelled]
         case .approved: [.producing, .failed, .cancelled]
         case .producing: [.printReady, .failed, .cancelled]
-        // An operator's retry starts a failed job over; nothing else leaves a terminal state.
-        case .failed, .preflightFailed: [.received]
-        case .printReady, .rejected, .cancelled: []
+        // An operator's retry starts a failed job over; a new file starts a rejected one over as its next
+        // revision (the store takes rejected -> received only with one). Nothing else leaves a terminal state.
+        case .failed, .preflightFailed, .rejected: [.received]
+        case .printReady, .cancelled: []
         }
     }
 

@@ -42,6 +42,8 @@ public protocol JobStore: Sendable {
     func outputs(of id: JobID) async throws -> [String: String]
     /// Records where the original is, or is about to be moved to, without a state change.
     func recordOriginalPath(_ id: JobID, path: String) async throws
+    /// The job's earlier revisions, oldest first (the current one is the job itself).
+    func revisions(of id: JobID) async throws -> [JobRevision]
     /// How many changes to the job this process has committed: a view built at an earlier count is stale.
     /// Other processes' changes (the CLI, other agents) are not counted; caches bound their age for those.
     func localChangeCount(of id: JobID) -> UInt64
@@ -63,12 +65,15 @@ public enum JobStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(JobID)
     case illegalTransition(JobID, from: JobState, to: JobState)
     case duplicate(JobID)
+    /// A new revision was asked of a job that did not end in preflight_failed or rejected, or without a file.
+    case noNewRevision(JobID, from: JobState)
 
     public var description: String {
         switch self {
         case .notFound(let id): "there is no job \(id)"
         case .illegalTransition(let id, let from, let to): "job \(id) is \(from.rawValue) and cannot become \(to.rawValue)"
         case .duplicate(let id): "job \(id) exists already"
+        case .noNewRevision(let id, let from): "job \(id) is \(from.rawValue); only a job that failed preflight or was rejected takes a new file"
         }
     }
 }

@@ -10,10 +10,14 @@ public struct JobUpdate: Sendable, Hashable {
     public var arrivedFile: ArrivedFile?
     /// Who asks for the change; recorded on its event.
     public var actor: EventActor?
+    /// The arrived file is a new version of a job that failed preflight or was rejected: the revision
+    /// ends, is kept, and the next one starts (only with `arrivedFile`, only into received).
+    public var startsRevision = false
 
     public init(originalPath: String? = nil, failureReason: String? = nil, clearsFailureReason: Bool = false,
-                arrivedFile: ArrivedFile? = nil, actor: EventActor? = nil) {
+                arrivedFile: ArrivedFile? = nil, actor: EventActor? = nil, startsRevision: Bool = false) {
         self.actor = actor
+        self.startsRevision = startsRevision
         self.originalPath = originalPath
         self.failureReason = failureReason
         self.clearsFailureReason = clearsFailureReason

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The job's private storage under the state directory: stage results the agent writes and the bridge serves.
 ///
 /// Outputs are also copied into the hot folder's out/ folders for operators, who may move or delete them;
@@ -6,6 +8,8 @@ public struct JobWorkspace: Sendable {
     public let directory: String
 
     public init(jobsDirectory: String, id: JobID) { directory = jobsDirectory + "/" + id.rawValue }
+
+    private init(directory: String) { self.directory = directory }
 
     public var report: String { directory + "/report.json" }
     public var reportHTML: String { directory + "/report.html" }
@@ -21,4 +25,28 @@ public struct JobWorkspace: Sendable {
     public func proofPage(_ number: Int) -> String { proofs + "/page-\(number).png" }
     public var thumbnail: String { proofs + "/thumbnail.png" }
     public var proofSheet: String { proofs + "/proof.pdf" }
+
+    // MARK: Revisions
+
+    /// Names the revision whose outputs the top level holds; absent before a second revision began.
+    public var revisionMarker: String { directory + "/revision" }
+    /// Where an earlier revision's outputs are kept.
+    public var revisionsDirectory: String { directory + "/revisions" }
+
+    /// The revision the top level's outputs belong to: 1 without a marker.
+    public var outputsRevision: Int {
+        guard let data = FileManager.default.contents(atPath: revisionMarker),
+              let number = Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else { return 1 }
+        return number
+    }
+
+    /// The outputs of revision `number`, laid out as a workspace's: the top level while they are its, else
+    /// `revisions/N/` once a later revision moved them there.
+    public func outputs(ofRevision number: Int) -> JobWorkspace {
+        number == outputsRevision ? self : JobWorkspace(directory: revisionsDirectory + "/\(number)")
+    }
+
+    /// The outputs of an earlier revision still at the top level (its report, proofs, fixed copy), moved
+    /// under `revisions/N/` when the next revision begins.
+    public static let revisionOutputs = ["report.json", "report.html", "proofs", "fixed.pdf", "artwork.pdf", "print-ready.pdf"]
 }

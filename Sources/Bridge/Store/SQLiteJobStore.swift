@@ -148,6 +148,28 @@ public final class SQLiteJobStore: JobStore {
                 t.add(column: "proofLinkEpoch", .integer)
             }
         }
+        migrator.registerMigration("v8: revisions") { db in
+            try db.alter(table: "job") { t in
+                t.add(column: "revision", .integer).notNull().defaults(to: 1)
+            }
+            // Nullable: events written before were all of revision 1.
+            try db.alter(table: "job_event") { t in
+                t.add(column: "revision", .integer)
+                t.add(column: "startsRevision", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "job_revision") { t in
+                t.column("jobId", .text).notNull().references("job", onDelete: .cascade)
+                t.column("revision", .integer).notNull()
+                t.column("status", .text).notNull()
+                t.column("fileName", .text).notNull()
+                t.column("sha256", .text)
+                t.column("sizeBytes", .integer)
+                t.column("originalPath", .text)
+                t.column("failureReason", .text)
+                t.column("endedAt", .datetime).notNull()
+                t.primaryKey(["jobId", "revision"])
+            }
+        }
         return migrator
     }
 
@@ -285,8 +307,29 @@ public final class SQLiteJobStore: JobStore {
             guard job.status.canMove(to: state) else {
                 throw JobStoreError.illegalTransition(id, from: job.status, to: state)
             }
+            // A rejected job starts over only as a new revision; a new revision needs a file and an ended job.
+            if update.startsRevision {
+                guard state == .received, update.arrivedFile != nil, [.preflightFailed, .rejected].contains(job.status) else {
+                    throw JobStoreError.noNewRevision(id, from: job.status)
+                }
+            } else if job.status == .rejected {
+                throw JobStoreError.illegalTransition(id, from: job.status, to: state)
+            }
             let now = Date()
             let previous = job.status
+            if update.startsRevision {
+                try db.execute(sql: """
+                    INSERT INTO job_revision (jobId, revision, status, fileName, sha256, sizeBytes, originalPath, failureReason, endedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id.rawValue, job.revision, job.status.rawValue, job.fileName, job.sha256, job.sizeBytes,
+                                     job.originalPath, job.failureReason, now])
+                job.revision += 1
+                job.failureReason = nil
+                // The earlier revision's proof links decide nothing any more.
+                job.proofLinkEpoch += 1
+                try db.execute(sql: "UPDATE job SET revision = ?, proofLinkEpoch = ? WHERE id = ?",
+                               arguments: [job.revision, job.proofLinkEpoch, id.rawValue])
+            }
             job.status = state
             job.updatedAt = now
             if let path = update.originalPath { job.originalPath = path }
@@ -317,8 +360,19 @@ public final class SQLiteJobStore: JobStore {
                 try db.execute(sql: "UPDATE job SET proofLinkEpoch = proofLinkEpoch + 1 WHERE id = ?", arguments: [id.rawValue])
                 job.proofLinkEpoch += 1
             }
-            try Self.appendEvent(db, job: job, from: previous, at: now, detail: detail, actor: update.actor)
+            try Self.appendEvent(db, job: job, from: previous, at: now, detail: detail, actor: update.actor,
+                                 startsRevision: update.startsRevision)
             return job
+        }
+    }
+
+    public func revisions(of id: JobID) async throws -> [JobRevision] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM job_revision WHERE jobId = ? ORDER BY revision", arguments: [id.rawValue]).map { row in
+                JobRevision(jobId: id, revision: row["revision"], status: JobState(rawValue: row["status"]) ?? .preflightFailed,
+                            fileName: row["fileName"], sha256: row["sha256"], sizeBytes: row["sizeBytes"], originalPath: row["originalPath"],
+                            failureReason: row["failureReason"], endedAt: row["endedAt"])
+            }
         }
     }
 
@@ -384,14 +438,16 @@ public final class SQLiteJobStore: JobStore {
 
     /// Appends the event that moved `job` (as it is after the move) from `from` to its status.
     private static func appendEvent(_ db: Database, job: Job, from: JobState?, at: Date, detail: String?,
-                                    actor: EventActor?) throws {
+                                    actor: EventActor?, startsRevision: Bool = false) throws {
         let sequence = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM job_event WHERE jobId = ?",
                                         arguments: [job.id.rawValue]) ?? 1
         try db.execute(sql: """
-            INSERT INTO job_event (jobId, sequence, fromStatus, toStatus, at, detail, eventId, actor, failureReason, proofLinkEpoch)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO job_event (jobId, sequence, fromStatus, toStatus, at, detail, eventId, actor, failureReason, proofLinkEpoch,
+                                   revision, startsRevision)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [job.id.rawValue, sequence, from?.rawValue, job.status.rawValue, at, detail,
-                             "evt_" + ULID.generate().description, try actor.map(Self.encode), job.failureReason, job.proofLinkEpoch])
+                             "evt_" + ULID.generate().description, try actor.map(Self.encode), job.failureReason, job.proofLinkEpoch,
+                             job.revision, startsRevision])
     }
 
     private static func fetchJob(_ db: Database, _ id: JobID) throws -> Job? {
@@ -410,7 +466,8 @@ public final class SQLiteJobStore: JobStore {
                    sizeBytes: row["sizeBytes"], kind: (row["kind"] as String?).flatMap(ArtworkKind.init(rawValue:)),
                    externalId: row["externalId"], product: try decodedColumns.product(productText),
                    failureReason: row["failureReason"], createdAt: row["createdAt"], updatedAt: row["updatedAt"],
-                   order: try decodedColumns.order(row["jobOrder"] as String? ?? "{}"), proofLinkEpoch: row["proofLinkEpoch"] ?? 0)
+                   order: try decodedColumns.order(row["jobOrder"] as String? ?? "{}"), proofLinkEpoch: row["proofLinkEpoch"] ?? 0,
+                   revision: row["revision"] ?? 1)
     }
 
     private static func event(from row: Row) throws -> JobEvent {
@@ -423,8 +480,8 @@ public final class SQLiteJobStore: JobStore {
         let epoch: Int? = row["proofLinkEpoch"]
         return JobEvent(id: row["eventId"] ?? "evt_\(row["globalSequence"] as Int64)", globalSequence: row["globalSequence"], jobId: id,
                         sequence: row["sequence"], from: (row["fromStatus"] as String?).flatMap(JobState.init(rawValue:)), to: to,
-                        at: row["at"], detail: row["detail"], actor: actor,
-                        jobAtEvent: epoch.map { JobAtEvent(failureReason: row["failureReason"], proofLinkEpoch: $0) })
+                        at: row["at"], detail: row["detail"], actor: actor, startsRevision: row["startsRevision"] ?? false,
+                        jobAtEvent: epoch.map { JobAtEvent(failureReason: row["failureReason"], proofLinkEpoch: $0, revision: row["revision"]) })
     }
 
     private static func encode(_ value: some Encodable) throws -> String {
