@@ -82,6 +82,11 @@ import Testing
         #expect((started["data"] as? [String: Any])?["revision"] as? Int == 2)
         #expect((started["data"] as? [String: Any])?["previousStatus"] as? String == "rejected")
         #expect(events.dropLast().allSatisfy { ($0["data"] as? [String: Any])?["revision"] as? Int == 1 })
+        // An event of revision 1 read now links to the report revision 1 left, not to revision 2's.
+        let rejectedEvent = try #require(events.first { $0["type"] as? String == "job.rejected" })
+        let files = (rejectedEvent["data"] as? [String: Any])?["files"] as? [String: Any]
+        #expect((files?["report"] as? String)?.hasSuffix("/api/v1/jobs/\(id)/revisions/1/report") == true, "\(String(describing: files))")
+        #expect((rejectedEvent["data"] as? [String: Any])?["proofPageUrl"] == nil)
     }
 
     @Test func onlyAJobThatFailedOrWasRejectedTakesANewFile() async throws {

@@ -88,4 +88,29 @@ import Testing
         let both = try await agent.waitForTerminalJobs(2)
         #expect(both.count == 2 && both.allSatisfy { $0["status"] as? String == "print_ready" })
     }
+
+    /// A kill between claiming a new version's file and recording it leaves the file in `.work/<job id>/`
+    /// beside a job that failed: the next start makes it that job's next revision, and the file is not lost.
+    @Test func aNewVersionClaimedWhenTheAgentWasKilledIsAdoptedAtTheNextStart() async throws {
+        let agent = try RunningAgent(folderSettings: #"filename_pattern: '^(?<externalId>ORD-[0-9]+)_.*\.pdf$'"#)
+        try await agent.start()
+        try agent.drop(PDFFixture.businessCard(pages: 3), as: "ORD-88_first.pdf")
+        let failed = try await agent.waitForTerminalJobs(1)
+        let id = try #require(failed.first?["id"] as? String)
+        #expect(failed.first?["status"] as? String == "preflight_failed")
+        agent.killHard()
+        // What the intake had done when it was killed: the file renamed into the job's claim, nothing recorded.
+        let claim = agent.folder().appendingPathComponent(".work/\(id)")
+        try FileManager.default.createDirectory(at: claim, withIntermediateDirectories: true)
+        try PDFFixture.businessCard(pages: 2).write(to: claim.appendingPathComponent("ORD-88_second.pdf"))
+        try await agent.start()
+        defer { agent.stop() }
+        let done = try await agent.waitUntil("the adopted revision to be print-ready") { () -> [String: Any]? in
+            let job = try agent.jobs().first { $0["id"] as? String == id }
+            return job?["status"] as? String == "print_ready" ? job : nil
+        }
+        #expect(done["revision"] as? Int == 2 && done["fileName"] as? String == "ORD-88_second.pdf")
+        #expect(try agent.jobs().count == 1)
+        #expect(agent.files(in: "originals") == ["ORD-88_second.pdf"] && agent.files(in: ".work").isEmpty)
+    }
 }

@@ -39,18 +39,27 @@ struct EventResource: Sendable {
         data.actor = event.actor.map {
             .init(kind: .init(rawValue: $0.kind.rawValue) ?? .token, name: $0.name, address: $0.address, userAgent: $0.userAgent)
         }
-        if let job {
-            let workspace = JobWorkspace(jobsDirectory: resource.configuration.jobsDirectory, id: job.id)
-            let contents = Self.beforePreflight.contains(event.to) ? WorkspaceContents.nothingWritten
-                : WorkspaceContents(workspace, revision: job.revision)
-            let links = resource.links(of: job, contents: contents)
-            data.files = .init(original: links.original, printReady: links.printReady, proofSheet: links.proofSheet,
-                               proofs: links.proofs, report: links.report, reportHtml: links.reportHtml)
-            data.proofPageUrl = links.proofPage
-            if contents.hasReport, let summary = ReportSummaryCache.shared.summary(ofReportAt: workspace.report) {
+        if let job, let current {
+            var outputs = JobWorkspace(jobsDirectory: resource.configuration.jobsDirectory, id: job.id)
+            let contents: WorkspaceContents
+            if job.revision < current.revision {
+                // An event of an earlier revision: the report and proofs that revision left, where they are kept.
+                outputs = outputs.outputs(ofRevision: job.revision)
+                contents = Self.beforePreflight.contains(event.to) ? .nothingWritten : WorkspaceContents(outputs)
+                let base = publicURL + "/api/v1/jobs/\(job.id.rawValue)/revisions/\(job.revision)"
+                data.files = .init(proofs: contents.proofPages.isEmpty ? nil : contents.proofPages.map { base + "/proofs/\($0).png" },
+                                   report: contents.hasReport ? base + "/report" : nil)
+            } else {
+                contents = Self.beforePreflight.contains(event.to) ? .nothingWritten : WorkspaceContents(outputs, revision: job.revision)
+                let links = resource.links(of: job, contents: contents)
+                data.files = .init(original: links.original, printReady: links.printReady, proofSheet: links.proofSheet,
+                                   proofs: links.proofs, report: links.report, reportHtml: links.reportHtml)
+                data.proofPageUrl = links.proofPage
+            }
+            if contents.hasReport, let summary = ReportSummaryCache.shared.summary(ofReportAt: outputs.report) {
                 data.preflight = .init(result: .init(rawValue: summary.result.rawValue) ?? .fail, errors: summary.errors,
                                        warnings: summary.warnings,
-                                       findings: Self.findingsTravelWith.contains(event.to) ? Self.findings(ofReportAt: workspace.report) : nil)
+                                       findings: Self.findingsTravelWith.contains(event.to) ? Self.findings(ofReportAt: outputs.report) : nil)
             }
             data.error = JobResource.error(of: job)
         }
