@@ -49,6 +49,9 @@ struct Intake: Sendable {
         let id = waitingJob ?? JobID.generate()
         let claimDirectory = folder.layout.work + "/" + id.rawValue
         let claimedPath = claimDirectory + "/" + name
+        // The job's earlier original may still be in its claim, about to leave for error/: a rename would
+        // replace it. Look again once it has gone.
+        if waitingJob != nil, FileOperations.exists(claimedPath) { return .waiting }
         let inbox = folder.layout.inbox
         do {
             try await Blocking.run {
