@@ -3,7 +3,7 @@
 
 SWIFT      ?= swift
 CONFIG     ?= hotfolders.example
-DEMO_ROOTS  = demo/business-cards demo/posters
+DEMO_ROOTS  = demo/business-cards demo/cards-two-files demo/posters
 
 .PHONY: all deps build run test test-tools torture bench clean release install install-files deb
 

@@ -17,6 +17,7 @@ cat <<TEXT
 
   Drop artwork (PDF, JPEG, PNG, TIFF) into a hot folder inbox:
     business cards (85x55 mm, 3 mm bleed, 1 or 2 pages):  $here/demo/business-cards/in/
+    front and back as two files (ORD-1234_front.pdf, ORD-1234_back.pdf):  $here/demo/cards-two-files/in/
     posters (A2, 5 mm bleed, 1 page, approval required):  $here/demo/posters/in/
   For example:  cp ../shared/corpus/files/ocrmypdf_vector.pdf demo/posters/in/
 

@@ -34,11 +34,12 @@ import Testing
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("hotfolders.example")
         let text = try String(contentsOf: example, encoding: .utf8)
-        for folder in ["demo/business-cards", "demo/posters"] {
+        for folder in ["demo/business-cards", "demo/cards-two-files", "demo/posters"] {
             try FileManager.default.createDirectory(at: base.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
         let configuration = try parse(text)
-        #expect(configuration.hotfolders.map(\.name) == ["business-cards", "posters"])
+        #expect(configuration.hotfolders.map(\.name) == ["business-cards", "cards-two-files", "posters"])
+        #expect(configuration.hotfolders[1].product.partNames == ["front", "back"])
         #expect(configuration.stateDirectory == base.path + "/demo/state")
         #expect(configuration.bridge.port == 8181)
         #expect(configuration.hotfolders[0].product.trim?.description == "85x55mm")
@@ -117,6 +118,48 @@ import Testing
                 root: cards
                 product: {trim: 50x50mm, dieline: {name: "Cut Contour"}}
             """).first?.contains("without spaces") == true)
+    }
+
+    @Test func partsAreReadWithTheirOwnSizesAndNeedANameThatSaysThePart() throws {
+        let configuration = try parse("""
+            products:
+              book:
+                bleed: 3mm
+                output: separate
+                parts: [{name: cover, trim: 302x216mm}, {name: interior, trim: 148x210mm, pages: "24-200"}]
+            hotfolders:
+              - name: cards
+                root: cards
+                product: book
+                filename_pattern: '^(?<externalId>B-[0-9]+)_(?<part>cover|interior)\\.pdf$'
+            """)
+        let book = try #require(configuration.products.first?.spec)
+        #expect(book.partNames == ["cover", "interior"] && book.output == .separate)
+        #expect(book.spec(ofPart: "interior")?.pages == .range(24...200))
+        #expect(book.spec(ofPart: "cover")?.trim == (try TrimSize(parsing: "302x216mm")) && book.spec(ofPart: "cover")?.bleed == .millimetres(3))
+        // Without a part group the folder cannot tell a front from a back.
+        let unnamed = problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                product: {trim: 85x55mm, parts: [{name: front}, {name: back}]}
+                filename_pattern: '^(?<externalId>ORD-[0-9]+)'
+            """)
+        #expect(unnamed.count == 1 && unnamed.first?.contains("(?<part>front|back)") == true, "\(unnamed)")
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                product: {parts: [{name: Front Side}]}
+                filename_pattern: '^(?<externalId>ORD-[0-9]+)_(?<part>.+)$'
+            """).first?.contains("lower-case letters") == true)
+        #expect(problems("""
+            hotfolders:
+              - name: cards
+                root: cards
+                product: {parts: [{name: front}, {name: front}], output: both}
+                filename_pattern: '^(?<externalId>ORD-[0-9]+)_(?<part>.+)$'
+            """).sorted() == ["4:22: product: the part 'front' is listed twice", "4:62: 'output' must be combined or separate, not \"both\""])
     }
 
     @Test func unknownKeyWithSuggestion() {

@@ -11,7 +11,7 @@ import Pipeline
 struct WorkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "work", abstract: "Run one pipeline stage in a worker process (used by the agent).",
-        shouldDisplay: false, subcommands: [Preflight.self, Proof.self, PrintReady.self]
+        shouldDisplay: false, subcommands: [Preflight.self, Proof.self, PrintReady.self, Combine.self]
     )
 
     struct Limits: ParsableArguments {
@@ -159,6 +159,27 @@ struct WorkCommand: ParsableCommand {
                 let staged = StagedOutput(output)
                 do {
                     try PrintReadyPDF(product: spec, settings: PrintReadySettings(marks: marks)).write(pdfAt: input, to: staged.staging)
+                } catch {
+                    unlink(staged.staging)
+                    throw error
+                }
+                try staged.publishFile()
+            }
+        }
+    }
+
+    /// The parts of a multi-part job as one PDF, pages in the order of the inputs.
+    struct Combine: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "combine")
+        @OptionGroup var limits: Limits
+        @Option(help: "A part's PDF; repeated, in order.") var input: [String]
+        @Option var output: String
+
+        func run() throws {
+            try limits.perform(paths: input + [output]) {
+                let staged = StagedOutput(output)
+                do {
+                    try PDFCombiner().combine(input, to: staged.staging)
                 } catch {
                     unlink(staged.staging)
                     throw error

@@ -26,7 +26,9 @@ struct ConfigReader {
     static let preflightKeys = ["profile", "thresholds", "severities"]
     static let limitsKeys = ["stage_timeout", "worker_memory", "shutdown_grace", "min_free_space", "max_attempts"]
     static let pathKeys = ["inbox", "print_ready", "proofs", "reports", "error", "originals", "unsupported", "work"]
-    static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "corner_radius", "dieline", "finishing"]
+    static let productKeys = ["trim", "bleed", "safety", "pages", "shape", "corner_radius", "dieline", "finishing", "parts", "output"]
+    /// A part of a product is a name and the sizes it sets over its product's.
+    static let partKeys = ["name", "trim", "bleed", "safety", "pages", "shape", "corner_radius", "dieline"]
     /// A catalogue product is its sizes plus the settings its jobs take unless their folder or request sets them.
     static let productDefinitionKeys = ["description"] + productKeys + ["profile", "approval", "fixups"]
     static let colorKeys = ["output_profile", "intent"]
@@ -42,12 +44,14 @@ struct ConfigReader {
             case "callbacks": paths += callbacksKeys.map { "callbacks." + $0 }
             case "retention": paths += retentionKeys.map { "retention." + $0 }
             case "products": paths += productDefinitionKeys.map { "products.<id>." + $0 } + ["products.<id>.dieline.name"]
+                + partKeys.map { "products.<id>.parts[]." + $0 }
             case "hotfolders":
                 for folderKey in hotfolderKeys {
                     let prefix = "hotfolders[]." + folderKey
                     switch folderKey {
                     case "paths": paths += pathKeys.map { prefix + "." + $0 }
                     case "product": paths += [prefix] + productKeys.map { prefix + "." + $0 } + [prefix + ".dieline.name"]
+                        + partKeys.map { prefix + ".parts[]." + $0 }
                     case "preflight": paths += preflightKeys.map { prefix + "." + $0 }
                     case "color": paths += colorKeys.map { prefix + "." + $0 }
                     default: paths.append(prefix)
@@ -335,6 +339,12 @@ struct ConfigReader {
                 report(node, "'filename_pattern' is not a valid regular expression: \"\(text)\"")
             }
         }
+        // Files of a product made of parts are told apart by their names: the order and the part.
+        if product.hasParts, !(pattern.map { $0.contains("(?<part>") && ($0.contains("(?<externalId>") || $0.contains("(?<orderReference>")) } ?? false) {
+            report(fields["filename_pattern"] ?? fields["product"] ?? rootNode,
+                   "hot folder '\(name)': its product is made of parts (\(product.partNames.joined(separator: ", "))), so its 'filename_pattern' "
+                   + "must find the order and the part in a file's name, such as '^(?<externalId>ORD-[0-9]+)_(?<part>\(product.partNames.joined(separator: "|")))\\.pdf$'")
+        }
         var callbackURL: String?
         if let node = fields["callback_url"], let text = scalar(node, key: "callback_url") {
             if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
@@ -510,6 +520,13 @@ struct ConfigReader {
                 report(node, "'finishing' must be a list, such as [lamination-matt, rounded-corners]")
             }
         }
+        if let node = fields["parts"] { read.spec.parts = parts(node, context: context) }
+        if let node = fields["output"], let text = scalar(node, key: "output") {
+            if let value = PartsOutput(rawValue: text) { read.spec.output = value } else {
+                report(node, "'output' must be combined or separate, not \"\(text)\"")
+            }
+        }
+        if let problem = read.spec.partsProblem { report(fields["parts"] ?? node, "\(context): \(problem)") }
         read.description = fields["description"].flatMap { scalar($0, key: "description") }
         if let node = fields["profile"], let name = scalar(node, key: "profile") {
             if PreflightProfile.named(name) == nil { report(node, PreflightSettingError.unknownProfile(name).description) } else { read.profile = name }
@@ -622,6 +639,24 @@ struct ConfigReader {
     }
 
     /// `none`, or `{name: CutContour}`: the spot colour the cut line is drawn in.
+    /// `parts: [{name: front, pages: 1}, {name: back, pages: 1}]`: each a name and the sizes it sets.
+    private mutating func parts(_ node: Node, context: String) -> [ProductPart]? {
+        guard case .sequence(let items) = node, !items.isEmpty else {
+            report(node, "\(context): 'parts' must be a list of parts, such as [{name: front, pages: 1}, {name: back, pages: 1}]")
+            return nil
+        }
+        var parts: [ProductPart] = []
+        for item in items {
+            let name = item["name"].flatMap { scalar($0, key: "name") }
+            guard let name else {
+                report(item, "\(context): every part needs a name, such as {name: front, pages: 1}")
+                continue
+            }
+            parts.append(ProductPart(name: name, spec: readProduct(item, context: "\(context), part '\(name)'", keys: Self.partKeys).spec))
+        }
+        return parts
+    }
+
     private mutating func dieline(_ node: Node) -> Dieline? {
         if case .scalar = node {
             guard let text = scalar(node, key: "dieline") else { return nil }

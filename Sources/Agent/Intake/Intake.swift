@@ -33,6 +33,8 @@ struct Intake: Sendable {
         guard let kind = ArtworkKind.sniff(header) else {
             return await setAside(name, reason: "\(name) is not a PDF, JPEG, PNG or TIFF file (it starts with \(Self.describe(header))). Only print artwork is accepted here.")
         }
+        // A product made of parts takes its files one part at a time, into the order's one job.
+        if folder.product.hasParts { return await takePart(name, kind: kind, evidence: evidence) }
         // A ticket beside the file travels with it; a folder that requires one waits for it.
         let ticketName = SidecarTicket.candidateNames(for: name).first { FileOperations.exists(folder.layout.inbox + "/" + $0) }
         var ticketProblem: TicketError?
@@ -144,6 +146,116 @@ struct Intake: Sendable {
                       order: JobOrder(callbackURL: ticket?.callbackUrl, fixups: ticket?.fixups))
         try await store.create(job, detail: detail)
         return (id, problem)
+    }
+
+    /// A file of one part of a product made of parts: claimed into the order's job (the one waiting for its
+    /// parts, or a failed or rejected one as its next revision), or into a new job that then waits for the
+    /// other parts. A name that does not say the order and the part, or repeats a part the job has, is set aside.
+    private func takePart(_ name: String, kind: ArtworkKind, evidence: Evidence) async -> IntakeOutcome {
+        let parts = folder.product.partNames
+        guard let (externalId, part) = Self.orderAndPart(from: name, pattern: folder.filenamePattern) else {
+            return await setAside(name, reason: "\(name) does not say which order and which part (\(parts.joined(separator: ", "))) it is; "
+                                  + "name each part's file with its order number and part, such as ORD-1234_\(parts[0]).pdf")
+        }
+        guard parts.contains(part) else {
+            return await setAside(name, reason: "\(name) is the part '\(part)', but this product is made of \(parts.joined(separator: ", "))")
+        }
+        let existing = await jobTakingPart(of: externalId)
+        if let existing, existing.status == .awaitingFile, existing.file(ofPart: part) != nil {
+            return await setAside(name, reason: "order \(externalId) has the file of its \(part) already and waits for "
+                                  + existing.missingParts.joined(separator: ", ") + "; a second \(part) is not taken")
+        }
+        let id = existing?.id ?? JobID.generate()
+        let claimDirectory = folder.layout.work + "/" + id.rawValue
+        let claimedPath = claimDirectory + "/" + name
+        // The job's earlier original of that name may still be in its claim, about to leave for error/.
+        if FileOperations.exists(claimedPath) { return .waiting }
+        let (inbox, work) = (folder.layout.inbox + "/" + name, folder.layout.work)
+        do {
+            try await Blocking.run {
+                try FileOperations.createDirectory(claimDirectory)
+                guard rename(inbox, claimedPath) == 0 else { throw FileOperationError.failed("claim", path: inbox, errno: errno) }
+                try FileOperations.sync(claimDirectory)
+                try FileOperations.sync(work)
+                try FileOperations.sync(FileOperations.parent(of: inbox))
+            }
+        } catch {
+            if !FileOperations.exists(inbox) { return .vanished }
+            logger.warning("cannot claim file yet", metadata: ["hotfolder": "\(folder.name)", "file": "\(name)", "error": "\(error)"])
+            return .notReadableYet
+        }
+        do {
+            let recorded = try await Self.recordPart(id: id, claimedPath: claimedPath, kind: kind, folder: folder, store: store,
+                                                     detail: "claimed \(name) from the inbox (\(evidence.rawValue)) as the \(part)") ?? id
+            logger.info("claimed the file of a part", metadata: ["job": "\(recorded)", "hotfolder": "\(folder.name)", "file": "\(name)",
+                                                                 "part": "\(part)", "evidence": "\(evidence.rawValue)"])
+            return .claimed(recorded)
+        } catch {
+            logger.error("claimed file but could not record the job; it will be adopted on recovery",
+                         metadata: ["job": "\(id)", "hotfolder": "\(folder.name)", "file": "\(name)", "error": "\(error)"])
+            return .claimed(id)
+        }
+    }
+
+    /// Hashes a part's claimed file and records it with job `id` (made, waiting for its parts, when there is
+    /// none yet). A job that moved on meanwhile leaves the file to a job of its own. Shared by intake and
+    /// recovery; nil when the name does not say its order and part (left where it is).
+    static func recordPart(id: JobID, claimedPath: String, kind: ArtworkKind?, folder: HotFolderConfiguration,
+                           store: any JobStore, detail: String) async throws -> JobID? {
+        let name = FileOperations.fileName(of: claimedPath)
+        guard let (externalId, part) = orderAndPart(from: name, pattern: folder.filenamePattern) else { return nil }
+        let (sha256, size) = try await Blocking.run { try FileOperations.sha256(of: claimedPath) }
+        func record(_ id: JobID, at path: String) async throws {
+            if try await store.job(id) == nil {
+                let now = Date()
+                let job = Job(id: id, status: .awaitingFile, hotfolder: folder.name, fileName: name, claimedPath: nil, originalPath: nil,
+                              sha256: nil, sizeBytes: nil, kind: nil, externalId: externalId, product: folder.product,
+                              createdAt: now, updatedAt: now)
+                try await store.create(job, detail: "the first file of order \(externalId) arrived; the job waits for its parts "
+                                       + folder.product.partNames.joined(separator: ", "))
+            }
+            try await store.receivePart(id, part: part, file: ArrivedFile(fileName: name, claimedPath: path, sha256: sha256, sizeBytes: size,
+                                                                          kind: kind, hotfolder: folder.name),
+                                        detail: detail, actor: nil)
+        }
+        do {
+            try await record(id, at: claimedPath)
+            return id
+        } catch let error as JobStoreError {
+            switch error {
+            case .partAlreadyReceived, .takesNoPart:
+                let work = folder.layout.work
+                let (own, path) = try await Blocking.run { try Self.reclaim(claimedPath, work: work) }
+                try await record(own, at: path)
+                return own
+            default:
+                throw error
+            }
+        }
+    }
+
+    /// The order's job a part's file goes to: the one waiting for its parts, else its latest when that failed
+    /// preflight or was rejected (the file starts its next revision).
+    private func jobTakingPart(of externalId: String) async -> Job? {
+        if let waiting = try? await store.jobs(matching: JobFilter(statuses: [.awaitingFile], hotfolder: folder.name,
+                                                                   externalId: externalId, limit: 1)).first {
+            return waiting
+        }
+        guard let latest = try? await store.jobs(matching: JobFilter(hotfolder: folder.name, externalId: externalId,
+                                                                     order: .newestFirst, limit: 1)).first,
+              [.preflightFailed, .rejected].contains(latest.status) else { return nil }
+        return latest
+    }
+
+    /// The order and the part a file's name says, by the folder's filename_pattern's externalId (or
+    /// orderReference) and part groups; the part in lower case.
+    static func orderAndPart(from name: String, pattern: String?) -> (externalId: String, part: String)? {
+        guard let pattern, let expression = try? NSRegularExpression(pattern: pattern),
+              let match = expression.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)),
+              let externalId = externalId(from: name, pattern: pattern) else { return nil }
+        let range = match.range(withName: "part")
+        guard range.location != NSNotFound, let swiftRange = Range(range, in: name) else { return nil }
+        return (externalId, name[swiftRange].lowercased())
     }
 
     /// The job that takes a file named `name`, by the externalId the folder's filename_pattern finds in it:

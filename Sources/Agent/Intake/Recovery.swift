@@ -30,6 +30,11 @@ struct Recovery: Sendable {
                 let directory = folder.layout.work + "/" + entry
                 let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
                 let job = try await store.job(id)
+                if folder.product.hasParts {
+                    adopted += try await adoptParts(in: directory, files: files, job: job, folder: folder)
+                    if files.isEmpty, job == nil || job?.status.isTerminal == true { rmdir(directory) }
+                    continue
+                }
                 // The artwork, not a ticket claimed with it.
                 let artwork = files.first(where: { !SidecarTicket.isTicketName($0) }) ?? files.first
                 // No row yet, an API job still waiting for the file claimed for it, or an ended job whose next
@@ -55,6 +60,29 @@ struct Recovery: Sendable {
             logger.info("recovered jobs", metadata: ["adopted": "\(adopted)", "resuming": "\(resumable)"])
         }
         return (adopted, resumable)
+    }
+
+    /// Part files claimed for job `id` that it does not hold yet: the commit after the claim never
+    /// happened (no job row, or a job waiting for parts), or the file is a failed job's next revision (a part
+    /// whose own original has left the claim). A part's original still claimed is the job's already.
+    private func adoptParts(in directory: String, files: [String], job: Job?, folder: HotFolderConfiguration) async throws -> Int {
+        guard job == nil || [.awaitingFile, .preflightFailed, .rejected].contains(job?.status) else { return 0 }
+        let held = Set(job?.originalsStillClaimed ?? [])
+        var adopted = 0
+        for file in files where !SidecarTicket.isTicketName(file) && !held.contains(directory + "/" + file) {
+            let path = directory + "/" + file
+            guard let id = JobID(FileOperations.fileName(of: directory)),
+                  let recorded = try await Intake.recordPart(id: id, claimedPath: path, kind: try? ArtworkKind.sniff(fileAt: path),
+                                                             folder: folder, store: store,
+                                                             detail: "adopted \(file) from the claim area after a restart") else {
+                logger.warning("a claimed file does not say its order and part; left in the claim area",
+                               metadata: ["hotfolder": "\(folder.name)", "file": "\(file)"])
+                continue
+            }
+            logger.info("adopted claimed file after a restart", metadata: ["job": "\(recorded)", "hotfolder": "\(folder.name)", "file": "\(file)"])
+            adopted += 1
+        }
+        return adopted
     }
 
     /// The hidden half-written files of a write the agent was killed in (a reason beside a file set aside, a

@@ -109,8 +109,13 @@ final class JobDispatcher: Service {
     private func sweepPeriodically() async {
         let runnable = Set(JobState.allCases.filter(\.isRunnable))
         var unconfigured = Set<String>()
+        var pass = 0
+        let missingParts = MissingParts(store: store, logger: logger)
         while !Task.isCancelled {
             heartbeat()
+            pass += 1
+            // Every few seconds: a part is late by minutes, not by a sweep.
+            if !runner.drain.isDraining, pass % 5 == 0 { await missingParts.failOverdue(live.current) }
             if !runner.drain.isDraining {
                 do {
                     // Runnable jobs, and ended ones whose original still waits in the claim area.

@@ -14,8 +14,9 @@ struct JobFinisher: Sendable {
                 logger: Logger) async throws {
         let finalPath = try await moveOut(job, into: state == .printReady ? folder.layout.originals : folder.layout.error,
                                           reason: reason)
+        // A job of parts keeps where each part's original went with the part.
         try await store.transition(job.id, to: state, detail: reason,
-                                   update: JobUpdate(originalPath: finalPath, failureReason: reason))
+                                   update: JobUpdate(originalPath: job.product.hasParts ? nil : finalPath, failureReason: reason))
         removeClaimDirectory(of: job)
         let metadata: Logger.Metadata = ["job": "\(job.id)", "hotfolder": "\(folder.name)", "status": "\(state.rawValue)",
                                          "original": "\(finalPath)"]
@@ -38,6 +39,7 @@ struct JobFinisher: Sendable {
 
     /// Original, companions and reason file into `directory`; returns where the original is now.
     private func moveOut(_ job: Job, into directory: String, reason: String?) async throws -> String {
+        if job.product.hasParts { return try await moveOutParts(of: job, into: directory, reason: reason) }
         let finalPath = try await moveOriginal(job, into: directory)
         try await moveCompanions(of: job, into: FileOperations.parent(of: finalPath))
         if let reason {
@@ -47,6 +49,34 @@ struct JobFinisher: Sendable {
             }
         }
         return finalPath
+    }
+
+    /// Every part's original into `directory`, each with the reason beside it, then what was claimed with them;
+    /// returns where the first part's original is now.
+    private func moveOutParts(of job: Job, into directory: String, reason: String?) async throws -> String {
+        var first: String?
+        for file in job.parts {
+            var finalPath = file.originalPath ?? file.claimedPath
+            if FileOperations.exists(file.claimedPath) {
+                finalPath = try await Blocking.run {
+                    try FileOperations.move(file.claimedPath, into: directory, preferredName: file.fileName)
+                }
+                try await store.recordPartOriginalPath(job.id, part: file.part, path: finalPath)
+            }
+            if let reason, !FileOperations.exists(finalPath + ".reason.txt") {
+                let reasonFile = finalPath + ".reason.txt"
+                try await Blocking.run { try FileOperations.writeDurably(Data("\(reason)\n".utf8), to: reasonFile) }
+            }
+            first = first ?? finalPath
+        }
+        // Parts dropped into a hot folder share a claim; what else is in it (a ticket) goes along.
+        for claimDirectory in Set(job.parts.map { FileOperations.parent(of: $0.claimedPath) }) {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: claimDirectory)) ?? []
+            for name in names where !name.hasPrefix(".") {
+                try await Blocking.run { try FileOperations.move(claimDirectory + "/" + name, into: directory, preferredName: name) }
+            }
+        }
+        return first ?? ""
     }
 
     /// Moves the claimed original into `directory`, or returns where an earlier run already moved it.
@@ -72,8 +102,9 @@ struct JobFinisher: Sendable {
     }
 
     private func removeClaimDirectory(of job: Job) {
-        guard let claimed = job.claimedPath else { return }
-        let directory = FileOperations.parent(of: claimed)
-        if rmdir(directory) == 0 { try? FileOperations.sync(FileOperations.parent(of: directory)) }
+        let claims = job.product.hasParts ? job.parts.map(\.claimedPath) : [job.claimedPath].compactMap { $0 }
+        for directory in Set(claims.map(FileOperations.parent(of:))) where rmdir(directory) == 0 {
+            try? FileOperations.sync(FileOperations.parent(of: directory))
+        }
     }
 }

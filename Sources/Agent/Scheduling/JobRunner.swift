@@ -24,7 +24,7 @@ struct JobRunner: Sendable {
         return runner
     }
 
-    private var finisher: JobFinisher { JobFinisher(store: store) }
+    var finisher: JobFinisher { JobFinisher(store: store) }
 
     /// How a run ended, as far as the dispatcher cares.
     enum Outcome: Sendable, Equatable {
@@ -108,7 +108,7 @@ struct JobRunner: Sendable {
     /// A job ended by a caller (rejected, cancelled) whose original still sits in the claim area.
     private func settleIfEnded(_ id: JobID, logger: Logger) async throws {
         guard let job = try await store.job(id), job.status == .rejected || job.status == .cancelled,
-              let claimed = job.claimedPath, job.originalPath == claimed, FileOperations.exists(claimed),
+              job.originalsStillClaimed.contains(where: FileOperations.exists),
               let name = job.hotfolder, let folder = configuration.hotfolder(named: name) else { return }
         try await finisher.settle(job, folder: folder, logger: logger)
     }
@@ -117,6 +117,10 @@ struct JobRunner: Sendable {
     private func step(_ job: Job, folder: HotFolderConfiguration, logger: Logger) async throws {
         let workspace = JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: job.id)
         let publisher = OutputPublisher(store: store, job: job, folder: folder)
+        if job.product.hasParts, PartStages.stages.contains(job.status) {
+            try await PartStages(runner: self, job: job, folder: folder, workspace: workspace, publisher: publisher, logger: logger).step()
+            return
+        }
         switch job.status {
         case .received:
             try await restoreOriginal(job)
@@ -126,16 +130,8 @@ struct JobRunner: Sendable {
             try await Blocking.run { try RevisionArchive(workspace: workspace).prepare(for: revision) }
             try await advance(job, to: .preflighting, logger: logger)
         case .preflighting:
-            let input = try claimedFile(of: job)
-            var arguments = [
-                "--input", input, "--file-name", job.fileName, "--product", try Self.json(job.product),
-                "--sha256", job.sha256 ?? "", "--profile", job.order.preflightProfile ?? folder.preflightProfile ?? PreflightProfile.basic.name,
-                "--thresholds", try Self.json(folder.preflightThresholds), "--severities", try Self.json(folder.preflightSeverities),
-                "--output", workspace.report, "--html", workspace.reportHTML,
-                "--fixups", fixups(of: job, folder: folder).map(\.rawValue).joined(separator: ","),
-                "--fit-tolerance", String(folder.fitTolerance), "--fixed", workspace.fixed, "--intent", folder.intent.rawValue,
-            ]
-            if let profile = folder.outputProfile { arguments += ["--output-profile", profile] }
+            let arguments = try preflightArguments(input: claimedFile(of: job), fileName: job.fileName, sha256: job.sha256,
+                                                   product: job.product, into: workspace, job: job, folder: folder)
             try await runStage(.preflight, job: job, folder: folder, arguments: arguments, workspace: workspace)
             let report = try JSONDecoder().decode(PreflightReport.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.report)))
             if report.result != .fail {
@@ -149,23 +145,10 @@ struct JobRunner: Sendable {
             try await advance(job, to: .proofing, logger: logger)
         case .proofing:
             do {
-                let mirrors = fixups(of: job, folder: folder).contains(.bleedMirror)
-                var arguments = ["--input", try artwork(of: job, workspace: workspace), "--file-name", job.fileName,
-                                 "--output", workspace.proofs, "--ppi", "150", "--product", try Self.json(job.product),
-                                 "--report", workspace.report, "--converted", workspace.converted,
-                                 "--generate-bleed", (mirrors ? RasterToPDF.BleedGeneration.mirror : .none).rawValue,
-                                 "--fixups", fixups(of: job, folder: folder).map(\.rawValue).joined(separator: ","),
-                                 "--intent", folder.intent.rawValue]
-                if let profile = folder.outputProfile { arguments += ["--output-profile", profile] }
-                if let externalId = job.externalId { arguments += ["--external-id", externalId] }
-                if let language = job.order.language { arguments += ["--language", language] }
+                let arguments = try proofArguments(input: artwork(of: job, workspace: workspace), fileName: job.fileName,
+                                                   product: job.product, externalId: job.externalId, into: workspace, job: job, folder: folder)
                 try await runStage(.proof, job: job, folder: folder, arguments: arguments, workspace: workspace)
-                let stem = OutputNaming(folder: folder).stem(for: job)
-                let files = (try? FileManager.default.contentsOfDirectory(atPath: workspace.proofs)) ?? []
-                for file in files.sorted() where !file.hasPrefix(".") {
-                    let name = file == ProofSet.sheetName ? stem + ".proof.pdf" : stem + "-" + file
-                    try await publisher.publish(workspace.proofs + "/" + file, as: "proof:" + file, into: folder.layout.proofs, name: name)
-                }
+                try await publishProofs(publisher, workspace: workspace, job: job, folder: folder)
             }
             try await advance(job, to: .proofGenerated, logger: logger)
         case .proofGenerated:
@@ -191,8 +174,50 @@ struct JobRunner: Sendable {
         }
     }
 
+    /// How preflight runs for one file (the job's, or one part's) into `workspace`: the job's profile and
+    /// fix-ups, the folder's thresholds, severities and colour settings.
+    func preflightArguments(input: String, fileName: String, sha256: String?, product: ProductSpec, into workspace: JobWorkspace,
+                            job: Job, folder: HotFolderConfiguration) throws -> [String] {
+        var arguments = [
+            "--input", input, "--file-name", fileName, "--product", try Self.json(product),
+            "--sha256", sha256 ?? "", "--profile", job.order.preflightProfile ?? folder.preflightProfile ?? PreflightProfile.basic.name,
+            "--thresholds", try Self.json(folder.preflightThresholds), "--severities", try Self.json(folder.preflightSeverities),
+            "--output", workspace.report, "--html", workspace.reportHTML,
+            "--fixups", fixups(of: job, folder: folder).map(\.rawValue).joined(separator: ","),
+            "--fit-tolerance", String(folder.fitTolerance), "--fixed", workspace.fixed, "--intent", folder.intent.rawValue,
+        ]
+        if let profile = folder.outputProfile { arguments += ["--output-profile", profile] }
+        return arguments
+    }
+
+    /// How the proof of one file (the job's, or one part's) is rendered into `workspace`, outlining the
+    /// findings of that workspace's report, in the customer's language.
+    func proofArguments(input: String, fileName: String, product: ProductSpec, externalId: String?, into workspace: JobWorkspace,
+                        job: Job, folder: HotFolderConfiguration) throws -> [String] {
+        let fixups = fixups(of: job, folder: folder)
+        var arguments = ["--input", input, "--file-name", fileName,
+                         "--output", workspace.proofs, "--ppi", "150", "--product", try Self.json(product),
+                         "--report", workspace.report, "--converted", workspace.converted,
+                         "--generate-bleed", (fixups.contains(.bleedMirror) ? RasterToPDF.BleedGeneration.mirror : .none).rawValue,
+                         "--fixups", fixups.map(\.rawValue).joined(separator: ","), "--intent", folder.intent.rawValue]
+        if let profile = folder.outputProfile { arguments += ["--output-profile", profile] }
+        if let externalId { arguments += ["--external-id", externalId] }
+        if let language = job.order.language { arguments += ["--language", language] }
+        return arguments
+    }
+
+    /// The proof pages, thumbnail and proof sheet into out/proofs, named after the job.
+    func publishProofs(_ publisher: OutputPublisher, workspace: JobWorkspace, job: Job, folder: HotFolderConfiguration) async throws {
+        let stem = OutputNaming(folder: folder).stem(for: job)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: workspace.proofs)) ?? []
+        for file in files.sorted() where !file.hasPrefix(".") {
+            let name = file == ProofSet.sheetName ? stem + ".proof.pdf" : stem + "-" + file
+            try await publisher.publish(workspace.proofs + "/" + file, as: "proof:" + file, into: folder.layout.proofs, name: name)
+        }
+    }
+
     /// The JSON report for machines and the HTML page for operators, side by side in out/reports/.
-    private func publishReports(_ publisher: OutputPublisher, workspace: JobWorkspace, job: Job,
+    func publishReports(_ publisher: OutputPublisher, workspace: JobWorkspace, job: Job,
                                 folder: HotFolderConfiguration) async throws {
         try await publisher.publish(workspace.report, as: "report", into: folder.layout.reports,
                                     name: OutputNaming(folder: folder).stem(for: job) + ".report.json")
@@ -202,7 +227,7 @@ struct JobRunner: Sendable {
         }
     }
 
-    private func runStage(_ stage: WorkerStage, job: Job, folder: HotFolderConfiguration, arguments: [String],
+    func runStage(_ stage: WorkerStage, job: Job, folder: HotFolderConfiguration, arguments: [String],
                           workspace: JobWorkspace) async throws {
         try await slots.withSlot(for: folder.name) { [drain, metrics] in
             // A slot freed while stopping must not start a stage that the stop would then cut short.
@@ -213,7 +238,7 @@ struct JobRunner: Sendable {
         }
     }
 
-    private func advance(_ job: Job, to state: JobState, detail: String? = nil, logger: Logger) async throws {
+    func advance(_ job: Job, to state: JobState, detail: String? = nil, logger: Logger) async throws {
         try await store.transition(job.id, to: state, detail: detail)
         logger.info("job \(state.rawValue)", metadata: ["status": "\(state.rawValue)", "from": "\(job.status.rawValue)"])
     }
@@ -255,7 +280,7 @@ struct JobRunner: Sendable {
     }
 
     /// The job's own fix-ups when it named them (API, ticket), else its hot folder's.
-    private func fixups(of job: Job, folder: HotFolderConfiguration) -> [FixUpID] {
+    func fixups(of job: Job, folder: HotFolderConfiguration) -> [FixUpID] {
         job.order.fixups ?? folder.fixups
     }
 
@@ -267,7 +292,7 @@ struct JobRunner: Sendable {
     }
 
     /// The original is gone from where the agent keeps it: nothing to retry, and nothing the file did.
-    private static func missingOriginal(_ job: Job) -> WorkerFailure {
+    static func missingOriginal(_ job: Job) -> WorkerFailure {
         .reported(WorkerResult(code: .internalError, message: "the original file is missing", retryable: false,
                                detail: "not found: \(job.claimedPath ?? "no claimed path")"), stage: .preflight)
     }

@@ -17,7 +17,9 @@ struct OutputNaming: Sendable {
     }
 
     func stem(for job: Job) -> String {
-        let original = JobRunner.stem(job.fileName)
+        // A job of parts is the order's, not its first file's: named by the order when it has one.
+        let original = job.product.hasParts ? job.externalId.map(Self.safe).flatMap { $0.isEmpty || $0.hasPrefix(".") ? nil : $0 } ?? JobRunner.stem(job.fileName)
+            : JobRunner.stem(job.fileName)
         guard let template else { return original }
         var values = ["name": original, "job": job.id.rawValue, "externalId": job.externalId ?? ""]
         if let pattern, let expression = try? NSRegularExpression(pattern: pattern) {
@@ -33,9 +35,14 @@ struct OutputNaming: Sendable {
         }
         var result = template
         for group in Self.placeholders(in: template) { result = result.replacingOccurrences(of: "{\(group)}", with: values[group] ?? "") }
-        let safe = String(result.map { $0 == "/" || $0 == "\0" || $0.asciiValue.map { $0 < 0x20 } == true ? "_" : $0 })
-            .trimmingCharacters(in: .whitespaces)
+        let safe = Self.safe(result)
         return safe.isEmpty || safe.hasPrefix(".") ? original : safe
+    }
+
+    /// `text` as a file name: no slashes or control characters, no surrounding spaces.
+    static func safe(_ text: String) -> String {
+        String(text.map { $0 == "/" || $0 == "\0" || $0.asciiValue.map { $0 < 0x20 } == true ? "_" : $0 })
+            .trimmingCharacters(in: .whitespaces)
     }
 
     /// The names between braces: "{a}-{b}" gives ["a", "b"].

@@ -32,6 +32,8 @@ extension BridgeAPI {
         var order: ValidatedJobRequest?
         var requestJSON = Data()
         var received: UploadReceiver.Received?
+        // A product with parts: one form part per product part, named after it.
+        var receivedParts: [(part: String, file: UploadReceiver.Received)] = []
         do {
             for try await part in parts {
                 switch part {
@@ -43,15 +45,28 @@ extension BridgeAPI {
                         throw APIError(.badRequest, "send the 'job' part before the 'file' part", field: "job")
                     }
                     guard received == nil else { throw APIError(.badRequest, "send one 'file' part", field: "file") }
+                    guard !order.product.hasParts else { throw Self.partsExpected(order.product) }
                     received = try await uploadReceiver()
                         .receive(file.payload.body, suggestedName: file.filename, fallbackStem: order.externalId ?? id.rawValue,
                                  into: workspace.upload + "/" + UUID().uuidString)
                 case .undocumented(let extra):
+                    if let order, let name = extra.name, order.product.partNames.contains(name) {
+                        guard !receivedParts.contains(where: { $0.part == name }) else {
+                            throw APIError(.badRequest, "send the part '\(name)' once", field: name)
+                        }
+                        receivedParts.append((name, try await uploadReceiver()
+                            .receive(extra.body, suggestedName: extra.filename, fallbackStem: (order.externalId ?? id.rawValue) + "-" + name,
+                                     into: workspace.upload + "/" + UUID().uuidString)))
+                        continue
+                    }
                     // Read past a part nobody asked for (bounded by MultipartPartLimit), on to the next.
                     for try await _ in extra.body {}
                 }
             }
             guard let order else { throw APIError.invalid("job", "the 'job' part is missing") }
+            if order.product.hasParts {
+                return try await createWithParts(id: id, order: order, requestJSON: requestJSON, parts: receivedParts, key: key)
+            }
             guard let received else { throw APIError.invalid("file", "the 'file' part is missing") }
             let requestHash = Self.sha256(requestJSON + Data(received.sha256.utf8))
             if let stored = try await storedAnswer(key: key, requestHash: requestHash) {
@@ -69,13 +84,50 @@ extension BridgeAPI {
             return output
         } catch {
             if let received { Self.discard(received) }
+            for (_, file) in receivedParts { Self.discard(file) }
             throw error
         }
     }
 
+    /// A job of a product with parts, created with the parts' files that came along: it waits in
+    /// awaiting_file for the others, or starts when all are there. The stored answer (for a repeated
+    /// Idempotency-Key) is the job as it was created.
+    private func createWithParts(id: JobID, order: ValidatedJobRequest, requestJSON: Data,
+                                 parts: [(part: String, file: UploadReceiver.Received)], key: String?) async throws -> Operations.CreateJob.Output {
+        guard !parts.isEmpty else { throw Self.partsExpected(order.product) }
+        let requestHash = Self.sha256(requestJSON + Data(parts.map { $0.part + ":" + $0.file.sha256 }.joined(separator: ",").utf8))
+        if let stored = try await storedAnswer(key: key, requestHash: requestHash) {
+            for (_, file) in parts { Self.discard(file) }
+            return stored
+        }
+        let now = Date()
+        var job = Job(id: id, status: .awaitingFile, hotfolder: order.hotfolder, fileName: "", claimedPath: nil, originalPath: nil,
+                      sha256: nil, sizeBytes: nil, kind: nil, externalId: order.externalId, product: order.product,
+                      createdAt: now, updatedAt: now, order: order.order)
+        let created = try await create(job, detail: "created through the API by token \(callerName)", key: key, requestHash: requestHash)
+        guard case .created(let answer) = created, case .json(let body) = answer.body, body.id == id.rawValue else {
+            for (_, file) in parts { Self.discard(file) }
+            return created
+        }
+        for (index, (part, file)) in parts.enumerated() {
+            do { job = try await receive(file, asPart: part, of: job) } catch {
+                for (_, rest) in parts[(index + 1)...] { Self.discard(rest) }
+                throw error
+            }
+        }
+        return .created(.init(headers: answer.headers, body: .json(try await resource.representation(of: job))))
+    }
+
+    /// The answer to a file for a product made of parts, or no file at all for one.
+    private static func partsExpected(_ product: ProductSpec) -> APIError {
+        let names = product.partNames
+        return APIError.invalid(names.first ?? "file", "this product is made of parts (\(names.joined(separator: ", "))); "
+                                + "send each part's file in a form part named after it, such as '\(names.first ?? "front")'")
+    }
+
     /// Refuses the upload before its first byte while intake is paused: the client retries later, nothing is
     /// half-stored on a filling disk.
-    private func uploadReceiver() throws -> UploadReceiver {
+    func uploadReceiver() throws -> UploadReceiver {
         if let reason = hooks.intakePause() {
             throw APIError(.serviceUnavailable, "the agent takes no new files now: \(reason)", retryAfter: UploadReceiver.retryAfterFullDisk)
         }
@@ -142,6 +194,10 @@ extension BridgeAPI {
 
     func uploadJobFile(_ input: Operations.UploadJobFile.Input) async throws -> Operations.UploadJobFile.Output {
         let job = try await existingJob(input.path.id)
+        guard !job.product.hasParts else {
+            throw APIError(.conflict, "job \(job.id) is made of parts (\(job.product.partNames.joined(separator: ", "))); "
+                           + "send each with PUT /api/v1/jobs/\(job.id)/parts/{part}")
+        }
         // A job that failed preflight or was rejected takes a new version of its file: its next revision.
         let startsRevision = job.status == .preflightFailed || job.status == .rejected
         guard job.status == .awaitingFile || startsRevision else {

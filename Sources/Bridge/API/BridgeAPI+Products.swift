@@ -21,7 +21,7 @@ extension BridgeAPI {
         return Components.Schemas.ProductDefinition(
             id: product.id, description: product.description, trim: spec.trim, bleed: spec.bleed, safety: spec.safety,
             pages: spec.pages, shape: spec.shape, cornerRadius: spec.cornerRadius, dieline: spec.dieline, finishing: spec.finishing,
-            profile: product.profile, approval: product.approval.flatMap { .init(rawValue: $0.rawValue) },
+            parts: spec.parts, output: spec.output.flatMap { .init(rawValue: $0.rawValue) }, profile: product.profile, approval: product.approval.flatMap { .init(rawValue: $0.rawValue) },
             fixups: product.fixups?.map(\.rawValue),
             hotfolders: folders.filter { $0.product.id == product.id }.map(\.name))
     }

@@ -53,6 +53,7 @@ struct JobRequestValidation {
         // A catalogue product is the whole order: the folder's own product does not leak into it.
         let base = catalogued?.spec ?? folder.product
         if let problem = base.overridden(by: ordered).shapeProblem { throw APIError.invalid("product.cornerRadius", problem) }
+        if let problem = base.overridden(by: ordered).partsProblem { throw APIError.invalid("product.parts", problem) }
         return ValidatedJobRequest(
             hotfolder: folder.name, externalId: request.externalId, product: base.overridden(by: ordered),
             order: JobOrder(approval: request.approval.flatMap { ApprovalPolicy(rawValue: $0.rawValue) } ?? catalogued?.approval,

@@ -48,7 +48,23 @@ struct JobResource: Sendable {
             stages: Self.stages(from: events),
             preflight: contents.hasReport ? ReportSummaryCache.shared.summary(ofReportAt: workspace.report) : nil,
             error: Self.error(of: job),
+            parts: job.product.hasParts ? parts(of: job) : nil,
             links: links(of: job, contents: contents))
+    }
+
+    /// Every part the product asks for, in its order, with the file that arrived for it.
+    func parts(of job: Job) -> [Components.Schemas.JobPart] {
+        let workspace = JobWorkspace(jobsDirectory: configuration.jobsDirectory, id: job.id)
+        return job.product.partNames.map { name in
+            let base = configuration.publicURL + "/api/v1/jobs/" + job.id.rawValue + "/parts/" + name + "/files/"
+            guard let file = job.file(ofPart: name) else { return .init(name: name, received: false, links: .init()) }
+            let hasOriginal = file.originalPath.map { access($0, F_OK) == 0 } == true
+            let printReady = job.status == .printReady && job.product.output == .separate
+                && access(workspace.part(name).printReady, F_OK) == 0
+            return .init(name: name, received: true, fileName: file.fileName, kind: file.kind.flatMap { .init(rawValue: $0.rawValue) },
+                         sizeBytes: file.sizeBytes, sha256: file.sha256, receivedAt: file.receivedAt,
+                         links: .init(original: hasOriginal ? base + "original" : nil, printReady: printReady ? base + "print-ready" : nil))
+        }
     }
 
     func links(of job: Job, contents: WorkspaceContents) -> Components.Schemas.JobLinks {
@@ -91,7 +107,14 @@ struct JobResource: Sendable {
                                           safety: spec.safety?.description, pages: pages,
                                           shape: spec.shape.flatMap { .init(rawValue: $0.rawValue) },
                                           cornerRadius: spec.cornerRadius?.description, dieline: spec.dieline.map(dieline),
-                                          finishing: spec.finishing)
+                                          finishing: spec.finishing, parts: spec.parts.map { $0.map(part) },
+                                          output: spec.output.flatMap { .init(rawValue: $0.rawValue) })
+    }
+
+    static func part(_ part: ProductPart) -> Components.Schemas.ProductPart {
+        let spec = product(part.spec)
+        return Components.Schemas.ProductPart(name: part.name, trim: spec.trim, bleed: spec.bleed, safety: spec.safety, pages: spec.pages,
+                                              shape: spec.shape, cornerRadius: spec.cornerRadius, dieline: spec.dieline)
     }
 
     static func dieline(_ dieline: Dieline) -> Components.Schemas.Dieline {

@@ -10,10 +10,12 @@ import Foundation
 struct EventResource: Sendable {
     let resource: JobResource
 
-    /// A job's first event is job.created; its file arriving is job.uploaded; a new version of its file is
+    /// A job's first event is job.created; its file arriving is job.uploaded (for a job of parts: a part's file
+    /// is job.part_received, the last part's is followed by job.uploaded); a new version of its file is
     /// job.revision_started; every other is job.<new status>.
     static func type(of event: JobEvent) -> Components.Schemas.Event._TypePayload {
         if event.from == nil { return .job_created }
+        if event.part != nil && event.from == .awaitingFile && event.to == .awaitingFile { return .job_partReceived }
         if event.from == .awaitingFile && event.to == .received { return .job_uploaded }
         if event.startsRevision { return .job_revisionStarted }
         return .init(rawValue: "job." + event.to.rawValue) ?? .job_failed
@@ -30,7 +32,7 @@ struct EventResource: Sendable {
         let publicURL = resource.configuration.publicURL
         var data = Components.Schemas.EventData(
             jobId: event.jobId.rawValue, externalId: job?.externalId, hotfolder: job?.hotfolder,
-            revision: event.jobAtEvent?.revision ?? 1,
+            revision: event.jobAtEvent?.revision ?? 1, part: event.part,
             status: .init(rawValue: event.to.rawValue) ?? .failed,
             previousStatus: event.from.flatMap { .init(rawValue: $0.rawValue) }, detail: event.detail,
             jobUrl: publicURL + "/api/v1/jobs/" + event.jobId.rawValue)

@@ -1,11 +1,12 @@
 import Foundation
 import Hummingbird
 
-/// Caps every part of a multipart/form-data body except the `file` part, as the body streams in.
+/// Caps every part of a multipart/form-data body except the files (the `file` part, and any part with a file
+/// name: a product's parts, `front` and `back`), as the body streams in.
 ///
 /// The generated server buffers a JSON part whole before anyone sees it, so the `job` part of
 /// `POST /api/v1/jobs` (and any other part a client adds) would grow without bound; the file part streams to
-/// disk under `max_upload`. This follows the parts by their boundary and refuses a non-file part, or a part's
+/// disk under `max_upload`, as do the parts' files of a product made of parts. This follows the parts by their boundary and refuses a non-file part, or a part's
 /// header block, that grows past its limit with 413, before it is buffered.
 struct MultipartPartLimit<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == ByteBuffer {
     typealias Element = ByteBuffer
@@ -99,18 +100,25 @@ struct PartScanner {
     private mutating func count(_ bytes: Int, isFile: Bool) throws {
         partBytes += bytes
         if !isFile && partBytes > maxPartBytes {
-            throw APIError(.payloadTooLarge, "a part other than 'file' is larger than \(maxPartBytes / 1024) KiB; the 'job' JSON is limited to that")
+            throw APIError(.payloadTooLarge, "a part that is not a file is larger than \(maxPartBytes / 1024) KiB; the 'job' JSON is limited to that")
         }
     }
 
-    /// Whether a part's headers name it `file` (`Content-Disposition: form-data; name="file"`).
+    /// Whether a part's headers make it a file: named `file`, or carrying a file name
+    /// (`Content-Disposition: form-data; name="front"; filename="card-front.pdf"`).
     static func isFilePart(_ headers: [UInt8]) -> Bool {
         let text = String(decoding: headers, as: UTF8.self).lowercased()
         for line in text.split(separator: "\r\n") where line.hasPrefix("content-disposition:") {
+            var name: String?
+            var hasFileName = false
             for parameter in line.split(separator: ";").dropFirst() {
                 let pair = parameter.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if pair.count == 2, pair[0] == "name" { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == "file" }
+                guard pair.count == 2 else { continue }
+                if pair[0] == "filename" || pair[0] == "filename*" { hasFileName = true }
+                if pair[0] == "name" { name = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
             }
+            // The `job` JSON is buffered whole by the generated server, whatever the client calls it.
+            return name == "file" || (hasFileName && name != "job")
         }
         return false
     }

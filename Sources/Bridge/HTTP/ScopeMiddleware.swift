@@ -9,9 +9,9 @@ struct ScopeMiddleware: ServerMiddleware {
     static let publicOperations: Set<String> = ["getHealth", "getReadiness", "getMetrics"]
 
     static let requiredScopes: [String: Scope] = [
-        "createJob": .jobsWrite, "uploadJobFile": .jobsWrite, "retryJob": .jobsWrite, "cancelJob": .jobsWrite,
+        "createJob": .jobsWrite, "uploadJobFile": .jobsWrite, "uploadJobPart": .jobsWrite, "retryJob": .jobsWrite, "cancelJob": .jobsWrite,
         "listJobs": .jobsRead, "getJob": .jobsRead, "getJobEvents": .jobsRead, "getJobReport": .jobsRead,
-        "getJobFile": .jobsRead, "getJobProofPage": .jobsRead, "listEvents": .jobsRead,
+        "getJobFile": .jobsRead, "getJobPartFile": .jobsRead, "getJobProofPage": .jobsRead, "listEvents": .jobsRead,
         "listProducts": .jobsRead, "getProduct": .jobsRead,
         "listJobRevisions": .jobsRead, "getJobRevision": .jobsRead, "getJobRevisionReport": .jobsRead, "getJobRevisionProofPage": .jobsRead,
         "approveJob": .jobsApprove, "rejectJob": .jobsApprove,

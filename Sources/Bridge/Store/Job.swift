@@ -29,6 +29,9 @@ public struct Job: Sendable, Hashable, Codable {
     /// Which version of the artwork the job is on: 1, and one more each time a new file replaces one that
     /// failed preflight or was rejected. Earlier revisions are kept as `JobRevision`s.
     public var revision: Int = 1
+    /// For a product with parts: the files of the parts received so far, in the product's order of parts.
+    /// The job's own file fields then name no file (`fileName` is the first part's, for output names).
+    public var parts: [JobPartFile] = []
 
     public init(id: JobID, status: JobState, hotfolder: String?, fileName: String, claimedPath: String?,
                 originalPath: String?, sha256: String?, sizeBytes: Int64?, kind: ArtworkKind?, externalId: String?,
@@ -70,6 +73,8 @@ public struct JobEvent: Sendable, Hashable, Codable {
     public var actor: EventActor?
     /// Whether this event began a new revision (a new file for a job that failed preflight or was rejected).
     public var startsRevision: Bool = false
+    /// The part whose file arrived with this event (job.part_received, or a part's new revision).
+    public var part: String?
     /// What of the job an event tells that the job itself changes later; nil for events written before
     /// stores kept it.
     public var jobAtEvent: JobAtEvent?

@@ -42,6 +42,14 @@ public protocol JobStore: Sendable {
     func outputs(of id: JobID) async throws -> [String: String]
     /// Records where the original is, or is about to be moved to, without a state change.
     func recordOriginalPath(_ id: JobID, path: String) async throws
+    /// Records the file of part `part` of a job whose product has parts. A job in awaiting_file takes each part
+    /// once (a `job.part_received` event), and the last missing part moves it to received in the same
+    /// transaction; a job that failed preflight or was rejected takes it as its next revision, the part's
+    /// file replaced and the other parts' kept. Returns the job as it is after.
+    @discardableResult
+    func receivePart(_ id: JobID, part: String, file: ArrivedFile, detail: String?, actor: EventActor?) async throws -> Job
+    /// Records where a part's original is, or is about to be moved to.
+    func recordPartOriginalPath(_ id: JobID, part: String, path: String) async throws
     /// The job's earlier revisions, oldest first (the current one is the job itself).
     func revisions(of id: JobID) async throws -> [JobRevision]
     /// How many changes to the job this process has committed: a view built at an earlier count is stale.
@@ -67,6 +75,12 @@ public enum JobStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicate(JobID)
     /// A new revision was asked of a job that did not end in preflight_failed or rejected, or without a file.
     case noNewRevision(JobID, from: JobState)
+    /// A file for a part the job's product does not have.
+    case noSuchPart(JobID, part: String, parts: [String])
+    /// A second file for a part while the job still waits for its other parts.
+    case partAlreadyReceived(JobID, part: String)
+    /// A part's file for a job that is neither waiting for files nor ended in preflight_failed or rejected.
+    case takesNoPart(JobID, from: JobState)
 
     public var description: String {
         switch self {
@@ -74,6 +88,12 @@ public enum JobStoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .illegalTransition(let id, let from, let to): "job \(id) is \(from.rawValue) and cannot become \(to.rawValue)"
         case .duplicate(let id): "job \(id) exists already"
         case .noNewRevision(let id, let from): "job \(id) is \(from.rawValue); only a job that failed preflight or was rejected takes a new file"
+        case .noSuchPart(let id, let part, let parts):
+            parts.isEmpty ? "job \(id) is one file, not parts; send its file with PUT /api/v1/jobs/\(id)/file"
+                : "job \(id) has no part '\(part)'; its parts are \(parts.joined(separator: ", "))"
+        case .partAlreadyReceived(let id, let part): "job \(id) has the file of its part '\(part)' already and waits for its other parts"
+        case .takesNoPart(let id, let from):
+            "job \(id) is \(from.rawValue); a part's file is taken while the job waits for its files, and as a new version after preflight_failed or rejected"
         }
     }
 }

@@ -26,6 +26,13 @@ public struct JobWorkspace: Sendable {
     public var thumbnail: String { proofs + "/thumbnail.png" }
     public var proofSheet: String { proofs + "/proof.pdf" }
 
+    // MARK: Parts
+
+    /// Where the stages of part `name` of a multi-part job write, laid out as a workspace's: its report,
+    /// proofs, fixed copy and print-ready PDF. The job's own report, proofs and print-ready file at the top
+    /// level are made from these.
+    public func part(_ name: String) -> JobWorkspace { JobWorkspace(directory: directory + "/parts/" + name) }
+
     // MARK: Revisions
 
     /// Names the revision whose outputs the top level holds; absent before a second revision began.
@@ -48,5 +55,5 @@ public struct JobWorkspace: Sendable {
 
     /// The outputs of an earlier revision still at the top level (its report, proofs, fixed copy), moved
     /// under `revisions/N/` when the next revision begins.
-    public static let revisionOutputs = ["report.json", "report.html", "proofs", "fixed.pdf", "artwork.pdf", "print-ready.pdf"]
+    public static let revisionOutputs = ["report.json", "report.html", "proofs", "fixed.pdf", "artwork.pdf", "print-ready.pdf", "parts"]
 }

@@ -15,6 +15,9 @@ public final class SQLiteJobStore: JobStore {
 
     public func localChangeCount(of id: JobID) -> UInt64 { changes.count(of: id) }
 
+    /// Counts a change to job `id` committed by this process (see `localChangeCount(of:)`).
+    func localChanges(_ id: JobID) { changes.bump(id) }
+
     /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
     public convenience init(path: String) throws {
         var configuration = Configuration()
@@ -170,6 +173,23 @@ public final class SQLiteJobStore: JobStore {
                 t.primaryKey(["jobId", "revision"])
             }
         }
+        migrator.registerMigration("v9: parts") { db in
+            try db.create(table: "job_part") { t in
+                t.column("jobId", .text).notNull().references("job", onDelete: .cascade)
+                t.column("part", .text).notNull()
+                t.column("fileName", .text).notNull()
+                t.column("claimedPath", .text).notNull()
+                t.column("originalPath", .text)
+                t.column("sha256", .text).notNull()
+                t.column("sizeBytes", .integer).notNull()
+                t.column("kind", .text)
+                t.column("receivedAt", .datetime).notNull()
+                t.primaryKey(["jobId", "part"])
+            }
+            try db.alter(table: "job_event") { t in
+                t.add(column: "part", .text)
+            }
+        }
         return migrator
     }
 
@@ -244,7 +264,9 @@ public final class SQLiteJobStore: JobStore {
                 clauses.append(clause)
                 _ = arguments.append(contentsOf: [value])
             }
-            if filter.originalStillClaimed { clauses.append("originalPath = claimedPath") }
+            if filter.originalStillClaimed {
+                clauses.append("(originalPath = claimedPath OR id IN (SELECT jobId FROM job_part WHERE originalPath = claimedPath))")
+            }
             // Ids are ULIDs: their order is creation order, so the id alone is a stable keyset cursor.
             if let after = filter.after {
                 clauses.append(filter.order == .oldestFirst ? "id > ?" : "id < ?")
@@ -254,7 +276,7 @@ public final class SQLiteJobStore: JobStore {
             if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
             sql += filter.order == .oldestFirst ? " ORDER BY id" : " ORDER BY id DESC"
             if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.job(from:))
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try Self.job(from: $0, db) }
         }
     }
 
@@ -317,19 +339,7 @@ public final class SQLiteJobStore: JobStore {
             }
             let now = Date()
             let previous = job.status
-            if update.startsRevision {
-                try db.execute(sql: """
-                    INSERT INTO job_revision (jobId, revision, status, fileName, sha256, sizeBytes, originalPath, failureReason, endedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [id.rawValue, job.revision, job.status.rawValue, job.fileName, job.sha256, job.sizeBytes,
-                                     job.originalPath, job.failureReason, now])
-                job.revision += 1
-                job.failureReason = nil
-                // The earlier revision's proof links decide nothing any more.
-                job.proofLinkEpoch += 1
-                try db.execute(sql: "UPDATE job SET revision = ?, proofLinkEpoch = ? WHERE id = ?",
-                               arguments: [job.revision, job.proofLinkEpoch, id.rawValue])
-            }
+            if update.startsRevision { try Self.endRevision(db, of: &job, at: now) }
             job.status = state
             job.updatedAt = now
             if let path = update.originalPath { job.originalPath = path }
@@ -364,6 +374,21 @@ public final class SQLiteJobStore: JobStore {
                                  startsRevision: update.startsRevision)
             return job
         }
+    }
+
+    /// Keeps the revision `job` is on as it ended (a `job_revision` row) and moves the job to the next one.
+    static func endRevision(_ db: Database, of job: inout Job, at now: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO job_revision (jobId, revision, status, fileName, sha256, sizeBytes, originalPath, failureReason, endedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [job.id.rawValue, job.revision, job.status.rawValue, job.fileName, job.sha256, job.sizeBytes,
+                             job.originalPath, job.failureReason, now])
+        job.revision += 1
+        job.failureReason = nil
+        // The earlier revision's proof links decide nothing any more.
+        job.proofLinkEpoch += 1
+        try db.execute(sql: "UPDATE job SET revision = ?, proofLinkEpoch = ?, failureReason = NULL WHERE id = ?",
+                       arguments: [job.revision, job.proofLinkEpoch, job.id.rawValue])
     }
 
     public func revisions(of id: JobID) async throws -> [JobRevision] {
@@ -437,21 +462,28 @@ public final class SQLiteJobStore: JobStore {
     private static let decodedColumns = DecodedJSONColumns()
 
     /// Appends the event that moved `job` (as it is after the move) from `from` to its status.
-    private static func appendEvent(_ db: Database, job: Job, from: JobState?, at: Date, detail: String?,
-                                    actor: EventActor?, startsRevision: Bool = false) throws {
+    static func appendEvent(_ db: Database, job: Job, from: JobState?, at: Date, detail: String?,
+                            actor: EventActor?, startsRevision: Bool = false, part: String? = nil) throws {
         let sequence = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM job_event WHERE jobId = ?",
                                         arguments: [job.id.rawValue]) ?? 1
         try db.execute(sql: """
             INSERT INTO job_event (jobId, sequence, fromStatus, toStatus, at, detail, eventId, actor, failureReason, proofLinkEpoch,
-                                   revision, startsRevision)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   revision, startsRevision, part)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [job.id.rawValue, sequence, from?.rawValue, job.status.rawValue, at, detail,
                              "evt_" + ULID.generate().description, try actor.map(Self.encode), job.failureReason, job.proofLinkEpoch,
-                             job.revision, startsRevision])
+                             job.revision, startsRevision, part])
     }
 
-    private static func fetchJob(_ db: Database, _ id: JobID) throws -> Job? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM job WHERE id = ?"), arguments: [id.rawValue]).map(job(from:))
+    static func fetchJob(_ db: Database, _ id: JobID) throws -> Job? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM job WHERE id = ?"), arguments: [id.rawValue]).map { try job(from: $0, db) }
+    }
+
+    /// The job of `row`, with its parts' files when its product has parts (one more query for those only).
+    private static func job(from row: Row, _ db: Database) throws -> Job {
+        var job = try job(from: row)
+        if job.product.hasParts { job.parts = try fetchParts(db, of: job) }
+        return job
     }
 
     private static func job(from row: Row) throws -> Job {
@@ -480,11 +512,11 @@ public final class SQLiteJobStore: JobStore {
         let epoch: Int? = row["proofLinkEpoch"]
         return JobEvent(id: row["eventId"] ?? "evt_\(row["globalSequence"] as Int64)", globalSequence: row["globalSequence"], jobId: id,
                         sequence: row["sequence"], from: (row["fromStatus"] as String?).flatMap(JobState.init(rawValue:)), to: to,
-                        at: row["at"], detail: row["detail"], actor: actor, startsRevision: row["startsRevision"] ?? false,
+                        at: row["at"], detail: row["detail"], actor: actor, startsRevision: row["startsRevision"] ?? false, part: row["part"],
                         jobAtEvent: epoch.map { JobAtEvent(failureReason: row["failureReason"], proofLinkEpoch: $0, revision: row["revision"]) })
     }
 
-    private static func encode(_ value: some Encodable) throws -> String {
+    static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(value), as: UTF8.self)

@@ -15,11 +15,17 @@ public struct ProductSpec: Sendable, Hashable, Codable {
     /// The cut line in the print-ready PDF; nil: the shape's default (see `dielineName`).
     public var dieline: Dieline?
     public var finishing: [String]?
+    /// The files the product is made of, in print order; nil for a product of one file.
+    public var parts: [ProductPart]?
+    /// One print-ready PDF for all parts or one per part; nil: combined.
+    public var output: PartsOutput?
 
     public init(id: String? = nil, trim: TrimSize? = nil, bleed: Length? = nil, safety: Length? = nil,
                 pages: PageCountRule? = nil, shape: Shape? = nil, cornerRadius: Length? = nil, dieline: Dieline? = nil,
-                finishing: [String]? = nil) {
+                finishing: [String]? = nil, parts: [ProductPart]? = nil, output: PartsOutput? = nil) {
         self.id = id
+        self.parts = parts
+        self.output = output
         self.dieline = dieline
         self.cornerRadius = cornerRadius
         self.trim = trim
@@ -34,7 +40,8 @@ public struct ProductSpec: Sendable, Hashable, Codable {
     public func overridden(by other: ProductSpec) -> ProductSpec {
         ProductSpec(id: other.id ?? id, trim: other.trim ?? trim, bleed: other.bleed ?? bleed, safety: other.safety ?? safety,
                     pages: other.pages ?? pages, shape: other.shape ?? shape, cornerRadius: other.cornerRadius ?? cornerRadius,
-                    dieline: other.dieline ?? dieline, finishing: other.finishing ?? finishing)
+                    dieline: other.dieline ?? dieline, finishing: other.finishing ?? finishing, parts: other.parts ?? parts,
+                    output: other.output ?? output)
     }
 
     /// What makes the shape impossible to cut, in words; nil when it can be cut: a rounded rectangle's

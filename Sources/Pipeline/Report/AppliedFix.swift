@@ -11,6 +11,8 @@ public struct AppliedFix: Sendable, Hashable, Codable {
     public var params: [String: MessageParameter]?
     public var before: String?
     public var after: String?
+    /// The part of a multi-part job whose file was changed; nil for a job of one file.
+    public var part: String?
 
     public init(_ id: FixUpID, page: Int? = nil, _ message: Message, before: String? = nil, after: String? = nil) {
         self.id = id.rawValue
@@ -29,7 +31,7 @@ public struct AppliedFix: Sendable, Hashable, Codable {
 }
 
 extension AppliedFix {
-    private enum CodingKeys: String, CodingKey { case id, page, message, messageKey, params, before, after }
+    private enum CodingKeys: String, CodingKey { case id, page, message, messageKey, params, before, after, part }
 
     /// Every key always present (null when empty), as findings are written.
     public func encode(to encoder: any Encoder) throws {
@@ -41,5 +43,6 @@ extension AppliedFix {
         try container.encode(params, forKey: .params)
         try container.encode(before, forKey: .before)
         try container.encode(after, forKey: .after)
+        try container.encodeIfPresent(part, forKey: .part)
     }
 }

@@ -24,6 +24,8 @@ public struct Finding: Sendable, Hashable, Codable {
     public var expected: String?
     /// Where on the page, in PDF points, when known.
     public var bbox: PDFRect?
+    /// The part of a multi-part job whose file this is about ("front"); nil for a job of one file.
+    public var part: String?
 
     public init(check: String, severity: Severity, page: Int? = nil, message: String,
                 measured: String? = nil, expected: String? = nil, bbox: PDFRect? = nil) {
@@ -61,5 +63,6 @@ public struct Finding: Sendable, Hashable, Codable {
         try container.encode(measured, forKey: .measured)
         try container.encode(expected, forKey: .expected)
         try container.encode(bbox, forKey: .bbox)
+        try container.encodeIfPresent(part, forKey: .part)
     }
 }

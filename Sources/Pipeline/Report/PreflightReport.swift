@@ -20,6 +20,8 @@ public struct PreflightReport: Sendable, Hashable, Codable {
     public var durationMs: Int
     /// What the fix-ups changed before the findings were made; nil in reports written before fix-ups.
     public var fixes: [AppliedFix]?
+    /// For a multi-part job: each part's own report, in the product's order (see `combining(_:product:)`).
+    public var parts: [PartReport]?
 
     public init(profile: String, file: FileFacts, product: ProductFacts, pages: [PageFacts], fonts: [FontFacts],
                 spotColors: [String], findings: [Finding], engine: Engine = .current, durationMs: Int,

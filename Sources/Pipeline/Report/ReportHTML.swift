@@ -50,7 +50,7 @@ public struct ReportHTML: Sendable {
             html += "<h2 class=\"fixed\">Fixed (\(fixes.count))</h2>\n<p>The findings below are those of the fixed file; the original is kept as it was.</p>\n<table>"
             html += "<tr><th>Page</th><th>Fix-up</th><th>What changed</th><th>Before</th><th>After</th></tr>\n"
             for fix in fixes {
-                html += "<tr><td>\(fix.page.map(String.init) ?? "–")</td><td><code>\(escape(fix.id))</code></td>"
+                html += "<tr><td>\(place(page: fix.page, part: fix.part))</td><td><code>\(escape(fix.id))</code></td>"
                     + "<td>\(escape(fix.message))</td><td>\(escape(fix.before ?? ""))</td><td>\(escape(fix.after ?? ""))</td></tr>\n"
             }
             html += "</table>\n"
@@ -61,7 +61,7 @@ public struct ReportHTML: Sendable {
             html += "<h2 class=\"\(severity.rawValue)\">\(severity.rawValue.capitalized)s (\(findings.count))</h2>\n<table>"
             html += "<tr><th>Page</th><th>Check</th><th>Finding</th><th>Measured</th><th>Expected</th></tr>\n"
             for finding in findings {
-                html += "<tr><td>\(finding.page.map(String.init) ?? "–")</td><td><code>\(escape(finding.check))</code></td>"
+                html += "<tr><td>\(place(page: finding.page, part: finding.part))</td><td><code>\(escape(finding.check))</code></td>"
                     + "<td>\(escape(finding.message))</td><td>\(escape(finding.measured ?? ""))</td><td>\(escape(finding.expected ?? ""))</td></tr>\n"
             }
             html += "</table>\n"
@@ -113,5 +113,11 @@ public struct ReportHTML: Sendable {
     private func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// The page a row is about, with its part for a multi-part job ("back · 2").
+    private func place(page: Int?, part: String?) -> String {
+        let number = page.map(String.init) ?? "–"
+        return part.map { escape($0) + " · " + number } ?? number
     }
 }

@@ -248,6 +248,25 @@ extension QPDFFile {
         if qpdf_write(data) & QPDF_ERRORS != 0 { throw .qpdf(stage: "write", message: lastErrorText) }
     }
 
+    /// Copies the page's inherited keys (MediaBox, Resources, Rotate) onto every page, so that a page taken
+    /// into another file brings what it inherited from its own page tree.
+    func pushInheritedAttributesToPages() throws(PrintReadyError) {
+        if qpdf_push_inherited_attributes_to_page(data) & QPDF_ERRORS != 0 { throw .qpdf(stage: "pages", message: lastErrorText) }
+    }
+
+    /// Appends `page` of another file as this file's last page; qpdf copies its objects (content, resources,
+    /// fonts, images) over as they are. `page`'s file must stay open until this one is written.
+    func appendPage(_ page: QPDFObject) throws(PrintReadyError) {
+        if qpdf_add_page(data, page.file.data, page.handle, QPDF_FALSE) & QPDF_ERRORS != 0 {
+            throw .qpdf(stage: "pages", message: lastErrorText)
+        }
+    }
+
+    /// `object` of another file, copied into this one (once: a second copy returns the first).
+    func copyForeign(_ object: QPDFObject) -> QPDFObject {
+        QPDFObject(file: self, handle: qpdf_oh_copy_foreign_object(data, object.file.data, object.handle))
+    }
+
     private var lastErrorText: String {
         // qpdf_get_error hands the error over once.
         guard qpdf_has_error(data) != 0, let error = qpdf_get_error(data),
