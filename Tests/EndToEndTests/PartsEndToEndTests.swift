@@ -60,6 +60,10 @@ import Testing
         let (valid, complaints) = try ReportSchemaTests.validate(reportAt: reportPath)
         #expect(valid, "the combined report follows the schema: \(complaints)")
         #expect(try await sendHTTP("GET", port: port, "/api/v1/jobs/\(id)/proofs/2.png", bearer: token).status == 200)
+        // The customer's proof page says which part each page is.
+        let link = try #require((view["links"] as? [String: Any])?["proofPage"] as? String)
+        let page = try await sendHTTP("GET", port: port, String(link[try #require(link.range(of: "/proof/")).lowerBound...]))
+        #expect(page.status == 200 && page.text.contains(">front</span> · ") && page.text.contains(">back</span> · "), "\(page.text)")
     }
 
     @Test func aFrontAloneWaitsAndThenFailsNamingTheBack() async throws {
@@ -89,6 +93,10 @@ import Testing
         try await agent.start()
         defer { agent.stop() }
         let port = try await agent.bridgePort()
+        // The catalogue tells integrators the parts to send.
+        let products = try await sendHTTP("GET", port: port, "/api/v1/products", bearer: token).json["products"] as? [[String: Any]] ?? []
+        let book = try #require(products.first)
+        #expect((book["parts"] as? [[String: Any]])?.map { $0["name"] as? String } == ["cover", "interior"] && book["output"] as? String == "separate")
         let boundary = "parts-\(UUID().uuidString)"
         var body = Data()
         func field(_ name: String, fileName: String? = nil, type: String, _ content: Data) {

@@ -46,3 +46,28 @@ import Testing
         #expect(throws: (any Error).self) { try PDFCombiner().combine([], to: directory.appendingPathComponent("out.pdf").path) }
     }
 }
+
+/// The report of a job made of parts counts pages as the combined file does, and says each finding's part.
+@Suite struct PartReportTests {
+    func report(file: String, pages: Int, findings: [Finding]) -> PreflightReport {
+        PreflightReport(profile: "basic", file: .init(name: file, sha256: nil, bytes: 10, type: "pdf", pdfVersion: "1.4", pages: pages,
+                                                      encrypted: false, pdfx: nil),
+                        product: .init(ProductSpec()), pages: [], fonts: [], spotColors: [], findings: findings, durationMs: 3)
+    }
+
+    @Test func findingsNameTheirPartAndCountPagesThroughTheParts() {
+        let text = Finding(check: "safety.text", severity: .error, page: 1,
+                           message: Message("safety.text", ["page": .count(1), "count": .count(2), "safetyMm": .number(3)]))
+        let front = report(file: "front.pdf", pages: 1, findings: [])
+        let back = report(file: "back.pdf", pages: 1, findings: [text])
+        let combined = PreflightReport.combining([("front", front), ("back", back)], product: ProductSpec())
+        #expect(combined.result == .fail && combined.file.pages == 2 && combined.durationMs == 6)
+        let finding = combined.findings.first
+        #expect(finding?.part == "back" && finding?.page == 2)
+        #expect(finding?.message == MessageCatalogue.english.render("safety.text", ["page": .count(2), "count": .count(2), "safetyMm": .number(3)]))
+        #expect(finding?.message.hasPrefix("Page 2 ") == true, "the back's page 1 is page 2 of the job")
+        // Each part's own report is kept as it was written, pages counted within it.
+        #expect(combined.parts?.map(\.name) == ["front", "back"] && combined.parts?.map(\.firstPage) == [1, 2])
+        #expect(combined.parts?.last?.report.findings.first?.page == 1)
+    }
+}

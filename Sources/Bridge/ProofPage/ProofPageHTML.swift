@@ -45,7 +45,7 @@ struct ProofPageHTML {
         body += "<section class=\"pages\"><h2>\(text("proof.pages.heading"))</h2>"
         for (index, url) in pageImageURLs.enumerated() {
             body += "<figure><img src=\"\(Self.escape(url))\" alt=\"\(text("proof.pages.alt", ["page": .count(index + 1)]))\" loading=\"lazy\">"
-                + "<figcaption>\(text("proof.pages.caption", ["page": .count(index + 1)]))</figcaption></figure>"
+                + "<figcaption>\(partLabel(ofPage: index + 1))\(text("proof.pages.caption", ["page": .count(index + 1)]))</figcaption></figure>"
         }
         body += "</section>"
         body += fixesSection
@@ -122,7 +122,10 @@ struct ProofPageHTML {
     /// What was changed in the customer's file to make it printable, before the proof was made.
     private var fixesSection: String {
         guard let fixes = report?.fixes, !fixes.isEmpty else { return "" }
-        let items = fixes.map { fix in "<li>\(onPage(fix.page, fix.message(in: catalogue), namesPage: fix.params?["page"] != nil))</li>" }.joined()
+        let items = fixes.map { fix in
+            let part = fix.part.map { "<span class=\"part\">\(Self.escape($0))</span> · " } ?? ""
+            return "<li>\(part)\(onPage(fix.page, fix.message(in: catalogue), namesPage: fix.params?["page"] != nil))</li>"
+        }.joined()
         return "<section class=\"fixes\"><h2>\(text("proof.fixes.heading"))</h2><ul id=\"fixes\">\(items)</ul></section>"
     }
 
@@ -134,9 +137,16 @@ struct ProofPageHTML {
         for (index, finding) in shown.enumerated() {
             let sentence = onPage(finding.page, finding.message(in: catalogue),
                                   namesPage: finding.messageKey == nil ? finding.message.hasPrefix("Page ") : finding.params?["page"] != nil)
-            items += "<li class=\"\(finding.severity.rawValue)\"><strong>\(index + 1).</strong> \(sentence)</li>"
+            let part = finding.part.map { "<span class=\"part\">\(Self.escape($0))</span> · " } ?? ""
+            items += "<li class=\"\(finding.severity.rawValue)\"><strong>\(index + 1).</strong> \(part)\(sentence)</li>"
         }
         return "<section><h2>\(text("proof.findings.heading"))</h2><ol class=\"findings\">\(items)</ol></section>"
+    }
+
+    /// "back · " before the caption of a page of a product made of parts: which part's file the page is from.
+    private func partLabel(ofPage page: Int) -> String {
+        guard let part = report?.parts?.last(where: { $0.firstPage <= page }) else { return "" }
+        return "<span class=\"part\">\(Self.escape(part.name))</span> · "
     }
 
     /// "Page 2: ..." for what concerns one page; a sentence that names its page already stands alone.

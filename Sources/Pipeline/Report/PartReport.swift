@@ -34,11 +34,13 @@ extension PreflightReport {
             for var finding in report.findings {
                 finding.part = name
                 finding.page = finding.page.map { $0 + offset }
+                (finding.params, finding.message) = counted(finding.params, finding.messageKey, finding.message, from: offset)
                 findings.append(finding)
             }
             for var fix in report.fixes ?? [] {
                 fix.part = name
                 fix.page = fix.page.map { $0 + offset }
+                (fix.params, fix.message) = counted(fix.params, fix.messageKey, fix.message, from: offset)
                 fixes.append(fix)
             }
             for font in report.fonts where !fonts.contains(font) { fonts.append(font) }
@@ -54,5 +56,14 @@ extension PreflightReport {
                                        findings: findings, durationMs: parts.reduce(0) { $0 + $1.report.durationMs }, fixes: fixes)
         combined.parts = kept
         return combined
+    }
+
+    /// A sentence that names its page ("Page 1 is 80 x 50 mm") with the page counted through the parts, as
+    /// the finding's `page` is, its English message written again from the catalogue.
+    private static func counted(_ params: [String: MessageParameter]?, _ key: String?, _ message: String,
+                                from offset: Int) -> ([String: MessageParameter]?, String) {
+        guard offset > 0, var params, case .number(let page)? = params["page"], let key else { return (params, message) }
+        params["page"] = .number(page + Double(offset))
+        return (params, MessageCatalogue.english.render(key, params))
     }
 }
