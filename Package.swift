@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "hotfolder-agent", targets: ["Agent"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "JobStore", targets: ["JobStore"]),
         .library(name: "Bridge", targets: ["Bridge"]),
     ],
     dependencies: [
@@ -49,10 +50,20 @@ let package = Package(
             name: "Pipeline",
             dependencies: ["CPoppler", "CQPDF", "CTIFF", "CLCMS", "CZlib"]
         ),
+        // The job domain (jobs, states, events, deliveries, tokens, subscriptions), the JobStore protocol and
+        // its implementations: what the agent and the bridge both build on, with no HTTP in it.
+        .target(
+            name: "JobStore",
+            dependencies: [
+                "Pipeline",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Bridge",
             dependencies: [
-                "Pipeline", "CCurl",
+                "Pipeline", "JobStore", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -68,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "Agent",
             dependencies: [
-                "Pipeline", "Bridge", "CInotify", "CMalloc",
+                "Pipeline", "JobStore", "Bridge", "CInotify", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -89,15 +100,18 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/Fixtures"),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures"]),
+        .testTarget(name: "JobStoreTests", dependencies: [
+            "JobStore", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "BridgeTests", dependencies: [
-            "Bridge", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"),
+            "Bridge", "JobStore", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
         ]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Bridge", "Pipeline", "TestFixtures", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "JobStore", "Bridge", "Pipeline", "TestFixtures", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestFixtures"]),
     ]
 )

@@ -1,4 +1,5 @@
 @testable import Agent
+import JobStore
 import Testing
 
 @Suite struct CompletenessTrackerTests {

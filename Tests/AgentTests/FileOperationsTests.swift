@@ -1,6 +1,7 @@
 @testable import Agent
 import Bridge
 import Foundation
+import JobStore
 import TestFixtures
 import Testing
 

@@ -1,6 +1,7 @@
 @testable import Agent
 import Bridge
 import Foundation
+import JobStore
 import Pipeline
 import TestFixtures
 import Testing

@@ -1,5 +1,6 @@
 @testable import Agent
 import Foundation
+import JobStore
 import TestFixtures
 import Testing
 

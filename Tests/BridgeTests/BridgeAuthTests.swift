@@ -1,5 +1,6 @@
 @testable import Bridge
 import Foundation
+@testable import JobStore
 import Testing
 
 @Suite(.serialized) struct BridgeAuthTests {

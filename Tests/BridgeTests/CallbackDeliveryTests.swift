@@ -1,6 +1,7 @@
 @testable import Bridge
 import Foundation
 import GRDB
+import JobStore
 import Logging
 import Pipeline
 import ServiceLifecycle

@@ -1,4 +1,5 @@
 @testable import Bridge
+import JobStore
 import TestFixtures
 import Foundation
 import Testing

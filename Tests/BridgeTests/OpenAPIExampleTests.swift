@@ -1,5 +1,6 @@
 @testable import Bridge
 import Foundation
+import JobStore
 import Testing
 
 /// openapi.yaml shows an example of every request and every answer, and each JSON example is what the bridge

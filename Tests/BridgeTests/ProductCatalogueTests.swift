@@ -1,5 +1,6 @@
 @testable import Bridge
 import Foundation
+import JobStore
 import Pipeline
 import Testing
 

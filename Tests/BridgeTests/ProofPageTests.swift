@@ -1,4 +1,5 @@
 @testable import Bridge
+import JobStore
 import Pipeline
 import Foundation
 import Testing

@@ -1,6 +1,7 @@
 @testable import Bridge
 import Foundation
 import HTTPTypes
+import JobStore
 import OpenAPIRuntime
 import Testing
 import Yams

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bridge
 import Foundation
+import JobStore
 
 /// The delivery log of callbacks and webhooks, and redelivery of what ended dead: the operator's side of
 /// "never lost" when an ERP was down for longer than the retry schedule.

@@ -1,5 +1,6 @@
 import Bridge
 import Foundation
+import JobStore
 
 /// The CLI's JSON shape of a job. Field names are a contract for scripts; extend, never rename.
 struct JobJSON: Encodable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bridge
 import Foundation
+import JobStore
 import Logging
 
 struct JobsCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bridge
 import Foundation
+import JobStore
 
 /// API tokens for the bridge. The secret is printed once at creation; the store keeps only its SHA-256.
 struct TokenCommand: AsyncParsableCommand {

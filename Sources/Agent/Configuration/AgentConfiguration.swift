@@ -1,5 +1,6 @@
 import Bridge
 import Foundation
+import JobStore
 import Pipeline
 
 /// The agent's whole configuration, resolved: absolute paths, parsed lengths and durations, defaults applied.

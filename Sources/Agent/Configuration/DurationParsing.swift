@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 
 /// Durations in the config: "500ms", "2s", "5m", "1h", "1d", or a bare number of seconds.
 enum DurationParsing {
@@ -41,10 +42,3 @@ enum ByteSizeParsing {
     }
 }
 
-extension Duration {
-    /// Seconds as a Double, for timers and log fields.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

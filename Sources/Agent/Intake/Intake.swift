@@ -1,5 +1,6 @@
 import Bridge
 import Foundation
+import JobStore
 import Logging
 import Pipeline
 

@@ -1,4 +1,5 @@
 import Bridge
+import JobStore
 
 /// What happened to a complete file the watcher handed to intake.
 enum IntakeOutcome: Sendable, Equatable {

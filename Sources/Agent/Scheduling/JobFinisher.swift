@@ -1,5 +1,6 @@
 import Bridge
 import Foundation
+import JobStore
 import Logging
 
 /// Ends a job: its outputs are already durable; the original moves to originals/ (print_ready) or error/

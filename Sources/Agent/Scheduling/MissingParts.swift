@@ -1,5 +1,6 @@
 import Bridge
 import Foundation
+import JobStore
 import Logging
 
 /// Fails a job whose parts stopped arriving: when its hot folder's `ticket_timeout` has passed since its last

@@ -1,5 +1,6 @@
 import Bridge
 import Foundation
+import JobStore
 
 /// The stem of a job's output names (print-ready PDF, proofs, reports): the original's name, or the
 /// folder's `output_name` template filled from the `filename_pattern` groups of the original's name.

@@ -1,5 +1,6 @@
 import Bridge
 import Foundation
+import JobStore
 
 /// Copies a durable stage result from the job's workspace into a hot folder's output folder, once.
 ///

@@ -1,4 +1,5 @@
 import Bridge
+import JobStore
 import Synchronization
 
 /// When a job stopped by something outside it (a full disk, a store that could not commit) may run again:

@@ -1,5 +1,6 @@
 import Bridge
 import Foundation
+import JobStore
 
 /// Keeps an earlier revision's outputs when the next revision of its job begins: its report, proofs and
 /// fixed copy move from the workspace's top level to `revisions/N/`, where the API still serves them, and

@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 import Logging
 import ServiceLifecycle
 import Synchronization

@@ -1,6 +1,7 @@
 import Bridge
 import Crypto
 import Foundation
+import JobStore
 
 /// The file moves the agent's durability rests on: nothing overwritten, nothing half-written, and every
 /// change flushed (file and folder) before the store is told about it.

@@ -1,5 +1,6 @@
 import Bridge
 import Foundation
+import JobStore
 import Logging
 
 /// Removes what retention says may go: the store's rows (`RetentionStore.purge`) and then the purged jobs'

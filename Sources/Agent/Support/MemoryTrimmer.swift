@@ -1,4 +1,5 @@
 import CMalloc
+import JobStore
 import ServiceLifecycle
 
 /// Keeps the agent's resident memory flat over months of jobs.

@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 
 /// Size and modification time of a file: what "still being written" is judged by.
 struct FileSnapshot: Sendable, Equatable {

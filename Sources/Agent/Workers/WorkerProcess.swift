@@ -1,5 +1,6 @@
 import Bridge
 import Foundation
+import JobStore
 import Logging
 
 /// Runs one stage of one job in a child process of this same binary (`hotfolder-agent work STAGE ...`).

@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 
 /// An exclusive lock on a job's workspace, held by the worker for its whole life (released by the kernel
 /// when the process ends, however it ends), so two workers never write into one job: a worker of a

@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 
 extension BridgeAPI {
     /// Events go to every `jobs:read` holder and are copied into logs: their proof links only show.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import JobStore
 import OpenAPIRuntime
 import Pipeline
 

@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 
 extension BridgeAPI {
     func approveJob(_ input: Operations.ApproveJob.Input) async throws -> Operations.ApproveJob.Output {

@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 
 extension BridgeAPI {
     func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output {

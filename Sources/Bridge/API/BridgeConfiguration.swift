@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 import Pipeline
 
 /// What the bridge needs to know of the agent: where to listen, what to link to, its limits, and the hot

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import JobStore
 import Logging
 import OpenAPIRuntime
 

@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 import Pipeline
 
 /// A job request after its checks: the hot folder it runs in and the product with that folder's defaults.

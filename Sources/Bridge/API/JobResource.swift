@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 import Pipeline
 
 /// Builds the API's view of a job: the stored job plus what its workspace holds (links, preflight summary)

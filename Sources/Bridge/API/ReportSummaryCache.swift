@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 import Synchronization
 
 /// The preflight summary of a report file, decoded once per version of the file.

@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 
 /// What a job's workspace holds, read with two directory listings instead of a stat per possible file:
 /// GET /jobs/{id} asks about eight of them on every request.

@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 
 /// The long-poll behind GET /api/v1/events: answers as soon as an event after `sequence` exists, else after
 /// `wait` with nothing.

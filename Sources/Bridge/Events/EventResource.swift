@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 
 /// The public shape of a transition: `{"id":"evt_..","type":"job.<status>","sequence",..,"data":{..}}`, the
 /// same for the event feed and for callbacks and webhooks, so a receiver can act on it without asking back.

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JobStore
 import Synchronization
 
 /// Guards /api/v1: a known bearer token (401 otherwise), within its rate limit (429), with the rate-limit

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JobStore
 import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JobStore
 import Synchronization
 
 /// GET /api/v1/jobs/{id} answers, kept as the generated server wrote them, because MIS systems poll their

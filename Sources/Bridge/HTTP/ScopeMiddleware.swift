@@ -1,4 +1,5 @@
 import HTTPTypes
+import JobStore
 import OpenAPIRuntime
 
 /// Checks the caller's token has the scope the operation needs; one table, by the spec's operation ids,

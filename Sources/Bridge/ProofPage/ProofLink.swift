@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import JobStore
 
 /// The capability in a proof-page link, signed with HMAC-SHA256: which job, what it allows (looking, or
 /// looking and deciding), the job's proof-link epoch it was minted in, and an expiry.

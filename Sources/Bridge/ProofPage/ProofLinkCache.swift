@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 import Synchronization
 
 /// Signed proof-page tokens by job, capability, epoch and expiry, so a job polled many times an hour is

@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 import Pipeline
 
 /// The customer's proof page: the rendered pages with their legend, the order, the findings in plain words

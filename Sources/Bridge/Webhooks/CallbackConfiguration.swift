@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 
 /// How callbacks are signed and retried (`callbacks` in the config).
 public struct CallbackConfiguration: Sendable {

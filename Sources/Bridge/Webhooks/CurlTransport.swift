@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import Foundation
+import JobStore
 
 /// Outbound HTTP POSTs for callbacks and webhooks, with libcurl: the system CA store, proxies from the
 /// environment (http_proxy, https_proxy, no_proxy) as admins expect, no redirects followed, and each

@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 import Logging
 
 /// Turns committed events into delivery rows, in event order, behind a durable cursor: the events are the

@@ -1,4 +1,5 @@
 import Foundation
+import JobStore
 import Synchronization
 
 /// A circuit breaker per endpoint: after `threshold` failed attempts in a row the endpoint rests for a

@@ -1,11 +1,12 @@
-import Bridge
 import Foundation
-import GRDB
+import JobStore
 import Pipeline
 import TestFixtures
 import Testing
 
-@Suite struct SQLiteJobStoreTests {
+/// What every JobStore promises, held to each implementation alike: the same tests, unchanged, on each
+/// store `StoreKind.available` lists.
+@Suite struct JobStoreContractTests {
     private func makeJob(_ status: JobState = .received, folder: String = "cards") -> Job {
         Job(id: .generate(), status: status, hotfolder: folder, fileName: "a.pdf", claimedPath: "/w/a.pdf",
             originalPath: "/w/a.pdf", sha256: String(repeating: "0", count: 64), sizeBytes: 10, kind: .pdf,
@@ -13,10 +14,9 @@ import Testing
             createdAt: Date(), updatedAt: Date())
     }
 
-    private func makeStore() throws -> SQLiteJobStore { try SQLiteJobStore(writer: DatabaseQueue()) }
 
-    @Test func createdJobReadsBackWithItsFirstEvent() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.available) func createdJobReadsBackWithItsFirstEvent(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
         let job = makeJob()
         try await store.create(job, detail: "claimed")
         let read = try #require(try await store.job(job.id))
@@ -26,8 +26,8 @@ import Testing
         #expect(events[0].from == nil && events[0].to == .received && events[0].sequence == 1 && events[0].detail == "claimed")
     }
 
-    @Test func transitionsWriteNumberedEvents() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.available) func transitionsWriteNumberedEvents(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
         let job = makeJob()
         try await store.create(job, detail: nil)
         try await store.transition(job.id, to: .preflighting)
@@ -41,8 +41,8 @@ import Testing
         #expect(events[2].from == .preflighting)
     }
 
-    @Test func aNewFileStartsTheNextRevisionAndKeepsTheOneBefore() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.available) func aNewFileStartsTheNextRevisionAndKeepsTheOneBefore(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
         let job = makeJob()
         try await store.create(job, detail: nil)
         for state in [JobState.preflighting, .preflightPassed, .proofing, .proofGenerated, .awaitingApproval] {
@@ -81,8 +81,8 @@ import Testing
         }
     }
 
-    @Test func internalFailuresAreCountedUntilTheJobIsStartedOver() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.available) func internalFailuresAreCountedUntilTheJobIsStartedOver(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
         let job = makeJob()
         try await store.create(job, detail: nil)
         try await store.transition(job.id, to: .preflighting)
@@ -95,8 +95,8 @@ import Testing
         await #expect(throws: JobStoreError.notFound(missing)) { try await store.recordInternalFailure(missing) }
     }
 
-    @Test func illegalTransitionIsRefusedAndChangesNothing() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.available) func illegalTransitionIsRefusedAndChangesNothing(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
         let job = makeJob()
         try await store.create(job, detail: nil)
         await #expect(throws: JobStoreError.illegalTransition(job.id, from: .received, to: .printReady)) {
@@ -106,8 +106,8 @@ import Testing
         #expect(try await store.events(of: job.id).count == 1)
     }
 
-    @Test func duplicateAndMissingJobsAreErrors() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.available) func duplicateAndMissingJobsAreErrors(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
         let job = makeJob()
         try await store.create(job, detail: nil)
         await #expect(throws: JobStoreError.duplicate(job.id)) { try await store.create(job, detail: nil) }
@@ -115,8 +115,8 @@ import Testing
         await #expect(throws: JobStoreError.notFound(missing)) { try await store.transition(missing, to: .failed) }
     }
 
-    @Test func filtersByStatusAndFolder() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.available) func filtersByStatusAndFolder(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
         let a = makeJob(folder: "cards"), b = makeJob(folder: "posters"), c = makeJob(.awaitingFile, folder: "cards")
         for job in [a, b, c] { try await store.create(job, detail: nil) }
         #expect(try await store.jobs(matching: JobFilter()).map(\.id) == [a.id, b.id, c.id])
@@ -125,13 +125,21 @@ import Testing
         #expect(try await store.jobs(matching: JobFilter(externalId: "ORD-1", limit: 1)).count == 1)
     }
 
-    @Test func outputsAreRecordedByName() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.available) func outputsAreRecordedByName(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
         let job = makeJob()
         try await store.create(job, detail: nil)
         try await store.recordOutput(job.id, name: "report", path: "/out/a.report.json")
         try await store.recordOutput(job.id, name: "report", path: "/out/a_0001.report.json")
         #expect(try await store.outputs(of: job.id) == ["report": "/out/a_0001.report.json"])
+    }
+}
+
+/// What only the SQLite store has to keep: its file.
+@Suite struct SQLiteJobStoreTests {
+    private func makeJob() -> Job {
+        Job(id: .generate(), status: .received, hotfolder: "cards", fileName: "a.pdf", claimedPath: "/w/a.pdf", originalPath: "/w/a.pdf",
+            sha256: nil, sizeBytes: 10, kind: .pdf, externalId: nil, product: ProductSpec(), createdAt: Date(), updatedAt: Date())
     }
 
     @Test func fileStoreSurvivesReopening() async throws {
@@ -155,7 +163,7 @@ import Testing
                    sha256: nil, sizeBytes: nil, kind: .pdf, externalId: nil, product: ProductSpec(), createdAt: at, updatedAt: at)
     }
 
-    @Test func oldFinishedJobsGoWithTheirHistoryAndDeliveries() async throws {
+    @Test(arguments: StoreKind.available) func oldFinishedJobsGoWithTheirHistoryAndDeliveries(_ kind: StoreKind) async throws {
         let store = try SQLiteJobStore(path: try makeTemporaryDirectory("retention").appendingPathComponent("jobs.sqlite").path)
         let old = [job(.printReady, changed: 100), job(.failed, changed: 95), job(.rejected, changed: 91)]
         let recent = job(.printReady, changed: 10)

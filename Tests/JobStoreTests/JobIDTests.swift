@@ -1,5 +1,5 @@
-import Bridge
 import Foundation
+import JobStore
 import Testing
 
 @Suite struct JobIDTests {

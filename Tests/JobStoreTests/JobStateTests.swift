@@ -1,4 +1,4 @@
-import Bridge
+import JobStore
 import Testing
 
 @Suite struct JobStateTests {

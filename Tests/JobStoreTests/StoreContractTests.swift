@@ -1,0 +1,154 @@
+import Foundation
+import JobStore
+import Pipeline
+import TestFixtures
+import Testing
+
+/// More of what every store promises: parts, the event feed under concurrent writers, idempotency keys,
+/// tokens, and the order deliveries leave in. Run on each store `StoreKind.available` lists.
+@Suite struct StoreContractTests {
+    static let frontAndBack = ProductSpec(trim: try! TrimSize(parsing: "85x55mm"),
+                                          parts: [ProductPart(name: "front", spec: ProductSpec(pages: .exactly(1))),
+                                                  ProductPart(name: "back", spec: ProductSpec(pages: .exactly(1)))])
+
+    func waitingJob(product: ProductSpec = frontAndBack) -> Job {
+        Job(id: .generate(), status: .awaitingFile, hotfolder: "cards", fileName: "", claimedPath: nil, originalPath: nil, sha256: nil,
+            sizeBytes: nil, kind: nil, externalId: "ORD-P", product: product, createdAt: Date(), updatedAt: Date())
+    }
+
+    func file(_ name: String, digit: Character = "0") -> ArrivedFile {
+        ArrivedFile(fileName: name, claimedPath: "/w/" + name, sha256: String(repeating: digit, count: 64), sizeBytes: 10, kind: .pdf)
+    }
+
+    @Test(arguments: StoreKind.available) func aJobOfPartsTakesEachPartOnceAndStartsWithTheLast(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
+        let job = waitingJob()
+        try await store.create(job, detail: nil)
+        let afterBack = try await store.receivePart(job.id, part: "back", file: file("b.pdf"), detail: "back", actor: nil)
+        #expect(afterBack.status == .awaitingFile && afterBack.missingParts == ["front"] && afterBack.fileName == "b.pdf")
+        await #expect(throws: JobStoreError.partAlreadyReceived(job.id, part: "back")) {
+            try await store.receivePart(job.id, part: "back", file: file("b2.pdf"), detail: nil, actor: nil)
+        }
+        await #expect(throws: JobStoreError.noSuchPart(job.id, part: "side", parts: ["front", "back"])) {
+            try await store.receivePart(job.id, part: "side", file: file("s.pdf"), detail: nil, actor: nil)
+        }
+        let started = try await store.receivePart(job.id, part: "front", file: file("f.pdf"), detail: "front", actor: nil)
+        #expect(started.status == .received && started.parts.map(\.part) == ["front", "back"] && started.fileName == "f.pdf")
+        let read = try #require(try await store.job(job.id))
+        #expect(read.parts == started.parts && read.parts.allSatisfy { $0.originalPath == $0.claimedPath })
+        let events = try await store.events(of: job.id)
+        #expect(events.map(\.to) == [.awaitingFile, .awaitingFile, .awaitingFile, .received])
+        #expect(events.map(\.part) == [nil, "back", "front", nil])
+        // Running, it takes no part; a single-file job has none.
+        try await store.transition(job.id, to: .preflighting)
+        await #expect(throws: JobStoreError.takesNoPart(job.id, from: .preflighting)) {
+            try await store.receivePart(job.id, part: "back", file: file("b3.pdf"), detail: nil, actor: nil)
+        }
+        try await store.recordPartOriginalPath(job.id, part: "back", path: "/error/b.pdf")
+        #expect(try await store.job(job.id)?.file(ofPart: "back")?.originalPath == "/error/b.pdf")
+        let single = waitingJob(product: ProductSpec())
+        try await store.create(single, detail: nil)
+        await #expect(throws: JobStoreError.noSuchPart(single.id, part: "front", parts: [])) {
+            try await store.receivePart(single.id, part: "front", file: file("f.pdf"), detail: nil, actor: nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.available) func aFailedJobOfPartsTakesOnePartAsItsNextRevision(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
+        let job = waitingJob()
+        try await store.create(job, detail: nil)
+        try await store.receivePart(job.id, part: "front", file: file("f.pdf"), detail: nil, actor: nil)
+        try await store.receivePart(job.id, part: "back", file: file("b.pdf"), detail: nil, actor: nil)
+        try await store.transition(job.id, to: .preflighting)
+        try await store.transition(job.id, to: .preflightFailed, detail: nil, update: JobUpdate(failureReason: "back: 2 pages"))
+        let next = try await store.receivePart(job.id, part: "back", file: file("b.pdf", digit: "1"), detail: "new back", actor: nil)
+        #expect(next.status == .received && next.revision == 2 && next.failureReason == nil)
+        #expect(next.file(ofPart: "back")?.sha256.hasPrefix("1") == true && next.file(ofPart: "front")?.sha256.hasPrefix("0") == true)
+        #expect(try await store.revisions(of: job.id).map(\.failureReason) == ["back: 2 pages"])
+        let last = try #require(try await store.events(of: job.id).last)
+        #expect(last.startsRevision && last.part == "back" && last.from == .preflightFailed && last.jobAtEvent?.revision == 2)
+    }
+
+    /// Writers at once, many jobs each: the feed read from 0 has every event once, in a gap-free sequence,
+    /// and reading on from any point gives the rest.
+    @Test(arguments: StoreKind.available) func theFeedHasEveryEventOnceInOrderUnderConcurrentWriters(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
+        let writers = 4, jobsEach = 10
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<writers {
+                group.addTask {
+                    for _ in 0..<jobsEach {
+                        let job = Job(id: .generate(), status: .received, hotfolder: "cards", fileName: "a.pdf", claimedPath: nil,
+                                      originalPath: nil, sha256: nil, sizeBytes: nil, kind: .pdf, externalId: nil, product: ProductSpec(),
+                                      createdAt: Date(), updatedAt: Date())
+                        try await store.create(job, detail: nil)
+                        try await store.transition(job.id, to: .preflighting)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let all = try await store.events(after: 0, limit: 1000)
+        #expect(all.count == writers * jobsEach * 2)
+        #expect(all.map(\.globalSequence) == Array(1...Int64(all.count)), "gap-free and in order")
+        #expect(Set(all.map(\.id)).count == all.count, "every event id once")
+        #expect(try await store.lastEventSequence() == Int64(all.count))
+        let rest = try await store.events(after: 30, limit: 1000)
+        #expect(rest.map(\.globalSequence) == Array(31...Int64(all.count)))
+        // Each job's own events are numbered from 1 without gaps.
+        for event in all where event.sequence == 2 { #expect(try await store.events(of: event.jobId).map(\.sequence) == [1, 2]) }
+    }
+
+    @Test(arguments: StoreKind.available) func anIdempotencyKeyAnswersItsRepeatAndNothingIsCreatedTwice(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
+        let now = Date()
+        let record = IdempotencyRecord(key: "k-1", owner: "mis", requestHash: "h", statusCode: 201, responseBody: Data("{}".utf8), createdAt: now)
+        let first = waitingJob(product: ProductSpec())
+        #expect(try await store.create(first, detail: nil, idempotency: record) == nil)
+        let second = waitingJob(product: ProductSpec())
+        let stored = try await store.create(second, detail: nil, idempotency: record)
+        #expect(stored?.requestHash == "h" && stored?.statusCode == 201)
+        #expect(try await store.job(second.id) == nil, "the repeat creates nothing")
+        #expect(try await store.idempotencyRecord(key: "k-1", owner: "mis", notBefore: now.addingTimeInterval(-60)) != nil)
+        #expect(try await store.idempotencyRecord(key: "k-1", owner: "erp", notBefore: now.addingTimeInterval(-60)) == nil, "keys are per caller")
+    }
+
+    @Test(arguments: StoreKind.available) func tokensAreKeptAsHashesByName(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
+        let token = AccessToken(name: "mis", sha256: AccessToken.hash(of: "secret"), scopes: [.jobsRead, .jobsWrite], createdAt: Date())
+        try await store.createToken(token)
+        await #expect(throws: AccessTokenError.nameTaken("mis")) { try await store.createToken(token) }
+        #expect(try await store.token(withHash: AccessToken.hash(of: "secret"))?.scopes == [.jobsRead, .jobsWrite])
+        #expect(try await store.token(withHash: AccessToken.hash(of: "other")) == nil)
+        try await store.markUsed("mis", at: Date())
+        #expect(try await store.tokens().first?.lastUsedAt != nil)
+        try await store.revokeToken(named: "mis")
+        #expect(try await store.token(withHash: AccessToken.hash(of: "secret")) == nil)
+        await #expect(throws: AccessTokenError.notFound("mis")) { try await store.revokeToken(named: "mis") }
+    }
+
+    /// A job's events leave for an endpoint one at a time, in order: the next waits while an earlier one is pending.
+    @Test(arguments: StoreKind.available) func deliveriesToAnEndpointFollowTheirJobsOrder(_ kind: StoreKind) async throws {
+        let store = try await kind.makeStore()
+        let job = waitingJob(product: ProductSpec())
+        try await store.create(job, detail: nil)
+        let endpoint = "https://erp.example.com/hook"
+        try await store.plan([1, 2].map { PlannedDelivery(endpoint: endpoint, eventSequence: $0, eventId: "evt_\($0)", jobId: job.id, body: Data()) },
+                             through: 2)
+        // Planned twice, kept once.
+        try await store.plan([PlannedDelivery(endpoint: endpoint, eventSequence: 1, eventId: "evt_1", jobId: job.id, body: Data())], through: 2)
+        #expect(try await store.plannedThrough() == 2)
+        #expect(try await store.deliveries(of: job.id).count == 2)
+        #expect(try await store.dueEndpoints(at: Date(), limit: 10) == [endpoint])
+        let first = try #require(try await store.dueDelivery(at: Date(), endpoint: endpoint))
+        #expect(first.eventSequence == 1)
+        try await store.record(DeliveryAttempt(deliveryId: first.id, number: 1, at: Date(), httpStatus: 500, durationMs: 3, error: nil),
+                               outcome: .retry(at: Date().addingTimeInterval(3600)), error: "HTTP 500")
+        #expect(try await store.dueDelivery(at: Date(), endpoint: endpoint) == nil, "the second waits behind the first")
+        try await store.record(DeliveryAttempt(deliveryId: first.id, number: 2, at: Date(), httpStatus: 200, durationMs: 3, error: nil),
+                               outcome: .delivered, error: nil)
+        #expect(try await store.dueDelivery(at: Date(), endpoint: endpoint)?.eventSequence == 2)
+        #expect(try await store.attempts(of: first.id).map(\.number) == [1, 2])
+        #expect(try await store.delivery(first.id)?.status == .delivered)
+    }
+}
