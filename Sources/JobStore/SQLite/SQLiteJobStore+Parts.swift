@@ -6,47 +6,30 @@ extension SQLiteJobStore {
     public func receivePart(_ id: JobID, part: String, file: ArrivedFile, detail: String?, actor: EventActor?) async throws -> Job {
         defer { localChanges(id) }
         return try await writer.write { db in
-            guard var job = try Self.fetchJob(db, id) else { throw JobStoreError.notFound(id) }
-            guard job.product.partNames.contains(part) else {
-                throw JobStoreError.noSuchPart(id, part: part, parts: job.product.partNames)
-            }
-            let previous = job.status
-            switch previous {
-            case .awaitingFile where job.file(ofPart: part) != nil: throw JobStoreError.partAlreadyReceived(id, part: part)
-            case .awaitingFile, .preflightFailed, .rejected: break
-            default: throw JobStoreError.takesNoPart(id, from: previous)
-            }
-            let now = Date()
+            guard let job = try Self.fetchJob(db, id) else { throw JobStoreError.notFound(id) }
+            let arrival = try PartArrival(job, part: part, file: file, detail: detail, at: Date())
+            var (after, stored) = (arrival.after, arrival.file)
             try db.execute(sql: """
                 INSERT OR REPLACE INTO job_part (jobId, part, fileName, claimedPath, originalPath, sha256, sizeBytes, kind, receivedAt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id.rawValue, part, file.fileName, file.claimedPath, file.claimedPath, file.sha256, file.sizeBytes,
-                                 file.kind?.rawValue, now])
-            if let hotfolder = file.hotfolder { job.hotfolder = hotfolder }
-            if let product = file.product { job.product = job.product.overridden(by: product) }
-            job.parts = try Self.fetchParts(db, of: job)
-            // Output names start from the first part's name, as a single file's start from its own.
-            job.fileName = job.parts.first?.fileName ?? file.fileName
-            job.updatedAt = now
-            if previous != .awaitingFile { try Self.endRevision(db, of: &job, at: now) }
-            if previous != .awaitingFile || job.missingParts.isEmpty { job.status = .received }
-            try db.execute(sql: "UPDATE job SET status = ?, fileName = ?, hotfolder = ?, product = ?, updatedAt = ? WHERE id = ?",
-                           arguments: [job.status.rawValue, job.fileName, job.hotfolder, try Self.encode(job.product), now, id.rawValue])
-            if previous != .awaitingFile {
+                """, arguments: [id.rawValue, part, stored.fileName, stored.claimedPath, stored.originalPath, stored.sha256, stored.sizeBytes,
+                                 stored.kind?.rawValue, stored.receivedAt])
+            if let ended = arrival.endedRevision { try Self.insert(ended, db) }
+            try db.execute(sql: """
+                UPDATE job SET status = ?, fileName = ?, hotfolder = ?, product = ?, updatedAt = ?, revision = ?, proofLinkEpoch = ?,
+                               failureReason = ? WHERE id = ?
+                """, arguments: [after.status.rawValue, after.fileName, after.hotfolder, try Self.encode(after.product), after.updatedAt,
+                                 after.revision, after.proofLinkEpoch, after.failureReason, id.rawValue])
+            if after.status == .received {
                 try db.execute(sql: "UPDATE job SET internalFailures = 0 WHERE id = ?", arguments: [id.rawValue])
-                try Self.appendEvent(db, job: job, from: previous, at: now, detail: detail, actor: actor, startsRevision: true, part: part)
-                return job
             }
-            // The part's own event, then, when it was the last one missing, the job's move on.
-            var waiting = job
-            waiting.status = .awaitingFile
-            try Self.appendEvent(db, job: waiting, from: .awaitingFile, at: now, detail: detail, actor: actor, part: part)
-            if job.status == .received {
-                try db.execute(sql: "UPDATE job SET internalFailures = 0 WHERE id = ?", arguments: [id.rawValue])
-                try Self.appendEvent(db, job: job, from: .awaitingFile, at: now,
-                                     detail: "every part has its file: " + job.product.partNames.joined(separator: ", "), actor: actor)
+            // As stored (dates to the millisecond), as a later read gives them.
+            after.parts = try Self.fetchParts(db, of: after)
+            for event in arrival.events {
+                try Self.appendEvent(db, job: event.job, from: event.from, at: after.updatedAt, detail: event.detail, actor: actor,
+                                     startsRevision: event.startsRevision, part: event.part)
             }
-            return job
+            return after
         }
     }
 

@@ -325,70 +325,33 @@ public final class SQLiteJobStore: JobStore {
     public func transition(_ id: JobID, to state: JobState, detail: String?, update: JobUpdate) async throws -> Job {
         defer { changes.bump(id) }
         return try await writer.write { db in
-            guard var job = try Self.fetchJob(db, id) else { throw JobStoreError.notFound(id) }
-            guard job.status.canMove(to: state) else {
-                throw JobStoreError.illegalTransition(id, from: job.status, to: state)
-            }
-            // A rejected job starts over only as a new revision; a new revision needs a file and an ended job.
-            if update.startsRevision {
-                guard state == .received, update.arrivedFile != nil, [.preflightFailed, .rejected].contains(job.status) else {
-                    throw JobStoreError.noNewRevision(id, from: job.status)
-                }
-            } else if job.status == .rejected {
-                throw JobStoreError.illegalTransition(id, from: job.status, to: state)
-            }
-            let now = Date()
-            let previous = job.status
-            if update.startsRevision { try Self.endRevision(db, of: &job, at: now) }
-            job.status = state
-            job.updatedAt = now
-            if let path = update.originalPath { job.originalPath = path }
-            if update.clearsFailureReason { job.failureReason = nil }
-            if let reason = update.failureReason { job.failureReason = reason }
-            if let file = update.arrivedFile {
-                job.fileName = file.fileName
-                job.claimedPath = file.claimedPath
-                job.originalPath = file.claimedPath
-                job.sha256 = file.sha256
-                job.sizeBytes = file.sizeBytes
-                job.kind = file.kind
-                if let hotfolder = file.hotfolder { job.hotfolder = hotfolder }
-                if let product = file.product { job.product = job.product.overridden(by: product) }
-            }
+            guard let job = try Self.fetchJob(db, id) else { throw JobStoreError.notFound(id) }
+            let transition = try JobTransition(job, to: state, update: update, at: Date())
+            let after = transition.after
+            if let ended = transition.endedRevision { try Self.insert(ended, db) }
             try db.execute(sql: """
                 UPDATE job SET status = ?, updatedAt = ?, originalPath = ?, failureReason = ?, fileName = ?, claimedPath = ?,
-                               sha256 = ?, sizeBytes = ?, kind = ?, hotfolder = ?, product = ? WHERE id = ?
-                """, arguments: [state.rawValue, now, job.originalPath, job.failureReason, job.fileName, job.claimedPath,
-                                 job.sha256, job.sizeBytes, job.kind?.rawValue, job.hotfolder, try Self.encode(job.product),
-                                 id.rawValue])
-            // A job started over (retried) gets its attempts anew.
-            if state == .received {
+                               sha256 = ?, sizeBytes = ?, kind = ?, hotfolder = ?, product = ?, revision = ?, proofLinkEpoch = ?
+                WHERE id = ?
+                """, arguments: [state.rawValue, after.updatedAt, after.originalPath, after.failureReason, after.fileName, after.claimedPath,
+                                 after.sha256, after.sizeBytes, after.kind?.rawValue, after.hotfolder, try Self.encode(after.product),
+                                 after.revision, after.proofLinkEpoch, id.rawValue])
+            if transition.resetsInternalFailures {
                 try db.execute(sql: "UPDATE job SET internalFailures = 0 WHERE id = ?", arguments: [id.rawValue])
             }
-            // A new proof is coming: links to the one before no longer decide anything.
-            if state == .proofing {
-                try db.execute(sql: "UPDATE job SET proofLinkEpoch = proofLinkEpoch + 1 WHERE id = ?", arguments: [id.rawValue])
-                job.proofLinkEpoch += 1
-            }
-            try Self.appendEvent(db, job: job, from: previous, at: now, detail: detail, actor: update.actor,
+            try Self.appendEvent(db, job: after, from: job.status, at: after.updatedAt, detail: detail, actor: update.actor,
                                  startsRevision: update.startsRevision)
-            return job
+            return after
         }
     }
 
-    /// Keeps the revision `job` is on as it ended (a `job_revision` row) and moves the job to the next one.
-    static func endRevision(_ db: Database, of job: inout Job, at now: Date) throws {
+    /// Keeps a revision as it ended (a `job_revision` row).
+    static func insert(_ revision: JobRevision, _ db: Database) throws {
         try db.execute(sql: """
             INSERT INTO job_revision (jobId, revision, status, fileName, sha256, sizeBytes, originalPath, failureReason, endedAt)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [job.id.rawValue, job.revision, job.status.rawValue, job.fileName, job.sha256, job.sizeBytes,
-                             job.originalPath, job.failureReason, now])
-        job.revision += 1
-        job.failureReason = nil
-        // The earlier revision's proof links decide nothing any more.
-        job.proofLinkEpoch += 1
-        try db.execute(sql: "UPDATE job SET revision = ?, proofLinkEpoch = ?, failureReason = NULL WHERE id = ?",
-                       arguments: [job.revision, job.proofLinkEpoch, job.id.rawValue])
+            """, arguments: [revision.jobId.rawValue, revision.revision, revision.status.rawValue, revision.fileName, revision.sha256,
+                             revision.sizeBytes, revision.originalPath, revision.failureReason, revision.endedAt])
     }
 
     public func revisions(of id: JobID) async throws -> [JobRevision] {
