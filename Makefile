@@ -29,7 +29,8 @@ run: build
 	exec "$$($(SWIFT) build --show-bin-path)/hotfolder-agent" run --config $(CONFIG)
 
 # Swift suites (unit, loopback HTTP, end-to-end on the real binary, Chromium on the proof page), then
-# schemathesis against a running agent's own /openapi.yaml.
+# schemathesis against a running agent's own /openapi.yaml. A private PostgreSQL server (initdb on a free
+# loopback port, stopped and removed after, whatever the outcome) holds the store contract tests' databases.
 # Python test tools live in a virtual environment under .build/ (Debian 12 refuses pip in the system
 # Python); the suites find its python3 and schemathesis first on PATH.
 VENV       = .build/test-tools
@@ -39,8 +40,11 @@ TEST_PATH  = $(CURDIR)/$(VENV)/bin:$(PATH)
 test: deps test-tools
 	$(SWIFT) build --build-tests
 	@./scripts/corpus-notice.sh
-	PATH="$(TEST_PATH)" HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_REQUIRE_TEST_TOOLS=1 \
-	  ./scripts/run-suites.sh $(SWIFT) test --skip-build --no-parallel
+	@postgres=$$(./scripts/postgres-test-cluster.sh start) || exit 1; \
+	  trap './scripts/postgres-test-cluster.sh stop "$$(echo "$$postgres" | tail -1)"' EXIT; \
+	  echo "==> PostgreSQL for the store contract tests: $$(echo "$$postgres" | head -1)"; \
+	  PATH="$(TEST_PATH)" HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_REQUIRE_TEST_TOOLS=1 \
+	  HFA_POSTGRES_URL="$$(echo "$$postgres" | head -1)" ./scripts/run-suites.sh $(SWIFT) test --skip-build --no-parallel
 	PATH="$(TEST_PATH)" ./scripts/api-contract-test.sh "$$($(SWIFT) build --show-bin-path)/hotfolder-agent"
 
 test-tools:

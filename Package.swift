@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        // The shared job store of several agents (PostgreSQL).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Already under Hummingbird; named for NIOCore, whose channel handler caps the bridge's connections.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -57,6 +59,8 @@ let package = Package(
             dependencies: [
                 "Pipeline",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -101,7 +105,7 @@ let package = Package(
         ], path: "Tests/Fixtures"),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures"]),
         .testTarget(name: "JobStoreTests", dependencies: [
-            "JobStore", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"),
+            "JobStore", "Pipeline", "TestFixtures", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BridgeTests", dependencies: [
             "Bridge", "JobStore", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"),

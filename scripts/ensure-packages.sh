@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the agent builds and runs with, when missing. As root it runs apt-get;
 # otherwise it prints the exact command to run and stops. `--test` adds what the test suite drives:
-# curl, headless Chromium with its WebDriver for the customer proof page, and systemd-analyze for the
-# unit file checks; `--bench` adds wrk.
+# curl, headless Chromium with its WebDriver for the customer proof page, systemd-analyze for the unit
+# file checks, and PostgreSQL's server for the store contract tests; `--bench` adds wrk.
 set -euo pipefail
 
 packages=(
@@ -12,7 +12,7 @@ packages=(
   poppler-utils qpdf inotify-tools
 )
 case "${1:-}" in
-  --test) packages+=(curl chromium chromium-driver systemd python3 python3-venv) ;;
+  --test) packages+=(curl chromium chromium-driver systemd python3 python3-venv postgresql) ;;
   --bench) packages+=(wrk ghostscript) ;;
 esac
 

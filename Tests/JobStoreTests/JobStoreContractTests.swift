@@ -163,8 +163,8 @@ import Testing
                    sha256: nil, sizeBytes: nil, kind: .pdf, externalId: nil, product: ProductSpec(), createdAt: at, updatedAt: at)
     }
 
-    @Test(arguments: StoreKind.available) func oldFinishedJobsGoWithTheirHistoryAndDeliveries(_ kind: StoreKind) async throws {
-        let store = try SQLiteJobStore(path: try makeTemporaryDirectory("retention").appendingPathComponent("jobs.sqlite").path)
+    @Test(arguments: StoreKind.complete) func oldFinishedJobsGoWithTheirHistoryAndDeliveries(_ kind: StoreKind) async throws {
+        let store = try await kind.makeCompleteStore()
         let old = [job(.printReady, changed: 100), job(.failed, changed: 95), job(.rejected, changed: 91)]
         let recent = job(.printReady, changed: 10)
         let open = job(.awaitingApproval, changed: 200)

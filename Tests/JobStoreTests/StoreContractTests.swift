@@ -113,8 +113,8 @@ import Testing
         #expect(try await store.idempotencyRecord(key: "k-1", owner: "erp", notBefore: now.addingTimeInterval(-60)) == nil, "keys are per caller")
     }
 
-    @Test(arguments: StoreKind.available) func tokensAreKeptAsHashesByName(_ kind: StoreKind) async throws {
-        let store = try await kind.makeStore()
+    @Test(arguments: StoreKind.complete) func tokensAreKeptAsHashesByName(_ kind: StoreKind) async throws {
+        let store = try await kind.makeCompleteStore()
         let token = AccessToken(name: "mis", sha256: AccessToken.hash(of: "secret"), scopes: [.jobsRead, .jobsWrite], createdAt: Date())
         try await store.createToken(token)
         await #expect(throws: AccessTokenError.nameTaken("mis")) { try await store.createToken(token) }
@@ -128,8 +128,8 @@ import Testing
     }
 
     /// A job's events leave for an endpoint one at a time, in order: the next waits while an earlier one is pending.
-    @Test(arguments: StoreKind.available) func deliveriesToAnEndpointFollowTheirJobsOrder(_ kind: StoreKind) async throws {
-        let store = try await kind.makeStore()
+    @Test(arguments: StoreKind.complete) func deliveriesToAnEndpointFollowTheirJobsOrder(_ kind: StoreKind) async throws {
+        let store = try await kind.makeCompleteStore()
         let job = waitingJob(product: ProductSpec())
         try await store.create(job, detail: nil)
         let endpoint = "https://erp.example.com/hook"

@@ -1,5 +1,6 @@
 import Foundation
 import JobStore
+import Logging
 import TestFixtures
 import Testing
 
@@ -8,20 +9,59 @@ import Testing
 typealias CompleteStore = JobStore & DeliveryStore & RetentionStore & WebhookStore & AccessTokenStore
 
 /// The store implementations the contract tests run on, each on real storage: SQLite in a file of its own
-/// per test.
+/// per test, PostgreSQL in a database of its own per test on the server `make test` starts
+/// (`HFA_POSTGRES_URL`).
 enum StoreKind: String, Sendable, CaseIterable, CustomTestStringConvertible {
     case sqlite
+    case postgres
 
-    /// The kinds this run can test.
-    static var available: [StoreKind] { allCases }
+    /// The kinds the job-store contract runs on: PostgreSQL when a server is at hand, and always under CI,
+    /// where a missing server is a failure, not a skip.
+    static var available: [StoreKind] {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["HFA_POSTGRES_URL"] != nil || environment["CI"] == "true" ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    /// The kinds that keep deliveries, tokens, webhooks and retention too (PostgreSQL does not yet).
+    static var complete: [StoreKind] { [.sqlite] }
 
     var testDescription: String { rawValue }
 
-    /// A new, empty store of this kind.
-    func makeStore() async throws -> any CompleteStore {
+    /// A new, empty job store of this kind.
+    func makeStore() async throws -> any JobStore {
         switch self {
-        case .sqlite:
-            try SQLiteJobStore(path: try makeTemporaryDirectory("store").appendingPathComponent("jobs.sqlite").path)
+        case .sqlite: try await makeCompleteStore()
+        case .postgres: try await Self.freshPostgresStore()
+        }
+    }
+
+    /// A new, empty store of this kind that keeps everything.
+    func makeCompleteStore() async throws -> any CompleteStore {
+        try SQLiteJobStore(path: try makeTemporaryDirectory("store").appendingPathComponent("jobs.sqlite").path)
+    }
+
+    /// A database of its own on the test server, migrated by the store as the agent's first start would.
+    private static func freshPostgresStore() async throws -> PostgresJobStore {
+        guard let server = ProcessInfo.processInfo.environment["HFA_POSTGRES_URL"] else {
+            throw StoreKindError.noServer
+        }
+        let name = "contract_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let created = try runProgram("psql", [server, "-q", "-c", "CREATE DATABASE \(name)"], includingErrors: true)
+        guard created.status == 0 else { throw StoreKindError.createFailed(created.output) }
+        var url = try PostgresURL(server)
+        url.database = name
+        return try await PostgresJobStore(configuration: url.configuration, logger: Logger(label: "contract-tests"))
+    }
+}
+
+enum StoreKindError: Error, CustomStringConvertible {
+    case noServer
+    case createFailed(String)
+
+    var description: String {
+        switch self {
+        case .noServer: "no PostgreSQL server for the contract tests: run them with make test, which starts one (HFA_POSTGRES_URL)"
+        case .createFailed(let output): "cannot create a test database: \(output)"
         }
     }
 }

@@ -479,10 +479,6 @@ public final class SQLiteJobStore: JobStore {
                         jobAtEvent: epoch.map { JobAtEvent(failureReason: row["failureReason"], proofLinkEpoch: $0, revision: row["revision"]) })
     }
 
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    static func encode(_ value: some Encodable) throws -> String { try StoredJSON.encode(value) }
 
 }
