@@ -52,6 +52,14 @@ public struct PurgeReport: Sendable, Hashable {
 
     public init() {}
 
+    /// Counts one batch of finished jobs with what went with them.
+    mutating func add(jobs: [JobID], events: Int, deliveries: Int, attempts: Int) {
+        self.jobs += jobs
+        self.events += events
+        self.deliveries += deliveries
+        self.attempts += attempts
+    }
+
     /// One line for the log and the command line.
     public var summary: String {
         "\(jobs.count) finished job(s) with \(events) event(s) and \(deliveries) delivery(ies), \(attempts) delivery attempt(s), "

@@ -151,4 +151,31 @@ import Testing
         #expect(try await store.attempts(of: first.id).map(\.number) == [1, 2])
         #expect(try await store.delivery(first.id)?.status == .delivered)
     }
+
+    /// A subscription's deliveries end with it: disabled or deleted, nothing of it stays pending.
+    @Test(arguments: StoreKind.complete) func webhooksKeepTheirDeliveriesAndEndThemWhenTheyGo(_ kind: StoreKind) async throws {
+        let store = try await kind.makeCompleteStore()
+        let hook = WebhookSubscription(id: WebhookSubscription.newID(), url: "https://erp.example.com/w", events: ["job.*"], description: "erp",
+                                       secret: "whsec_a", createdAt: Date())
+        try await store.createWebhook(hook)
+        var changed = hook
+        changed.events = ["job.print_ready", "job.failed"]
+        changed.previousSecret = "whsec_old"
+        try await store.updateWebhook(changed)
+        #expect(try await store.webhook(hook.id)?.events == ["job.print_ready", "job.failed"])
+        #expect(try await store.webhooks().map(\.previousSecret) == ["whsec_old"])
+        let job = waitingJob(product: ProductSpec())
+        try await store.create(job, detail: nil)
+        try await store.plan([PlannedDelivery(endpoint: hook.url, subscription: hook.id, eventSequence: 1, eventId: "evt_1", jobId: job.id, body: Data())],
+                             through: 1)
+        let planned = try #require(try await store.deliveries(ofWebhook: hook.id, limit: 10).first)
+        try await store.disableWebhook(hook.id, reason: "the endpoint answered 410 Gone")
+        #expect(try await store.webhook(hook.id)?.disabledReason == "the endpoint answered 410 Gone")
+        #expect(try await store.delivery(planned.id)?.status == .dead)
+        #expect(try await store.redeliver(planned.id, ofWebhook: hook.id))
+        #expect(try await store.redeliver(planned.id, ofWebhook: "wh_other") == false)
+        #expect(try await store.deleteWebhook(hook.id))
+        #expect(try await store.deleteWebhook(hook.id) == false)
+        #expect(try await store.delivery(planned.id)?.status == .dead, "deleted with its subscription: ended, not sent")
+    }
 }

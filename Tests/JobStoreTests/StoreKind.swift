@@ -22,22 +22,20 @@ enum StoreKind: String, Sendable, CaseIterable, CustomTestStringConvertible {
         return environment["HFA_POSTGRES_URL"] != nil || environment["CI"] == "true" ? [.sqlite, .postgres] : [.sqlite]
     }
 
-    /// The kinds that keep deliveries, tokens, webhooks and retention too (PostgreSQL does not yet).
-    static var complete: [StoreKind] { [.sqlite] }
+    /// The kinds that keep deliveries, tokens, webhooks and retention too: every kind.
+    static var complete: [StoreKind] { available }
 
     var testDescription: String { rawValue }
 
     /// A new, empty job store of this kind.
-    func makeStore() async throws -> any JobStore {
-        switch self {
-        case .sqlite: try await makeCompleteStore()
-        case .postgres: try await Self.freshPostgresStore()
-        }
-    }
+    func makeStore() async throws -> any JobStore { try await makeCompleteStore() }
 
     /// A new, empty store of this kind that keeps everything.
     func makeCompleteStore() async throws -> any CompleteStore {
-        try SQLiteJobStore(path: try makeTemporaryDirectory("store").appendingPathComponent("jobs.sqlite").path)
+        switch self {
+        case .sqlite: try SQLiteJobStore(path: try makeTemporaryDirectory("store").appendingPathComponent("jobs.sqlite").path)
+        case .postgres: try await Self.freshPostgresStore()
+        }
     }
 
     /// A database of its own on the test server, migrated by the store as the agent's first start would.

@@ -41,7 +41,7 @@ public final class PostgresJobStore: JobStore {
 
     /// Runs `body` in a transaction, rolled back when it throws; the store's own errors (an illegal move, a
     /// missing job) come out as they were thrown, not wrapped in the driver's transaction error.
-    private func inTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    func inTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {

@@ -54,6 +54,43 @@ enum PostgresSchema {
                 owner text NOT NULL, key text NOT NULL, request_hash text NOT NULL, status_code integer NOT NULL,
                 response_body bytea NOT NULL, created_at timestamptz NOT NULL, PRIMARY KEY (owner, key))
             """,
+            "CREATE INDEX idempotency_key_created_at ON idempotency_key (created_at)",
+        ],
+        [
+            "CREATE TABLE delivery_cursor (name text PRIMARY KEY, sequence bigint NOT NULL)",
+            """
+            CREATE TABLE delivery (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, endpoint text NOT NULL, subscription text NOT NULL DEFAULT '',
+                event_sequence bigint NOT NULL, event_id text NOT NULL, job_id text NOT NULL, body bytea NOT NULL,
+                status text NOT NULL, attempts integer NOT NULL DEFAULT 0, schedule_start integer NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz NOT NULL, last_status integer, last_error text, created_at timestamptz NOT NULL,
+                finished_at timestamptz, UNIQUE (endpoint, subscription, event_sequence))
+            """,
+            "CREATE INDEX delivery_due ON delivery (status, next_attempt_at)",
+            "CREATE INDEX delivery_order ON delivery (endpoint, job_id, status, event_sequence)",
+            "CREATE INDEX delivery_subscription ON delivery (subscription, id)",
+            "CREATE INDEX delivery_job ON delivery (job_id, event_sequence)",
+            "CREATE INDEX delivery_finished ON delivery (finished_at)",
+            """
+            CREATE TABLE delivery_attempt (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                delivery_id bigint NOT NULL REFERENCES delivery (id) ON DELETE CASCADE, number integer NOT NULL,
+                at timestamptz NOT NULL, http_status integer, duration_ms integer NOT NULL, error text)
+            """,
+            "CREATE INDEX delivery_attempt_delivery ON delivery_attempt (delivery_id)",
+            "CREATE INDEX delivery_attempt_at ON delivery_attempt (at)",
+            """
+            CREATE TABLE webhook (
+                id text PRIMARY KEY, url text NOT NULL, events text NOT NULL, description text, secret text NOT NULL,
+                created_at timestamptz NOT NULL, disabled_at timestamptz, disabled_reason text, previous_secret text,
+                previous_secret_until timestamptz)
+            """,
+            """
+            CREATE TABLE access_token (
+                name text PRIMARY KEY, sha256 text NOT NULL UNIQUE, scopes text NOT NULL, created_at timestamptz NOT NULL,
+                last_used_at timestamptz)
+            """,
+            "CREATE INDEX job_status_updated_at ON job (status, updated_at)",
         ],
     ]
 

@@ -48,10 +48,7 @@ extension SQLiteJobStore: RetentionStore {
                 return (rows.map { ($0["id"], $0["updatedAt"]) }, events, deliveries, attempts)
             }
             guard let last = batch.rows.last else { break }
-            report.jobs += batch.rows.compactMap { JobID($0.0) }
-            report.events += batch.events
-            report.deliveries += batch.deliveries
-            report.attempts += batch.attempts
+            report.add(jobs: batch.rows.compactMap { JobID($0.0) }, events: batch.events, deliveries: batch.deliveries, attempts: batch.attempts)
             after = (last.1, last.0)
         }
         let (attempts, keys): (Int, Int) = try await writer.write { db in
