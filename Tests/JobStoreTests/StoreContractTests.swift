@@ -178,4 +178,41 @@ import Testing
         #expect(try await store.deleteWebhook(hook.id) == false)
         #expect(try await store.delivery(planned.id)?.status == .dead, "deleted with its subscription: ended, not sent")
     }
+
+    /// Three agents' stores on one database, each writing jobs and moving them on at once, and one job
+    /// moved by all three: the feed read from 0 has every event once, gap-free, in commit order; the shared
+    /// job's moves are each made once, none lost to a race.
+    @Test(arguments: StoreKind.complete) func threeStoresOnOneDatabaseKeepOneGapFreeFeed(_ kind: StoreKind) async throws {
+        let stores = try await kind.makeStoresSharingOneDatabase(3)
+        let shared = waitingJob(product: ProductSpec())
+        try await stores[0].create(shared, detail: nil)
+        let moves = try await withThrowingTaskGroup(of: Int.self) { group in
+            for store in stores {
+                group.addTask {
+                    for _ in 0..<8 {
+                        let job = Job(id: .generate(), status: .received, hotfolder: "cards", fileName: "a.pdf", claimedPath: nil, originalPath: nil,
+                                      sha256: nil, sizeBytes: nil, kind: .pdf, externalId: nil, product: ProductSpec(), createdAt: Date(),
+                                      updatedAt: Date())
+                        try await store.create(job, detail: nil)
+                        try await store.transition(job.id, to: .preflighting)
+                    }
+                    // Only one of the three may take the shared job from awaiting_file to received.
+                    do {
+                        try await store.transition(shared.id, to: .received, detail: nil, update: JobUpdate(arrivedFile: file("s.pdf")))
+                        return 1
+                    } catch JobStoreError.illegalTransition {
+                        return 0
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(moves == 1, "the shared job was moved once")
+        for store in stores {
+            let feed = try await store.events(after: 0, limit: 1000)
+            #expect(feed.map(\.globalSequence) == Array(1...Int64(3 * 8 * 2 + 2)), "every store reads one gap-free feed")
+            #expect(Set(feed.map(\.id)).count == feed.count)
+        }
+        #expect(try await stores[2].events(of: shared.id).map(\.sequence) == [1, 2])
+    }
 }

@@ -38,8 +38,32 @@ enum StoreKind: String, Sendable, CaseIterable, CustomTestStringConvertible {
         }
     }
 
+    /// `count` stores of this kind on one new, empty database, as several agents share one: each its own
+    /// connections (PostgreSQL) or its own connection pool on the one file (SQLite). They open one after
+    /// the other, as agents started together do, racing to migrate.
+    func makeStoresSharingOneDatabase(_ count: Int) async throws -> [any CompleteStore] {
+        switch self {
+        case .sqlite:
+            let path = try makeTemporaryDirectory("store").appendingPathComponent("jobs.sqlite").path
+            return try (0..<count).map { _ in try SQLiteJobStore(path: path) }
+        case .postgres:
+            let url = try Self.freshPostgresDatabase()
+            return try await withThrowingTaskGroup(of: (any CompleteStore).self) { group in
+                for _ in 0..<count {
+                    group.addTask { try await PostgresJobStore(configuration: url.configuration, logger: Logger(label: "contract-tests")) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+    }
+
     /// A database of its own on the test server, migrated by the store as the agent's first start would.
     private static func freshPostgresStore() async throws -> PostgresJobStore {
+        try await PostgresJobStore(configuration: try freshPostgresDatabase().configuration, logger: Logger(label: "contract-tests"))
+    }
+
+    /// A new, empty database on the test server.
+    private static func freshPostgresDatabase() throws -> PostgresURL {
         guard let server = ProcessInfo.processInfo.environment["HFA_POSTGRES_URL"] else {
             throw StoreKindError.noServer
         }
@@ -48,7 +72,7 @@ enum StoreKind: String, Sendable, CaseIterable, CustomTestStringConvertible {
         guard created.status == 0 else { throw StoreKindError.createFailed(created.output) }
         var url = try PostgresURL(server)
         url.database = name
-        return try await PostgresJobStore(configuration: url.configuration, logger: Logger(label: "contract-tests"))
+        return url
     }
 }
 
