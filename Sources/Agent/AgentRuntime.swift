@@ -9,7 +9,7 @@ import ServiceLifecycle
 struct AgentRuntime {
     let configuration: AgentConfiguration
     let logger: Logger
-    let store: SQLiteJobStore
+    let store: any AgentStore
     /// Held for the agent's life: no second agent runs on this state directory.
     let instance: InstanceLock
 

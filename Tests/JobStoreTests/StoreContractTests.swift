@@ -150,6 +150,7 @@ import Testing
         #expect(try await store.dueDelivery(at: Date(), endpoint: endpoint)?.eventSequence == 2)
         #expect(try await store.attempts(of: first.id).map(\.number) == [1, 2])
         #expect(try await store.delivery(first.id)?.status == .delivered)
+        #expect(try await store.deliveryCounts() == [.delivered: 1, .pending: 1])
     }
 
     /// A subscription's deliveries end with it: disabled or deleted, nothing of it stays pending.

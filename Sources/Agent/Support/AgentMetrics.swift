@@ -48,7 +48,7 @@ final class AgentMetrics: Sendable {
     // MARK: Read at scrape time
 
     struct Sources: Sendable {
-        var store: SQLiteJobStore
+        var store: any AgentStore
         var slots: WorkerSlots
         var diskGuard: DiskGuard
     }

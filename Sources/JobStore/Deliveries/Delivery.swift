@@ -97,4 +97,6 @@ public protocol DeliveryStore: Sendable {
     /// Makes a delivered, dead or refused delivery pending again, due now, with a fresh retry schedule;
     /// false when there is none or it is pending.
     func redeliver(_ id: Int64) async throws -> Bool
+    /// Deliveries by status, for /metrics.
+    func deliveryCounts() async throws -> [Delivery.Status: Int]
 }

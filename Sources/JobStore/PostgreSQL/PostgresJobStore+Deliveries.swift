@@ -106,6 +106,17 @@ extension PostgresJobStore: DeliveryStore {
         return try await deliveries("SELECT * FROM delivery WHERE status = \(status.rawValue) ORDER BY id DESC LIMIT \(limit)")
     }
 
+    public func deliveryCounts() async throws -> [Delivery.Status: Int] {
+        try await client.withConnection { connection in
+            var counts: [Delivery.Status: Int] = [:]
+            for try await (status, count) in try await connection.query("SELECT status, COUNT(*) FROM delivery GROUP BY status", logger: logger)
+                .decode((String, Int).self) {
+                if let state = Delivery.Status(rawValue: status) { counts[state] = count }
+            }
+            return counts
+        }
+    }
+
     public func redeliver(_ id: Int64) async throws -> Bool {
         try await makePending(id, subscription: nil)
     }

@@ -143,7 +143,6 @@ extension SQLiteJobStore: DeliveryStore {
         }
     }
 
-    /// Deliveries by status, for /metrics.
     public func deliveryCounts() async throws -> [Delivery.Status: Int] {
         try await writer.read { db in try Self.countsByStatus(db, table: "delivery") }
     }
