@@ -10,6 +10,7 @@ struct AgentRuntime {
     let configuration: AgentConfiguration
     let logger: Logger
     let store: any AgentStore
+    private let connection: StoreConnection
     /// Held for the agent's life: no second agent runs on this state directory.
     let instance: InstanceLock
 
@@ -18,7 +19,8 @@ struct AgentRuntime {
         self.logger = logger
         try FileOperations.createDirectory(configuration.jobsDirectory)
         instance = try InstanceLock(stateDirectory: configuration.stateDirectory)
-        store = try SQLiteJobStore(path: configuration.databasePath)
+        connection = try await StoreConnection.open(configuration, logger: logger)
+        store = connection.store
     }
 
     func run() async throws {
@@ -87,7 +89,13 @@ struct AgentRuntime {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await connection.close()
+            throw error
+        }
+        await connection.close()
         withExtendedLifetime(instance) {}
         logger.info("agent stopped")
     }

@@ -163,6 +163,21 @@ import Testing
             """).sorted() == ["4:22: product: the part 'front' is listed twice", "4:62: 'output' must be combined or separate, not \"both\""])
     }
 
+    @Test func theStoreIsSQLiteOrAPostgreSQLURLWithItsPasswordKeptApart() throws {
+        #expect(try parse("hotfolders:\n  - {name: cards, root: cards}\n").store == .sqlite)
+        let url = try parse("store: postgres://hotfolder@db.example:6432/shop\nhotfolders:\n  - {name: cards, root: cards}\n").store
+        #expect(url == .postgres(try PostgresURL("postgres://hotfolder@db.example:6432/shop")))
+        let secret = base.appendingPathComponent("db-password")
+        try "s3cret\n".write(to: secret, atomically: true, encoding: .utf8)
+        let kept = try parse("store: {url: 'postgres://hotfolder@db.example/shop', password_file: db-password}\nhotfolders:\n  - {name: cards, root: cards}\n")
+        guard case .postgres(let read) = kept.store else { Issue.record("not a PostgreSQL store"); return }
+        #expect(read.password == "s3cret")
+        #expect(problems("store: mysql://x@y/z\nhotfolders:\n  - {name: cards, root: cards}\n")
+                == ["1:8: 'store' must be sqlite or a PostgreSQL URL: the store must be a URL such as postgres://hotfolder@db.example:5432/hotfolder"])
+        #expect(problems("store: {url: 'postgres://u@db/x', password_file: missing}\nhotfolders:\n  - {name: cards, root: cards}\n").first?
+            .contains("cannot be read") == true)
+    }
+
     @Test func unknownKeyWithSuggestion() {
         #expect(problems("""
             hotfolders:
@@ -174,7 +189,7 @@ import Testing
             colour: cmyk
             hotfolders:
               - {name: cards, root: cards}
-            """) == ["1:1: unknown key 'colour' in the config; expected one of state_dir, workers, limits, bridge, callbacks, retention, products, hotfolders"])
+            """) == ["1:1: unknown key 'colour' in the config; expected one of state_dir, store, workers, limits, bridge, callbacks, retention, products, hotfolders"])
     }
 
     @Test func wrongTypes() {

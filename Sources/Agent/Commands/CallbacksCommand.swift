@@ -20,7 +20,7 @@ struct CallbacksCommand: AsyncParsableCommand {
         @Flag(help: "Print a JSON array.") var json = false
 
         func run() async throws {
-            let store = try StoreOpener.open(options)
+            let store = try await StoreOpener.open(options)
             var state: Delivery.Status?
             if let status {
                 guard let parsed = Delivery.Status(rawValue: status) else { throw ValidationError("status is pending, delivered, dead or refused") }
@@ -74,7 +74,7 @@ struct CallbacksCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try StoreOpener.open(options)
+            let store = try await StoreOpener.open(options)
             guard let status = status.flatMap(Delivery.Status.init(rawValue:)) else {
                 guard let id, try await store.redeliver(id) else {
                     StandardError.print("there is no delivery \(id ?? 0) that has ended; pending deliveries are sent at their next attempt")

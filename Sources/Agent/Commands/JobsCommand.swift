@@ -18,7 +18,7 @@ struct JobsCommand: AsyncParsableCommand {
         @Flag(help: "Print a JSON array.") var json = false
 
         func run() async throws {
-            let store = try openStore(options)
+            let store = try await openStore(options)
             var statuses: Set<JobState>?
             if let status {
                 guard let state = JobState(rawValue: status) else {
@@ -46,7 +46,7 @@ struct JobsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try openStore(options)
+            let store = try await openStore(options)
             let jobID = try parseJobID(id)
             guard let job = try await store.job(jobID) else { throw notFound(jobID) }
             let events = try await store.events(of: jobID)
@@ -105,7 +105,7 @@ extension JobsCommand {
 
         func run() async throws {
             let configuration = try options.load(checksFilesystem: false)
-            let store = try openStore(options)
+            let store = try await openStore(options)
             let jobID = try parseJobID(id)
             guard let job = try await store.job(jobID) else { throw notFound(jobID) }
             guard job.status.canMove(to: .rejected),
@@ -140,11 +140,11 @@ extension JobsCommand {
                 throw ValidationError("--older-than is a duration such as 90d or 12h, not '\(olderThan)'")
             }
             let configuration = try options.load(checksFilesystem: false)
-            guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+            if configuration.store == .sqlite, !FileManager.default.fileExists(atPath: configuration.databasePath) {
                 print("no job store yet: nothing to purge")
                 return
             }
-            let store = try SQLiteJobStore(path: configuration.databasePath)
+            let store = try await StoreOpener.open(options)
             var cutoffs = configuration.retention.cutoffs(at: Date())
             cutoffs.finishedJobsBefore = Date().addingTimeInterval(-age.seconds)
             let report = try await JobPurger(store: store, jobsDirectory: configuration.jobsDirectory).purge(cutoffs, dryRun: dryRun)
@@ -159,7 +159,7 @@ extension JobsCommand {
 /// refusal and exits 1 when the job cannot make that move now.
 private func requestTransition(of id: String, to state: JobState, detail: String, update: JobUpdate = JobUpdate(),
                                options: ConfigOption, done: String) async throws {
-    let store = try openStore(options)
+    let store = try await openStore(options)
     let jobID = try parseJobID(id)
     var update = update
     update.actor = EventActor(kind: .commandLine, name: ProcessInfo.processInfo.environment["SUDO_USER"] ?? NSUserName())
@@ -172,13 +172,13 @@ private func requestTransition(of id: String, to state: JobState, detail: String
     }
 }
 
-private func openStore(_ options: ConfigOption) throws -> any JobStore {
+private func openStore(_ options: ConfigOption) async throws -> any AgentStore {
     let configuration = try options.load(checksFilesystem: false)
-    guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+    if configuration.store == .sqlite, !FileManager.default.fileExists(atPath: configuration.databasePath) {
         StandardError.print("no job store at \(configuration.databasePath) yet; start the agent first")
         throw ExitCode(1)
     }
-    return try SQLiteJobStore(path: configuration.databasePath)
+    return try await StoreOpener.open(options)
 }
 
 private func parseJobID(_ text: String) throws -> JobID {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Bridge
 import Foundation
 import JobStore
+import Logging
 
 /// API tokens for the bridge. The secret is printed once at creation; the store keeps only its SHA-256.
 struct TokenCommand: AsyncParsableCommand {
@@ -20,7 +21,7 @@ struct TokenCommand: AsyncParsableCommand {
             guard AccessToken.isValidName(name) else { throw ValidationError(AccessTokenError.invalidName(name).description) }
             let parsed: Set<Scope>
             do { parsed = try Scope.parseList(scopes) } catch { throw ValidationError(error.description) }
-            let store = try StoreOpener.open(options)
+            let store = try await StoreOpener.open(options)
             let secret = AccessToken.generateSecret()
             do {
                 try await store.createToken(AccessToken(name: name, sha256: AccessToken.hash(of: secret), scopes: parsed, createdAt: Date()))
@@ -67,10 +68,10 @@ struct TokenCommand: AsyncParsableCommand {
 }
 
 /// The store for CLI commands that write to it (tokens, redeliveries); created when the agent has not run yet.
+/// The command's process ends right after, which closes a PostgreSQL store's connections.
 enum StoreOpener {
-    static func open(_ options: ConfigOption) throws -> SQLiteJobStore {
+    static func open(_ options: ConfigOption) async throws -> any AgentStore {
         let configuration = try options.load(checksFilesystem: false)
-        try FileOperations.createDirectory(configuration.stateDirectory)
-        return try SQLiteJobStore(path: configuration.databasePath)
+        return try await StoreConnection.open(configuration, logger: Logger(label: "hotfolder-agent") { _ in SwiftLogNoOpLogHandler() }).store
     }
 }

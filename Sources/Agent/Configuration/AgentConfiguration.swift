@@ -23,6 +23,8 @@ struct AgentConfiguration: Sendable, Equatable {
     var products: [ProductDefinition] = []
     /// What the daily sweep removes from the store and the state directory.
     var retention = RetentionPolicy()
+    /// Where jobs, events, tokens and deliveries are kept.
+    var store = StoreSetting.sqlite
 
     var databasePath: String { stateDirectory + "/jobs.sqlite" }
     /// The key that signs proof-page links, made at first start.
@@ -30,6 +32,12 @@ struct AgentConfiguration: Sendable, Equatable {
     var jobsDirectory: String { stateDirectory + "/jobs" }
 
     func hotfolder(named name: String) -> HotFolderConfiguration? { hotfolders.first { $0.name == name } }
+
+    /// `store:` in the config: SQLite in the state directory (the default), or a PostgreSQL server.
+    enum StoreSetting: Sendable, Equatable {
+        case sqlite
+        case postgres(PostgresURL)
+    }
 
     /// What the bridge offers API jobs.
     var orderCatalog: OrderCatalog.Entries { OrderCatalog.Entries(folders: hotfolders.map(\.bridgeDefaults), products: products) }

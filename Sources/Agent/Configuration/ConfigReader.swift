@@ -16,7 +16,8 @@ struct ConfigReader {
         self.checksFilesystem = checksFilesystem
     }
 
-    static let topLevelKeys = ["state_dir", "workers", "limits", "bridge", "callbacks", "retention", "products", "hotfolders"]
+    static let topLevelKeys = ["state_dir", "store", "workers", "limits", "bridge", "callbacks", "retention", "products", "hotfolders"]
+    static let storeKeys = ["url", "password_file"]
     static let retentionKeys = ["finished_jobs", "delivery_attempts", "idempotency_keys"]
     static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
                                 "ignore", "filename_pattern", "output_name", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks",
@@ -44,6 +45,7 @@ struct ConfigReader {
             case "bridge": paths += bridgeKeys.map { "bridge." + $0 }
             case "callbacks": paths += callbacksKeys.map { "callbacks." + $0 }
             case "retention": paths += retentionKeys.map { "retention." + $0 }
+            case "store": paths += ["store"] + storeKeys.map { "store." + $0 }
             case "products": paths += productDefinitionKeys.map { "products.<id>." + $0 } + ["products.<id>.dieline.name"]
                 + partKeys.map { "products.<id>.parts[]." + $0 }
             case "hotfolders":
@@ -119,12 +121,52 @@ struct ConfigReader {
                                                bridge: bridge, callbacks: callbacks, hotfolders: hotfolders.map(\.0))
         configuration.products = products + inlineProducts(of: hotfolders, besides: products)
         if let node = top["retention"] { configuration.retention = readRetention(node) }
+        if let node = top["store"], let store = readStore(node) { configuration.store = store }
         if let shutdownGrace { configuration.shutdownGrace = shutdownGrace }
         if let minimumFreeBytes { configuration.minimumFreeBytes = minimumFreeBytes }
         return configuration
     }
 
     // MARK: Sections
+
+    /// `store: sqlite`, `store: postgres://user@host/db`, or `{url: ..., password_file: ...}` to keep the
+    /// password out of the config.
+    private mutating func readStore(_ node: Node) -> AgentConfiguration.StoreSetting? {
+        var urlNode = node
+        var passwordFile: String?
+        if case .mapping = node {
+            let fields = fields(of: node, allowed: Self.storeKeys, context: "store")
+            guard let url = fields["url"] else {
+                report(node, "'store' needs its 'url', such as postgres://hotfolder@db.example/hotfolder")
+                return nil
+            }
+            urlNode = url
+            passwordFile = fields["password_file"].flatMap { path($0, key: "password_file") }
+        }
+        guard let text = scalar(urlNode, key: "store") else { return nil }
+        if text == "sqlite" {
+            if passwordFile != nil { report(node, "'password_file' is for a PostgreSQL store; SQLite has none") }
+            return .sqlite
+        }
+        do {
+            var url = try PostgresURL(text)
+            if let passwordFile {
+                guard url.password == nil else {
+                    report(node, "the store's URL has a password and 'password_file' names another; keep one")
+                    return nil
+                }
+                guard let data = FileManager.default.contents(atPath: passwordFile) else {
+                    report(node, "the store's password_file \(passwordFile) cannot be read")
+                    return nil
+                }
+                url.password = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            return .postgres(url)
+        } catch {
+            report(urlNode, "'store' must be sqlite or a PostgreSQL URL: \(error.description)")
+            return nil
+        }
+    }
 
     private mutating func readBridge(_ node: Node) -> BridgeSettings {
         var settings = BridgeSettings()

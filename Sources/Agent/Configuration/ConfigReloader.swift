@@ -93,6 +93,7 @@ final class ConfigReloader: Service {
     static func settingsNeedingRestart(_ old: AgentConfiguration, _ new: AgentConfiguration) -> [String] {
         var settings: [String] = []
         if old.stateDirectory != new.stateDirectory { settings.append("state_dir") }
+        if old.store != new.store { settings.append("store") }
         if old.bridge != new.bridge { settings.append("bridge") }
         if old.callbacks != new.callbacks { settings.append("callbacks") }
         return settings

@@ -16,6 +16,13 @@ public final class PostgresJobStore: JobStore {
     private let changes = JobChangeCounter()
     private static let decodedColumns = DecodedJSONColumns()
 
+    /// Connects (the client runs until `shutdown()`) and brings the schema up to date; a server that cannot
+    /// be reached is an error at once (see `check`), not after the pool's retries.
+    public convenience init(url: PostgresURL, logger: Logger) async throws {
+        try await Self.check(url, logger: logger)
+        try await self.init(configuration: url.configuration, logger: logger)
+    }
+
     /// Connects (the client runs until `shutdown()`) and brings the schema up to date.
     public init(configuration: PostgresClient.Configuration, logger: Logger) async throws {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -29,6 +36,19 @@ public final class PostgresJobStore: JobStore {
             await running.value
             throw error
         }
+    }
+
+    /// Connects once (no pool, which would retry for a minute) and asks the server one question, changing
+    /// nothing: whether the store can be used, answered at once.
+    public static func check(_ url: PostgresURL, logger: Logger) async throws {
+        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration, id: 1, logger: logger)
+        do {
+            try await connection.query("SELECT 1", logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
     }
 
     /// Closes the connections; the store is not used after.

@@ -29,6 +29,16 @@ public struct PostgresURL: Sendable, Hashable {
         }
     }
 
+    /// The URL without its password, for logs and messages.
+    public var redacted: String {
+        "postgres://\(username)@\(host):\(port)/\(database ?? "")"
+    }
+
+    /// The settings of one connection to this URL.
+    public var connectionConfiguration: PostgresConnection.Configuration {
+        PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: .disable)
+    }
+
     /// The client settings for this URL.
     public var configuration: PostgresClient.Configuration {
         PostgresClient.Configuration(host: host, port: port, username: username, password: password, database: database, tls: .disable)
