@@ -26,6 +26,13 @@ public protocol JobStore: Sendable {
     func jobWithEvents(_ id: JobID) async throws -> (Job, [JobEvent])?
     /// Every job's transitions with a global sequence above `sequence`, in order: the event feed.
     func events(after sequence: Int64, limit: Int) async throws -> [JobEvent]
+    /// Waits at most `limit` for a sign that events may have been written (by any process or agent), and
+    /// returns early when there is one: how a long poll learns of new events without reading the store
+    /// over and over. A store without such signs waits a short while (see `pollingForEvents`).
+    func waitForEvents(upTo limit: Duration, since mark: EventMark) async
+    /// Where the store's signs of new events stand now; taken before reading, so that an event committed
+    /// between the read and the wait is not missed.
+    func eventMark() -> EventMark
     /// The highest global sequence written so far (0 for an empty store).
     func lastEventSequence() async throws -> Int64
     /// Moves the job to `state` if its state machine allows it, writing the event in the same transaction.
@@ -57,7 +64,19 @@ public protocol JobStore: Sendable {
     func localChangeCount(of id: JobID) -> UInt64
 }
 
+/// A point in a store's signs of new events (see `JobStore.waitForEvents`).
+public struct EventMark: Sendable, Equatable {
+    public var value: Int
+    public init(_ value: Int) { self.value = value }
+}
+
 extension JobStore {
+    /// For a store that has no signs of new events: each wait is a short sleep, so a long poll reads the
+    /// store every 200 ms.
+    public func pollingForEvents(upTo limit: Duration) async {
+        try? await Task.sleep(for: min(limit, .milliseconds(200)))
+    }
+
     public func create(_ job: Job, detail: String?) async throws {
         try await create(job, detail: detail, idempotency: nil)
     }

@@ -216,4 +216,21 @@ import Testing
         }
         #expect(try await stores[2].events(of: shared.id).map(\.sequence) == [1, 2])
     }
+
+    /// A long poll on one agent learns of another agent's commit from PostgreSQL's NOTIFY, not by reading
+    /// the store again: the waiting store's mark moves.
+    @Test(.enabled(if: StoreKind.available.contains(.postgres)))
+    func anotherAgentsCommitWakesALongPoll() async throws {
+        let stores = try await StoreKind.postgres.makeStoresSharingOneDatabase(2)
+        let (waiting, writing) = (stores[0], stores[1])
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        // The listener rings once when it starts listening.
+        while waiting.eventMark().value == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let mark = waiting.eventMark()
+        #expect(mark.value > 0, "the listener is up")
+        try await writing.create(waitingJob(product: ProductSpec()), detail: nil)
+        while waiting.eventMark() == mark, ContinuousClock.now < deadline { await waiting.waitForEvents(upTo: .seconds(1), since: mark) }
+        #expect(waiting.eventMark() != mark, "the commit's NOTIFY reached the other store")
+        #expect(try await waiting.events(after: 0, limit: 10).count == 1)
+    }
 }

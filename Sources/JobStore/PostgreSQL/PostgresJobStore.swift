@@ -13,7 +13,12 @@ public final class PostgresJobStore: JobStore {
     let client: PostgresClient
     let logger: Logger
     private let running: Task<Void, Never>
+    /// Holds one connection that LISTENs for new events and rings `bell`.
+    private let listening: Task<Void, Never>
+    let bell = EventBell()
     private let changes = JobChangeCounter()
+    /// The channel every event's transaction notifies at commit.
+    static let eventChannel = "hfa_events"
     private static let decodedColumns = DecodedJSONColumns()
 
     /// Connects (the client runs until `shutdown()`) and brings the schema up to date; a server that cannot
@@ -29,12 +34,34 @@ public final class PostgresJobStore: JobStore {
         self.client = client
         self.logger = logger
         running = Task { await client.run() }
+        listening = Task { [bell] in await Self.listen(client, ringing: bell, logger: logger) }
         do {
             try await PostgresSchema.migrate(client, logger: logger)
         } catch {
+            listening.cancel()
             running.cancel()
             await running.value
             throw error
+        }
+    }
+
+    /// Listens for new events until cancelled; after a lost connection it listens again a second later and
+    /// rings once, since what was notified meanwhile is lost.
+    private static func listen(_ client: PostgresClient, ringing bell: EventBell, logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: eventChannel) { notifications in
+                        bell.ring()
+                        for try await _ in notifications { bell.ring() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("the store's event listener lost its connection; it listens again", metadata: ["error": "\(error)"])
+            }
+            bell.ring()
+            try? await Task.sleep(for: .seconds(1))
         }
     }
 
@@ -53,6 +80,7 @@ public final class PostgresJobStore: JobStore {
 
     /// Closes the connections; the store is not used after.
     public func shutdown() async {
+        listening.cancel()
         running.cancel()
         await running.value
     }
@@ -195,6 +223,14 @@ public final class PostgresJobStore: JobStore {
                 """, logger: logger).collect().map(Self.event(from:))
         }
     }
+
+    /// Wakes on the NOTIFY of any agent's commit; reads again after a second at the latest, should a
+    /// notification be lost with a connection.
+    public func waitForEvents(upTo limit: Duration, since mark: EventMark) async {
+        await bell.wait(since: mark.value, upTo: min(limit, .seconds(1)))
+    }
+
+    public func eventMark() -> EventMark { EventMark(bell.mark) }
 
     public func lastEventSequence() async throws -> Int64 {
         try await client.withConnection { connection in
@@ -370,6 +406,8 @@ public final class PostgresJobStore: JobStore {
                    \(startsRevision), \(part)
             FROM job_event WHERE job_id = \(job.id.rawValue)
             """, logger: logger)
+        // Delivered at commit, to every agent listening: their long polls read the new event at once.
+        try await connection.query("SELECT pg_notify(\(eventChannel), '')", logger: logger)
     }
 
     private static func fetchEvents(_ connection: PostgresConnection, _ id: JobID, logger: Logger) async throws -> [JobEvent] {

@@ -317,6 +317,11 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
+    /// Other processes (the CLI) write events too, and SQLite tells nobody: the long poll polls.
+    public func waitForEvents(upTo limit: Duration, since mark: EventMark) async { await pollingForEvents(upTo: limit) }
+
+    public func eventMark() -> EventMark { EventMark(0) }
+
     public func lastEventSequence() async throws -> Int64 {
         try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(globalSequence), 0) FROM job_event") ?? 0 }
     }
