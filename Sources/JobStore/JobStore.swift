@@ -59,8 +59,9 @@ public protocol JobStore: Sendable {
     func recordPartOriginalPath(_ id: JobID, part: String, path: String) async throws
     /// The job's earlier revisions, oldest first (the current one is the job itself).
     func revisions(of id: JobID) async throws -> [JobRevision]
-    /// How many changes to the job this process has committed: a view built at an earlier count is stale.
-    /// Other processes' changes (the CLI, other agents) are not counted; caches bound their age for those.
+    /// How many changes to the job this process has committed, and on PostgreSQL how many other agents and
+    /// the CLI have (heard by NOTIFY): a view built at an earlier count is stale. SQLite hears no other
+    /// process; caches bound their age for what a store does not hear.
     func localChangeCount(of id: JobID) -> UInt64
 }
 

@@ -233,4 +233,23 @@ import Testing
         #expect(waiting.eventMark() != mark, "the commit's NOTIFY reached the other store")
         #expect(try await waiting.events(after: 0, limit: 10).count == 1)
     }
+
+    /// What one agent changes, another's caches hear of: the job's change count moves on the other store
+    /// too, for a transition and for a revoked proof link alike.
+    @Test(.enabled(if: StoreKind.available.contains(.postgres)))
+    func anotherAgentsChangeToAJobIsCountedByEveryStore() async throws {
+        let stores = try await StoreKind.postgres.makeStoresSharingOneDatabase(2)
+        let (reading, writing) = (stores[0], stores[1])
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while reading.eventMark().value == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let job = waitingJob(product: ProductSpec())
+        try await reading.create(job, detail: nil)
+        for change in [{ _ = try await writing.transition(job.id, to: .cancelled, detail: nil, update: JobUpdate()) },
+                       { _ = try await writing.revokeProofLinks(job.id) }] as [@Sendable () async throws -> Void] {
+            let before = reading.localChangeCount(of: job.id)
+            try await change()
+            while reading.localChangeCount(of: job.id) == before, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(reading.localChangeCount(of: job.id) > before)
+        }
+    }
 }

@@ -13,12 +13,13 @@ public final class PostgresJobStore: JobStore {
     let client: PostgresClient
     let logger: Logger
     private let running: Task<Void, Never>
-    /// Holds one connection that LISTENs for new events and rings `bell`.
+    /// Holds one connection that LISTENs for every agent's changes: it rings `bell` and counts the job's
+    /// change, so caches keyed by `localChangeCount` see other agents' commits too.
     private let listening: Task<Void, Never>
     let bell = EventBell()
     private let changes = JobChangeCounter()
-    /// The channel every event's transaction notifies at commit.
-    static let eventChannel = "hfa_events"
+    /// The channel every change to a job notifies at commit, the job's id as the payload.
+    static let changeChannel = "hfa_job_changes"
     private static let decodedColumns = DecodedJSONColumns()
 
     /// Connects (the client runs until `shutdown()`) and brings the schema up to date; a server that cannot
@@ -34,7 +35,7 @@ public final class PostgresJobStore: JobStore {
         self.client = client
         self.logger = logger
         running = Task { await client.run() }
-        listening = Task { [bell] in await Self.listen(client, ringing: bell, logger: logger) }
+        listening = Task { [bell, changes] in await Self.listen(client, ringing: bell, counting: changes, logger: logger) }
         do {
             try await PostgresSchema.migrate(client, logger: logger)
         } catch {
@@ -45,15 +46,19 @@ public final class PostgresJobStore: JobStore {
         }
     }
 
-    /// Listens for new events until cancelled; after a lost connection it listens again a second later and
-    /// rings once, since what was notified meanwhile is lost.
-    private static func listen(_ client: PostgresClient, ringing bell: EventBell, logger: Logger) async {
+    /// Listens for changes until cancelled; after a lost connection it listens again a second later and
+    /// rings once, since what was notified meanwhile is lost (caches then age out, see JobViewResponseCache).
+    private static func listen(_ client: PostgresClient, ringing bell: EventBell, counting changes: JobChangeCounter,
+                               logger: Logger) async {
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
-                    try await connection.listen(on: eventChannel) { notifications in
+                    try await connection.listen(on: changeChannel) { notifications in
                         bell.ring()
-                        for try await _ in notifications { bell.ring() }
+                        for try await notification in notifications {
+                            if let id = JobID(notification.payload) { changes.bump(id) }
+                            bell.ring()
+                        }
                     }
                 }
             } catch {
@@ -286,8 +291,10 @@ public final class PostgresJobStore: JobStore {
     public func recordPartOriginalPath(_ id: JobID, part: String, path: String) async throws {
         defer { changes.bump(id) }
         let rows = try await client.withConnection { connection in
-            try await connection.query("UPDATE job_part SET original_path = \(path) WHERE job_id = \(id.rawValue) AND part = \(part) RETURNING part",
-                                       logger: logger).collect()
+            let rows = try await connection.query("UPDATE job_part SET original_path = \(path) WHERE job_id = \(id.rawValue) AND part = \(part) RETURNING part",
+                                                  logger: logger).collect()
+            try await Self.notifyChange(of: id, connection, logger: logger)
+            return rows
         }
         guard !rows.isEmpty else { throw JobStoreError.noSuchPart(id, part: part, parts: []) }
     }
@@ -311,7 +318,9 @@ public final class PostgresJobStore: JobStore {
 
     public func revokeProofLinks(_ id: JobID) async throws -> Int {
         defer { changes.bump(id) }
-        return try await updatingOne(id, "UPDATE job SET proof_link_epoch = proof_link_epoch + 1 WHERE id = \(id.rawValue) RETURNING proof_link_epoch")
+        let epoch = try await updatingOne(id, "UPDATE job SET proof_link_epoch = proof_link_epoch + 1 WHERE id = \(id.rawValue) RETURNING proof_link_epoch")
+        try await client.withConnection { connection in try await Self.notifyChange(of: id, connection, logger: logger) }
+        return epoch
     }
 
     public func recordInternalFailure(_ id: JobID) async throws -> Int {
@@ -333,6 +342,7 @@ public final class PostgresJobStore: JobStore {
                 INSERT INTO job_output (job_id, name, path) VALUES (\(id.rawValue), \(name), \(path))
                 ON CONFLICT (job_id, name) DO UPDATE SET path = EXCLUDED.path
                 """, logger: logger)
+            try await Self.notifyChange(of: id, connection, logger: logger)
         }
     }
 
@@ -350,9 +360,16 @@ public final class PostgresJobStore: JobStore {
     public func recordOriginalPath(_ id: JobID, path: String) async throws {
         defer { changes.bump(id) }
         let rows = try await client.withConnection { connection in
-            try await connection.query("UPDATE job SET original_path = \(path) WHERE id = \(id.rawValue) RETURNING id", logger: logger).collect()
+            let rows = try await connection.query("UPDATE job SET original_path = \(path) WHERE id = \(id.rawValue) RETURNING id", logger: logger).collect()
+            try await Self.notifyChange(of: id, connection, logger: logger)
+            return rows
         }
         guard !rows.isEmpty else { throw JobStoreError.notFound(id) }
+    }
+
+    /// Tells every agent listening that job `id` changed (at commit, when in a transaction).
+    static func notifyChange(of id: JobID, _ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_notify(\(changeChannel), \(id.rawValue))", logger: logger)
     }
 
     // MARK: Rows
@@ -407,7 +424,7 @@ public final class PostgresJobStore: JobStore {
             FROM job_event WHERE job_id = \(job.id.rawValue)
             """, logger: logger)
         // Delivered at commit, to every agent listening: their long polls read the new event at once.
-        try await connection.query("SELECT pg_notify(\(eventChannel), '')", logger: logger)
+        try await notifyChange(of: job.id, connection, logger: logger)
     }
 
     private static func fetchEvents(_ connection: PostgresConnection, _ id: JobID, logger: Logger) async throws -> [JobEvent] {
