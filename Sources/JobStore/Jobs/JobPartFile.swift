@@ -40,6 +40,15 @@ extension Job {
     public func file(ofPart name: String) -> JobPartFile? { parts.first { $0.part == name } }
 }
 
+extension ProductSpec {
+    /// `files` in the order of the product's parts (a part it does not list, last by name): the one order
+    /// a job's parts are kept, proofed and printed in.
+    func inPartOrder(_ files: [JobPartFile]) -> [JobPartFile] {
+        let order = partNames
+        return files.sorted { (order.firstIndex(of: $0.part) ?? .max, $0.part) < (order.firstIndex(of: $1.part) ?? .max, $1.part) }
+    }
+}
+
 extension Job {
     /// The originals that still sit where they were claimed (the job's file, or each part's): what ending
     /// the job must move aside.

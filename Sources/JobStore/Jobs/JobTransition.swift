@@ -90,9 +90,7 @@ public struct PartArrival: Sendable {
         var next = job
         if let hotfolder = arrived.hotfolder { next.hotfolder = hotfolder }
         if let product = arrived.product { next.product = next.product.overridden(by: product) }
-        let order = next.product.partNames
-        next.parts = (job.parts.filter { $0.part != part } + [file])
-            .sorted { (order.firstIndex(of: $0.part) ?? .max, $0.part) < (order.firstIndex(of: $1.part) ?? .max, $1.part) }
+        next.parts = next.product.inPartOrder(job.parts.filter { $0.part != part } + [file])
         // Output names start from the first part's name, as a single file's start from its own.
         next.fileName = next.parts.first?.fileName ?? arrived.fileName
         next.updatedAt = now
@@ -106,7 +104,7 @@ public struct PartArrival: Sendable {
             var events = [Event(job: next, from: .awaitingFile, detail: detail, part: part, startsRevision: false)]
             if next.missingParts.isEmpty {
                 next.status = .received
-                events.append(Event(job: next, from: .awaitingFile, detail: "every part has its file: " + order.joined(separator: ", "),
+                events.append(Event(job: next, from: .awaitingFile, detail: "every part has its file: " + next.product.partNames.joined(separator: ", "),
                                     part: nil, startsRevision: false))
             }
             self.events = events

@@ -443,8 +443,7 @@ public final class PostgresJobStore: JobStore {
                 kind: try cells["kind"].decode(String?.self).flatMap(ArtworkKind.init(rawValue:)),
                 receivedAt: try cells["received_at"].decode(Date.self)))
         }
-        let order = job.product.partNames
-        return files.sorted { (order.firstIndex(of: $0.part) ?? .max, $0.part) < (order.firstIndex(of: $1.part) ?? .max, $1.part) }
+        return job.product.inPartOrder(files)
     }
 
     private static func job(from row: PostgresRow) throws -> Job {

@@ -49,7 +49,6 @@ extension SQLiteJobStore {
                         sha256: row["sha256"], sizeBytes: row["sizeBytes"], kind: (row["kind"] as String?).flatMap(ArtworkKind.init(rawValue:)),
                         receivedAt: row["receivedAt"])
         }
-        let order = job.product.partNames
-        return files.sorted { (order.firstIndex(of: $0.part) ?? .max, $0.part) < (order.firstIndex(of: $1.part) ?? .max, $1.part) }
+        return job.product.inPartOrder(files)
     }
 }
