@@ -3,8 +3,6 @@ import Foundation
 /// What a transition does to a job, decided here once for every store: whether the state machine allows
 /// it, what the job looks like after, and what else the store must write in the same transaction.
 public struct JobTransition: Sendable {
-    /// The job as it was.
-    public let before: Job
     /// The job as the transition leaves it.
     public private(set) var after: Job
     /// The revision `before` was on ended (a new file for a failed or rejected job): the store keeps it.
@@ -22,7 +20,6 @@ public struct JobTransition: Sendable {
         } else if job.status == .rejected {
             throw .illegalTransition(job.id, from: job.status, to: state)
         }
-        before = job
         var next = job
         endedRevision = update.startsRevision ? Self.endRevision(of: &next, at: now) : nil
         next.status = state
