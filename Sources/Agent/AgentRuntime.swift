@@ -17,6 +17,7 @@ struct AgentRuntime {
     init(configuration: AgentConfiguration, logger: Logger) async throws {
         self.configuration = configuration
         self.logger = logger
+        try FileOperations.createDirectory(configuration.stateDirectory)
         try FileOperations.createDirectory(configuration.jobsDirectory)
         instance = try InstanceLock(stateDirectory: configuration.stateDirectory)
         connection = try await StoreConnection.open(configuration, logger: logger)
@@ -24,7 +25,7 @@ struct AgentRuntime {
     }
 
     func run() async throws {
-        try await Recovery(configuration: configuration, store: store, logger: logger).run()
+        let node = try await joinOrRecover()
         let notifier = SystemdNotifier.fromEnvironment()
         let watchdog = SystemdWatchdog.fromEnvironment(notifier: notifier)
         let live = LiveConfiguration(configuration)
@@ -37,20 +38,21 @@ struct AgentRuntime {
                                worker: WorkerProcess(executable: WorkerProcess.currentExecutable, limits: configuration.limits),
                                logger: logger)
         runner.metrics = metrics
+        runner.node = node
         let dispatcher = JobDispatcher(store: store, runner: runner, live: live, logger: logger, heartbeat: { watchdog?.feed() })
         let readiness = Readiness()
         let pause = IntakePause()
         let watchers = WatcherSupervisor(folders: configuration.hotfolders, inotify: inotify, store: store, readiness: readiness,
-                                         pause: pause, metrics: metrics, logger: logger) { id in dispatcher.enqueue(id) }
+                                         pause: pause, metrics: metrics, node: node, logger: logger) { id in dispatcher.enqueue(id) }
         let diskGuard = DiskGuard(live: live, pause: pause, readiness: readiness, logger: logger)
         _ = try? await Blocking.run { diskGuard.check() }
         let bridgeSettings = try bridgeConfiguration()
         let callbacks = try CallbackDelivery(
             configuration: bridgeSettings,
             callbacks: CallbackConfiguration(secret: try CallbackSecret.loadOrCreate(configured: configuration.callbacks.secret,
-                                                                                     at: configuration.stateDirectory + "/callback-secret",
+                                                                                     at: configuration.callbackSecretPath,
                                                                                      logger: logger),
-                                             retrySchedule: configuration.callbacks.retrySchedule),
+                                             retrySchedule: configuration.callbacks.retrySchedule, node: configuration.node.name),
             store: store, logger: logger)
         readiness.block("bridge", "the bridge is not listening yet")
         let bridge = try BridgeServer(configuration: bridgeSettings, store: store, hooks: BridgeHooks(
@@ -77,15 +79,18 @@ struct AgentRuntime {
                                    policy: { live.current.retention }, logger: logger)
         let reloader = ConfigReloader(live: live, slots: slots, catalog: bridgeSettings.catalog, watchers: watchers,
                                       store: store, systemd: systemd, logger: logger)
+        let membership = node.map { ClusterMembership(node: $0, store: store, live: live, logger: logger) { id in dispatcher.enqueue(id) } }
         logger.info("agent started", metadata: [
             "config": "\(configuration.file)", "state_dir": "\(configuration.stateDirectory)",
             "workers": "\(configuration.workers)", "hotfolders": "\(configuration.hotfolders.map(\.name).joined(separator: ","))",
             "systemd": "\(notifier == nil ? "no" : watchdog.map { "notify, watchdog \($0.interval)" } ?? "notify")",
+            "node": "\(node.map { "\($0.lease), timeout \($0.timeout)" } ?? "alone")",
         ])
         // A stop runs the services' shutdowns in reverse: systemd hears STOPPING=1, intake stops, running
         // stages drain, then callbacks and finally the bridge, which answers (/readyz) until the end.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [bridge, callbacks, dispatcher, diskGuard, watchers, reloader, MemoryTrimmer(), sweep, systemd].map { .init(service: $0) },
+            services: ([bridge, callbacks, dispatcher, diskGuard, watchers, reloader, MemoryTrimmer(), sweep, systemd]
+                       + (membership.map { [$0] } ?? [])).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -98,6 +103,19 @@ struct AgentRuntime {
         await connection.close()
         withExtendedLifetime(instance) {}
         logger.info("agent stopped")
+    }
+
+    /// Recovers the claim area after a stop; on a store several agents share, joins them first, under the
+    /// lock a rescuer of this node would take. Nil when the agent is alone.
+    private func joinOrRecover() async throws -> ClusterNode? {
+        let (configuration, store, logger) = (self.configuration, self.store, self.logger)
+        guard let cluster = store as? any ClusterStore else {
+            try await Recovery(configuration: configuration, store: store, logger: logger).run()
+            return nil
+        }
+        return try await ClusterMembership.join(cluster, settings: configuration.node) { node in
+            try await Recovery(configuration: configuration, store: store, logger: logger, node: node).run()
+        }
     }
 
     /// The one line `systemctl status` shows.

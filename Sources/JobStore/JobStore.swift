@@ -101,6 +101,9 @@ public enum JobStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case partAlreadyReceived(JobID, part: String)
     /// A part's file for a job that is neither waiting for files nor ended in preflight_failed or rejected.
     case takesNoPart(JobID, from: JobState)
+    /// A change made as the job's holder (`JobUpdate.heldUnder`) by a node that no longer holds it: another
+    /// node took it over while this one was taken for dead.
+    case notHeld(JobID, by: NodeLease)
 
     public var description: String {
         switch self {
@@ -114,6 +117,7 @@ public enum JobStoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .partAlreadyReceived(let id, let part): "job \(id) has the file of its part '\(part)' already and waits for its other parts"
         case .takesNoPart(let id, let from):
             "job \(id) is \(from.rawValue); a part's file is taken while the job waits for its files, and as a new version after preflight_failed or rejected"
+        case .notHeld(let id, let lease): "job \(id) is run by another server now; \(lease.node) no longer holds it"
         }
     }
 }

@@ -163,6 +163,24 @@ import Testing
             """).sorted() == ["4:22: product: the part 'front' is listed twice", "4:62: 'output' must be combined or separate, not \"both\""])
     }
 
+    /// Several servers: each names itself (the host name by default), claims into `.work/<name>/`, and keeps
+    /// what all must share in `shared_dir`.
+    @Test func aNodeHasANameATimeoutAndASharedFolder() throws {
+        let alone = try parse("hotfolders:\n  - {name: cards, root: cards}\n")
+        #expect(NodeSettings.isValidName(alone.node.name) && alone.node.timeout == .seconds(30))
+        #expect(alone.jobsDirectory == alone.stateDirectory + "/jobs" && alone.sharedDirectory == nil)
+        #expect(alone.hotfolders[0].layout.claims == alone.hotfolders[0].layout.work + "/" + alone.node.name)
+        let clustered = try parse("shared_dir: /mnt/nas/hfa\nnode: {name: prepress-2, timeout: 10s}\nhotfolders:\n  - {name: cards, root: cards}\n")
+        #expect(clustered.node == NodeSettings(name: "prepress-2", timeout: .seconds(10)))
+        #expect(clustered.jobsDirectory == "/mnt/nas/hfa/jobs" && clustered.proofLinkKeyPath == "/mnt/nas/hfa/proof-link.key"
+                && clustered.callbackSecretPath == "/mnt/nas/hfa/callback-secret")
+        #expect(clustered.hotfolders[0].layout.claims.hasSuffix("/cards/.work/prepress-2"))
+        #expect(problems("node: {name: 'job_01ARZ3NDEKTSV4RRFFQ69G5FAW'}\nhotfolders:\n  - {name: cards, root: cards}\n").first?
+            .contains("'node.name' must be 1-63 letters") == true)
+        #expect(problems("node: {name: 'a b'}\nhotfolders:\n  - {name: cards, root: cards}\n").count == 1)
+        #expect(problems("node: {nme: x}\nhotfolders:\n  - {name: cards, root: cards}\n").first?.contains("did you mean 'name'") == true)
+    }
+
     @Test func theStoreIsSQLiteOrAPostgreSQLURLWithItsPasswordKeptApart() throws {
         #expect(try parse("hotfolders:\n  - {name: cards, root: cards}\n").store == .sqlite)
         let url = try parse("store: postgres://hotfolder@db.example:6432/shop\nhotfolders:\n  - {name: cards, root: cards}\n").store
@@ -189,7 +207,7 @@ import Testing
             colour: cmyk
             hotfolders:
               - {name: cards, root: cards}
-            """) == ["1:1: unknown key 'colour' in the config; expected one of state_dir, store, workers, limits, bridge, callbacks, retention, products, hotfolders"])
+            """) == ["1:1: unknown key 'colour' in the config; expected one of state_dir, shared_dir, store, node, workers, limits, bridge, callbacks, retention, products, hotfolders"])
     }
 
     @Test func wrongTypes() {

@@ -221,7 +221,7 @@ extension CallbackDeliveryTests {
         let job = JobID.generate()
         try await store.plan([PlannedDelivery(endpoint: webhook.url, subscription: webhook.id, eventSequence: 1, eventId: "evt_A", jobId: job,
                                               body: Data())], through: 0)
-        let taken = try #require(try await store.dueDelivery(at: Date(), endpoint: webhook.url))
+        let taken = try #require(try await store.takeDueDelivery(at: Date(), endpoint: webhook.url, holder: "test", lease: .seconds(60)))
         // While the attempt runs, the subscription is deleted: its pending deliveries end.
         #expect(try await store.deleteWebhook(webhook.id))
         try await store.record(DeliveryAttempt(deliveryId: taken.id, number: 1, at: Date(), httpStatus: 503, durationMs: 5, error: "HTTP 503"),

@@ -9,6 +9,8 @@ final class RunningAgent: @unchecked Sendable {
     let configPath: String
     let logPath: String
     let folderNames: [String]
+    /// Where the hot folders are: the agent's own directory, or a shop's folder several agents share.
+    let folderRoot: URL
     private var process: Process?
 
     /// The binary under test: $HFA_BINARY, else the debug build of this package.
@@ -24,10 +26,12 @@ final class RunningAgent: @unchecked Sendable {
     }
 
     /// Writes a config with one hot folder per name; `folderSettings` and `topLevel` are extra YAML lines.
+    /// `sharing`: the hot folders live there, not in the agent's own directory: several agents, one shop.
     init(folders: [String] = ["cards"], product: String = "{trim: 85x55mm, bleed: 3mm, pages: 2}",
-         folderSettings: String = "", topLevel: String = "") throws {
+         folderSettings: String = "", topLevel: String = "", sharing shop: URL? = nil) throws {
         folderNames = folders
         directory = try makeTemporaryDirectory("e2e")
+        folderRoot = shop ?? directory
         configPath = directory.appendingPathComponent("hotfolders.yaml").path
         logPath = directory.appendingPathComponent("agent.log").path
         try writeConfig(folders: folders, product: product, folderSettings: folderSettings, topLevel: topLevel)
@@ -40,10 +44,10 @@ final class RunningAgent: @unchecked Sendable {
         let bridge = topLevel.contains("bridge:") ? "" : "bridge:\n  listen: \"127.0.0.1:0\"\n"
         var yaml = "state_dir: state\nworkers: 2\n\(bridge)\(topLevel)\nhotfolders:\n"
         for name in folders {
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent(name), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: folderRoot.appendingPathComponent(name), withIntermediateDirectories: true)
             yaml += """
               - name: \(name)
-                root: \(name)
+                root: \(folderRoot.appendingPathComponent(name).path)
                 product: \(product)
                 stability: 2s
                 poll_interval: 1s
@@ -54,12 +58,12 @@ final class RunningAgent: @unchecked Sendable {
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    func folder(_ name: String = "cards") -> URL { directory.appendingPathComponent(name) }
+    func folder(_ name: String = "cards") -> URL { folderRoot.appendingPathComponent(name) }
     func inbox(_ name: String = "cards") -> URL { folder(name).appendingPathComponent("in") }
 
     /// A folder on the same filesystem as the inboxes, for writing files that are then renamed in.
     var staging: URL {
-        let url = directory.appendingPathComponent("staging")
+        let url = folderRoot.appendingPathComponent("staging")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -169,9 +173,9 @@ final class RunningAgent: @unchecked Sendable {
         }
     }
 
-    func waitUntil<T>(_ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+    func waitUntil<T>(_ what: String, within seconds: TimeInterval = 180, sourceLocation: SourceLocation = #_sourceLocation,
                       _ condition: () throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(180)
+        let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let value = try condition() { return value }
             try await Task.sleep(for: .milliseconds(300))
@@ -181,9 +185,9 @@ final class RunningAgent: @unchecked Sendable {
     }
 
     /// The same for conditions that ask the bridge.
-    func waitUntil<T>(_ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+    func waitUntil<T>(_ what: String, within seconds: TimeInterval = 180, sourceLocation: SourceLocation = #_sourceLocation,
                       _ condition: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(180)
+        let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let value = try await condition() { return value }
             try await Task.sleep(for: .milliseconds(300))

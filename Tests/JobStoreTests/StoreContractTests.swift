@@ -140,14 +140,14 @@ import Testing
         #expect(try await store.plannedThrough() == 2)
         #expect(try await store.deliveries(of: job.id).count == 2)
         #expect(try await store.dueEndpoints(at: Date(), limit: 10) == [endpoint])
-        let first = try #require(try await store.dueDelivery(at: Date(), endpoint: endpoint))
+        let first = try #require(try await store.takeDueDelivery(at: Date(), endpoint: endpoint, holder: "test", lease: .seconds(60)))
         #expect(first.eventSequence == 1)
         try await store.record(DeliveryAttempt(deliveryId: first.id, number: 1, at: Date(), httpStatus: 500, durationMs: 3, error: nil),
                                outcome: .retry(at: Date().addingTimeInterval(3600)), error: "HTTP 500")
-        #expect(try await store.dueDelivery(at: Date(), endpoint: endpoint) == nil, "the second waits behind the first")
+        #expect(try await store.takeDueDelivery(at: Date(), endpoint: endpoint, holder: "test", lease: .seconds(60)) == nil, "the second waits behind the first")
         try await store.record(DeliveryAttempt(deliveryId: first.id, number: 2, at: Date(), httpStatus: 200, durationMs: 3, error: nil),
                                outcome: .delivered, error: nil)
-        #expect(try await store.dueDelivery(at: Date(), endpoint: endpoint)?.eventSequence == 2)
+        #expect(try await store.takeDueDelivery(at: Date(), endpoint: endpoint, holder: "test", lease: .seconds(60))?.eventSequence == 2)
         #expect(try await store.attempts(of: first.id).map(\.number) == [1, 2])
         #expect(try await store.delivery(first.id)?.status == .delivered)
         #expect(try await store.deliveryCounts() == [.delivered: 1, .pending: 1])

@@ -25,11 +25,21 @@ struct AgentConfiguration: Sendable, Equatable {
     var retention = RetentionPolicy()
     /// Where jobs, events, tokens and deliveries are kept.
     var store = StoreSetting.sqlite
+    /// `shared_dir`: where the jobs' workspaces, the proof-link key and the callback secret live when
+    /// several agents share a store, so that every agent's bridge serves every job; the state directory
+    /// when unset.
+    var sharedDirectory: String?
+    /// This server among the agents sharing a store.
+    var node = NodeSettings()
 
     var databasePath: String { stateDirectory + "/jobs.sqlite" }
+    /// What every agent of a shop must see alike: `shared_dir`, else the state directory.
+    var sharedStateDirectory: String { sharedDirectory ?? stateDirectory }
     /// The key that signs proof-page links, made at first start.
-    var proofLinkKeyPath: String { stateDirectory + "/proof-link.key" }
-    var jobsDirectory: String { stateDirectory + "/jobs" }
+    var proofLinkKeyPath: String { sharedStateDirectory + "/proof-link.key" }
+    /// The secret that signs callbacks when `callbacks.secret` is not set, made at first start.
+    var callbackSecretPath: String { sharedStateDirectory + "/callback-secret" }
+    var jobsDirectory: String { sharedStateDirectory + "/jobs" }
 
     func hotfolder(named name: String) -> HotFolderConfiguration? { hotfolders.first { $0.name == name } }
 
@@ -44,6 +54,30 @@ struct AgentConfiguration: Sendable, Equatable {
 
     /// Each folder's `max_concurrent`, for the worker slots.
     var folderConcurrency: [String: Int] { Dictionary(hotfolders.map { ($0.name, $0.maxConcurrent) }, uniquingKeysWith: { first, _ in first }) }
+}
+
+/// `node:`: this server's name among the agents sharing a store, and how long one may stay silent before
+/// the others take over its jobs.
+struct NodeSettings: Sendable, Equatable {
+    var name = NodeSettings.hostName
+    var timeout: Duration = .seconds(30)
+
+    /// The host's name, made a valid node name (the default `node.name`).
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let raw = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : ""
+        let short = String(raw.prefix { $0 != "." })
+        let cleaned = String(short.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "-" }.prefix(63))
+        return isValidName(cleaned) ? cleaned : "node"
+    }
+
+    /// A name that is a folder name in every claim area, and never a job's id (claims of old layouts are
+    /// folders named by job id in the same place).
+    static func isValidName(_ name: String) -> Bool {
+        guard (1...63).contains(name.count), let first = name.first, first.isASCII, first.isLetter || first.isNumber,
+              !name.hasPrefix("job_") else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_") }
+    }
 }
 
 /// What a single worker process may use before it is stopped.
@@ -148,8 +182,12 @@ struct FolderLayout: Sendable, Equatable {
     var error: String
     var originals: String
     var unsupported: String
-    /// Private claim area on the inbox's filesystem, so claiming is an atomic rename.
+    /// The claim areas on the inbox's filesystem, so claiming is an atomic rename: one per node below it.
     var work: String
+    /// The node whose claim area `claims` is (`node.name`).
+    var node = "local"
+    /// This node's claim area, `.work/<node>/`: where it claims files into `<job id>/` folders.
+    var claims: String { work + "/" + node }
 
     /// The default layout below `root`.
     init(root: String) {

@@ -16,8 +16,9 @@ struct ConfigReader {
         self.checksFilesystem = checksFilesystem
     }
 
-    static let topLevelKeys = ["state_dir", "store", "workers", "limits", "bridge", "callbacks", "retention", "products", "hotfolders"]
+    static let topLevelKeys = ["state_dir", "shared_dir", "store", "node", "workers", "limits", "bridge", "callbacks", "retention", "products", "hotfolders"]
     static let storeKeys = ["url", "password_file"]
+    static let nodeKeys = ["name", "timeout"]
     static let retentionKeys = ["finished_jobs", "delivery_attempts", "idempotency_keys"]
     static let hotfolderKeys = ["name", "root", "paths", "product", "preflight", "approval", "stability", "watch", "poll_interval",
                                 "ignore", "filename_pattern", "output_name", "callback_url", "max_concurrent", "ticket", "ticket_timeout", "marks",
@@ -46,6 +47,7 @@ struct ConfigReader {
             case "callbacks": paths += callbacksKeys.map { "callbacks." + $0 }
             case "retention": paths += retentionKeys.map { "retention." + $0 }
             case "store": paths += ["store"] + storeKeys.map { "store." + $0 }
+            case "node": paths += nodeKeys.map { "node." + $0 }
             case "products": paths += productDefinitionKeys.map { "products.<id>." + $0 } + ["products.<id>.dieline.name"]
                 + partKeys.map { "products.<id>.parts[]." + $0 }
             case "hotfolders":
@@ -122,6 +124,9 @@ struct ConfigReader {
         configuration.products = products + inlineProducts(of: hotfolders, besides: products)
         if let node = top["retention"] { configuration.retention = readRetention(node) }
         if let node = top["store"], let store = readStore(node) { configuration.store = store }
+        configuration.sharedDirectory = top["shared_dir"].flatMap { path($0, key: "shared_dir") }
+        if let node = top["node"] { configuration.node = readNode(node) }
+        for index in configuration.hotfolders.indices { configuration.hotfolders[index].layout.node = configuration.node.name }
         if let shutdownGrace { configuration.shutdownGrace = shutdownGrace }
         if let minimumFreeBytes { configuration.minimumFreeBytes = minimumFreeBytes }
         return configuration
@@ -166,6 +171,23 @@ struct ConfigReader {
             report(urlNode, "'store' must be sqlite or a PostgreSQL URL: \(error.description)")
             return nil
         }
+    }
+
+    /// `node: {name, timeout}`: what this server is called among the agents sharing a store, and how long
+    /// one may be silent before the others rescue its jobs.
+    private mutating func readNode(_ node: Node) -> NodeSettings {
+        var settings = NodeSettings()
+        let fields = fields(of: node, allowed: Self.nodeKeys, context: "node")
+        if let nameNode = fields["name"], let name = scalar(nameNode, key: "name") {
+            if NodeSettings.isValidName(name) {
+                settings.name = name
+            } else {
+                report(nameNode, "'node.name' must be 1-63 letters, digits, '.', '-' or '_', starting with a letter or digit "
+                       + "(and not 'job_'), such as prepress-1; not \"\(name)\"")
+            }
+        }
+        if let value = fields["timeout"].flatMap({ duration($0, key: "timeout", minimum: .seconds(1)) }) { settings.timeout = value }
+        return settings
     }
 
     private mutating func readBridge(_ node: Node) -> BridgeSettings {

@@ -94,6 +94,8 @@ final class ConfigReloader: Service {
         var settings: [String] = []
         if old.stateDirectory != new.stateDirectory { settings.append("state_dir") }
         if old.store != new.store { settings.append("store") }
+        if old.sharedDirectory != new.sharedDirectory { settings.append("shared_dir") }
+        if old.node != new.node { settings.append("node") }
         if old.bridge != new.bridge { settings.append("bridge") }
         if old.callbacks != new.callbacks { settings.append("callbacks") }
         return settings

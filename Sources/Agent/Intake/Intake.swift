@@ -6,14 +6,20 @@ import Pipeline
 
 /// Turns a complete file in an inbox into a job: type check, atomic claim, hash, store record.
 ///
-/// Crash safety rests on the order: the file is renamed into `.work/<job id>/` (same filesystem, atomic)
-/// and the folders are synced before the job row is committed. A crash before the rename leaves the file in
-/// the inbox, picked up again at start; a crash after it leaves `.work/<job id>/NAME`, which `Recovery`
-/// adopts as that job. Either way the file ends in exactly one job.
+/// Crash safety rests on the order: the file is renamed into `.work/<node>/<job id>/` (same filesystem,
+/// atomic) and the folders are synced before the job row is committed. A crash before the rename leaves the
+/// file in the inbox, picked up again at start; a crash after it leaves `.work/<node>/<job id>/NAME`, which
+/// `Recovery` adopts as that job. Either way the file ends in exactly one job.
+///
+/// Several agents watching one folder race for each file: the rename is the referee. The loser's rename
+/// finds no file (ENOENT) and it moves on without a trace; a job made from a claim has the claim's id, so
+/// a second row for one claim is refused by the store's key.
 struct Intake: Sendable {
     let folder: HotFolderConfiguration
     let store: any JobStore
     let logger: Logger
+    /// This agent among several sharing the store: it holds the jobs it makes. Nil when alone.
+    var node: ClusterNode?
 
     enum Evidence: String, Sendable { case renamed, written, scanned, startup }
 
@@ -50,7 +56,7 @@ struct Intake: Sendable {
         // of a job that failed preflight or was rejected, its next revision.
         let waitingJob = await jobTakingFile(named: name)
         let id = waitingJob ?? JobID.generate()
-        let claimDirectory = folder.layout.work + "/" + id.rawValue
+        let claimDirectory = folder.layout.claims + "/" + id.rawValue
         let claimedPath = claimDirectory + "/" + name
         // The job's earlier original may still be in its claim, about to leave for error/: a rename would
         // replace it. Look again once it has gone.
@@ -67,7 +73,7 @@ struct Intake: Sendable {
                 // The artwork is claimed; a ticket that vanished meanwhile just means no ticket.
                 if let ticketName { _ = rename(inbox + "/" + ticketName, claimDirectory + "/" + ticketName) }
                 try FileOperations.sync(claimDirectory)
-                try FileOperations.sync(folder.layout.work)
+                try FileOperations.sync(folder.layout.claims)
                 try FileOperations.sync(folder.layout.inbox)
             }
         } catch {
@@ -77,14 +83,14 @@ struct Intake: Sendable {
         }
         do {
             let (id, problem) = try await Self.record(id: id, claimedPath: claimedPath, kind: kind, folder: folder, store: store,
-                                                      forExistingJob: waitingJob != nil,
+                                                      node: node, forExistingJob: waitingJob != nil,
                                                       detail: "claimed \(name) from the inbox (\(evidence.rawValue))"
                                                           + (ticketName.map { " with its ticket \($0)" } ?? ""))
             logger.info("claimed file", metadata: ["job": "\(id)", "hotfolder": "\(folderName)", "file": "\(name)",
                                                    "kind": "\(kind.rawValue)", "evidence": "\(evidence.rawValue)",
                                                    "ticket": "\(ticketName ?? "-")"])
             if let reason = (ticketProblem ?? problem)?.description, let job = try await store.job(id) {
-                try await JobFinisher(store: store).finish(job, as: .failed, reason: reason, folder: folder, logger: logger)
+                try await JobFinisher(store: store, lease: node?.lease).finish(job, as: .failed, reason: reason, folder: folder, logger: logger)
             }
             return .claimed(id)
         } catch {
@@ -104,7 +110,7 @@ struct Intake: Sendable {
     /// file got there first) leaves it to a job of its own.
     @discardableResult
     static func record(id: JobID, claimedPath: String, kind: ArtworkKind?, folder: HotFolderConfiguration,
-                       store: any JobStore, forExistingJob: Bool = false, detail: String) async throws -> (JobID, TicketError?) {
+                       store: any JobStore, node: ClusterNode?, forExistingJob: Bool = false, detail: String) async throws -> (JobID, TicketError?) {
         let (sha256, size) = try await Blocking.run { try FileOperations.sha256(of: claimedPath) }
         let name = FileOperations.fileName(of: claimedPath)
         var ticket: SidecarTicket?
@@ -122,6 +128,8 @@ struct Intake: Sendable {
         }
         var id = id, claimedPath = claimedPath
         if forExistingJob, let existing = try await store.job(id) {
+            // The node that claimed the file runs the job now: the claim is in its area.
+            if let node { _ = try await node.hold(id) }
             let arrived = ArrivedFile(fileName: name, claimedPath: claimedPath, sha256: sha256, sizeBytes: size, kind: kind,
                                       hotfolder: folder.name, product: ticket?.product)
             switch existing.status {
@@ -135,8 +143,8 @@ struct Intake: Sendable {
                                            update: JobUpdate(arrivedFile: arrived, startsRevision: true))
                 return (id, problem)
             default:
-                let (claimed, work) = (claimedPath, folder.layout.work)
-                (id, claimedPath) = try await Blocking.run { try Self.reclaim(claimed, work: work) }
+                let (claimed, claims) = (claimedPath, folder.layout.claims)
+                (id, claimedPath) = try await Blocking.run { try Self.reclaim(claimed, claims: claims) }
             }
         }
         let now = Date()
@@ -146,6 +154,7 @@ struct Intake: Sendable {
                       product: folder.product.overridden(by: ticket?.product ?? ProductSpec()), createdAt: now, updatedAt: now,
                       order: JobOrder(callbackURL: ticket?.callbackUrl, fixups: ticket?.fixups))
         try await store.create(job, detail: detail)
+        if let node { _ = try await node.hold(id) }
         return (id, problem)
     }
 
@@ -167,11 +176,11 @@ struct Intake: Sendable {
                                   + existing.missingParts.joined(separator: ", ") + "; a second \(part) is not taken")
         }
         let id = existing?.id ?? JobID.generate()
-        let claimDirectory = folder.layout.work + "/" + id.rawValue
+        let claimDirectory = folder.layout.claims + "/" + id.rawValue
         let claimedPath = claimDirectory + "/" + name
         // The job's earlier original of that name may still be in its claim, about to leave for error/.
         if FileOperations.exists(claimedPath) { return .waiting }
-        let (inbox, work) = (folder.layout.inbox + "/" + name, folder.layout.work)
+        let (inbox, work) = (folder.layout.inbox + "/" + name, folder.layout.claims)
         do {
             try await Blocking.run {
                 try FileOperations.createDirectory(claimDirectory)
@@ -187,7 +196,7 @@ struct Intake: Sendable {
         }
         do {
             let recorded = try await Self.recordPart(id: id, claimedPath: claimedPath, kind: kind, folder: folder, store: store,
-                                                     detail: "claimed \(name) from the inbox (\(evidence.rawValue)) as the \(part)") ?? id
+                                                     node: node, detail: "claimed \(name) from the inbox (\(evidence.rawValue)) as the \(part)") ?? id
             logger.info("claimed the file of a part", metadata: ["job": "\(recorded)", "hotfolder": "\(folder.name)", "file": "\(name)",
                                                                  "part": "\(part)", "evidence": "\(evidence.rawValue)"])
             return .claimed(recorded)
@@ -202,7 +211,7 @@ struct Intake: Sendable {
     /// none yet). A job that moved on meanwhile leaves the file to a job of its own. Shared by intake and
     /// recovery; nil when the name does not say its order and part (left where it is).
     static func recordPart(id: JobID, claimedPath: String, kind: ArtworkKind?, folder: HotFolderConfiguration,
-                           store: any JobStore, detail: String) async throws -> JobID? {
+                           store: any JobStore, node: ClusterNode?, detail: String) async throws -> JobID? {
         let name = FileOperations.fileName(of: claimedPath)
         guard let (externalId, part) = orderAndPart(from: name, pattern: folder.filenamePattern) else { return nil }
         let (sha256, size) = try await Blocking.run { try FileOperations.sha256(of: claimedPath) }
@@ -218,6 +227,8 @@ struct Intake: Sendable {
             try await store.receivePart(id, part: part, file: ArrivedFile(fileName: name, claimedPath: path, sha256: sha256, sizeBytes: size,
                                                                           kind: kind, hotfolder: folder.name),
                                         detail: detail, actor: nil)
+            // The node that claimed the part runs the job: the claim is in its area.
+            if let node { _ = try await node.hold(id) }
         }
         do {
             try await record(id, at: claimedPath)
@@ -225,8 +236,8 @@ struct Intake: Sendable {
         } catch let error as JobStoreError {
             switch error {
             case .partAlreadyReceived, .takesNoPart:
-                let work = folder.layout.work
-                let (own, path) = try await Blocking.run { try Self.reclaim(claimedPath, work: work) }
+                let claims = folder.layout.claims
+                let (own, path) = try await Blocking.run { try Self.reclaim(claimedPath, claims: claims) }
                 try await record(own, at: path)
                 return own
             default:
@@ -272,9 +283,9 @@ struct Intake: Sendable {
     }
 
     /// Moves a file claimed for a job that no longer takes it (and its ticket) into a claim of its own.
-    private static func reclaim(_ claimedPath: String, work: String) throws -> (JobID, String) {
+    private static func reclaim(_ claimedPath: String, claims: String) throws -> (JobID, String) {
         let id = JobID.generate()
-        let directory = work + "/" + id.rawValue
+        let directory = claims + "/" + id.rawValue
         try FileOperations.createDirectory(directory)
         let name = FileOperations.fileName(of: claimedPath)
         let old = FileOperations.parent(of: claimedPath)

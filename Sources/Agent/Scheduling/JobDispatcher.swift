@@ -9,6 +9,10 @@ import Synchronization
 /// and, by a sweep of the store every `sweepInterval`, jobs recovered at start-up or retried from the CLI,
 /// and jobs a full disk or a store error stopped, once their `RetryBackoff` wait is over.
 ///
+/// Among several agents sharing a store, a node sweeps only the jobs it holds, and takes jobs nobody holds
+/// (made through the API, or left by a node between making and taking them) up to what its workers can
+/// start, skipping rows another node is taking at the same moment.
+///
 /// On a graceful stop it drains: nothing new starts, running stages get until `limits.shutdown_grace` to
 /// finish, and anything still running then is killed and left in its state to resume at the next start.
 final class JobDispatcher: Service {
@@ -111,7 +115,7 @@ final class JobDispatcher: Service {
         let runnable = Set(JobState.allCases.filter(\.isRunnable))
         var unconfigured = Set<String>()
         var pass = 0
-        let missingParts = MissingParts(store: store, logger: logger)
+        let missingParts = MissingParts(store: store, logger: logger, node: runner.node)
         while !Task.isCancelled {
             heartbeat()
             pass += 1
@@ -121,8 +125,16 @@ final class JobDispatcher: Service {
                 do {
                     // Runnable jobs, and ended ones whose original still waits in the claim area.
                     let folders = Set(live.current.hotfolders.map(\.name))
-                    let ended = try await store.jobs(matching: JobFilter(statuses: [.rejected, .cancelled], originalStillClaimed: true))
-                    for job in try await store.jobs(matching: JobFilter(statuses: runnable)) + ended {
+                    let node = runner.node
+                    if let node {
+                        let room = live.current.workers * 2 - runningCount
+                        for id in try await node.cluster.holdUnheldJobs(in: runnable, for: node.lease, limit: room) where !backoff.isWaiting(id) {
+                            continuation.yield(id)
+                        }
+                    }
+                    let ended = try await store.jobs(matching: JobFilter(statuses: [.rejected, .cancelled], originalStillClaimed: true,
+                                                                         heldBy: node?.name))
+                    for job in try await store.jobs(matching: JobFilter(statuses: runnable, heldBy: node?.name)) + ended {
                         guard let folder = job.hotfolder, folders.contains(folder) else {
                             // A folder removed from the config: its jobs wait, untouched, until it is back.
                             let name = job.hotfolder ?? "-"

@@ -10,6 +10,9 @@ import Logging
 /// finished twice, when it resumes.
 struct JobFinisher: Sendable {
     let store: any JobStore
+    /// The lease this node holds the job under, when it runs it as one of several agents: the terminal
+    /// state is only committed while it still does.
+    var lease: NodeLease?
 
     func finish(_ job: Job, as state: JobState, reason: String?, folder: HotFolderConfiguration,
                 logger: Logger) async throws {
@@ -17,7 +20,8 @@ struct JobFinisher: Sendable {
                                           reason: reason)
         // A job of parts keeps where each part's original went with the part.
         try await store.transition(job.id, to: state, detail: reason,
-                                   update: JobUpdate(originalPath: job.product.hasParts ? nil : finalPath, failureReason: reason))
+                                   update: JobUpdate(originalPath: job.product.hasParts ? nil : finalPath, failureReason: reason,
+                                                     heldUnder: lease))
         removeClaimDirectory(of: job)
         let metadata: Logger.Metadata = ["job": "\(job.id)", "hotfolder": "\(folder.name)", "status": "\(state.rawValue)",
                                          "original": "\(finalPath)"]

@@ -16,6 +16,11 @@ struct JobRunner: Sendable {
     let logger: Logger
     var drain = Drain()
     var metrics: AgentMetrics?
+    /// This agent among several sharing the store: it runs only the jobs it holds. Nil when alone.
+    var node: ClusterNode?
+    /// The lease the job being driven is held under: every change this runner makes as the job's holder
+    /// carries it (set by `drive` on its own copy).
+    private(set) var lease: NodeLease?
 
     /// This runner with `configuration` (a reload's): its folders, paths and worker limits.
     func using(_ configuration: AgentConfiguration) -> JobRunner {
@@ -25,7 +30,7 @@ struct JobRunner: Sendable {
         return runner
     }
 
-    var finisher: JobFinisher { JobFinisher(store: store) }
+    var finisher: JobFinisher { JobFinisher(store: store, lease: lease) }
 
     /// How a run ended, as far as the dispatcher cares.
     enum Outcome: Sendable, Equatable {
@@ -39,6 +44,25 @@ struct JobRunner: Sendable {
     func drive(_ id: JobID) async -> Outcome {
         var logger = logger
         logger[metadataKey: "job"] = "\(id)"
+        var runner = self
+        if let node {
+            // Among several agents: only the job's holder runs it, from its own claim area.
+            do {
+                guard try await node.hold(id) else { return .settled }
+                runner.lease = node.lease
+                if let job = try await store.job(id), let name = job.hotfolder, let folder = configuration.hotfolder(named: name) {
+                    try await ClaimHome(node: node, logger: logger).bring(job, folder: folder)
+                }
+            } catch {
+                logger.error("cannot take the job to run it; it tries again later", metadata: ["error": "\(error)"])
+                return .retryLater
+            }
+        }
+        return await runner.driveHeld(id, logger: logger)
+    }
+
+    private func driveHeld(_ id: JobID, logger: Logger) async -> Outcome {
+        var logger = logger
         do {
             while let job = try await store.job(id), job.status.isRunnable {
                 guard let name = job.hotfolder, let folder = configuration.hotfolder(named: name) else {
@@ -55,6 +79,10 @@ struct JobRunner: Sendable {
             try await settleIfEnded(id, logger: logger)
         } catch let failure as WorkerFailure {
             return await handle(failure, of: id, logger: logger)
+        } catch JobStoreError.notHeld(_, let lease) {
+            // Taken for dead and rescued by another node meanwhile: what this run did is dropped; the job
+            // runs there from its last completed stage.
+            logger.warning("the job was taken over by another server; this one stops working on it", metadata: ["lease": "\(lease)"])
         } catch JobStoreError.illegalTransition(_, let from, _) where from == .cancelled || from == .rejected {
             // Cancelled while a stage ran: the stage's result is dropped, the original moved aside.
             try? await settleIfEnded(id, logger: logger)
@@ -240,7 +268,7 @@ struct JobRunner: Sendable {
     }
 
     func advance(_ job: Job, to state: JobState, detail: String? = nil, logger: Logger) async throws {
-        try await store.transition(job.id, to: state, detail: detail)
+        try await store.transition(job.id, to: state, detail: detail, update: JobUpdate(heldUnder: lease))
         logger.info("job \(state.rawValue)", metadata: ["status": "\(state.rawValue)", "from": "\(job.status.rawValue)"])
     }
 
@@ -250,7 +278,7 @@ struct JobRunner: Sendable {
         do {
             guard let job = try await store.job(id), job.status.canMove(to: .failed) else { return }
             guard let name = job.hotfolder, let folder = configuration.hotfolder(named: name) else {
-                try await store.transition(id, to: .failed, detail: reason, update: JobUpdate(failureReason: reason))
+                try await store.transition(id, to: .failed, detail: reason, update: JobUpdate(failureReason: reason, heldUnder: lease))
                 return
             }
             try await finisher.finish(job, as: .failed, reason: reason, folder: folder, logger: logger)

@@ -11,10 +11,12 @@ enum CallbackSecret {
             .trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             return text
         }
-        let secret = WebhookSignature.generateSecret()
-        try FileOperations.writeDurably(Data((secret + "\n").utf8), to: path)
+        let made = WebhookSignature.generateSecret()
+        // Agents sharing `shared_dir` sign with one secret: the first to start makes it.
+        let stored = try FileOperations.writeDurablyOnce(Data((made + "\n").utf8), to: path)
         chmod(path, 0o600)
-        logger.notice("no callbacks.secret configured: callbacks are signed with a new secret kept in \(path)")
+        let secret = String(decoding: stored, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if secret == made { logger.notice("no callbacks.secret configured: callbacks are signed with a new secret kept in \(path)") }
         return secret
     }
 }

@@ -107,6 +107,22 @@ enum FileOperations {
         }
     }
 
+    /// Writes `data` to `path` durably unless a file is there already, and returns what is there after:
+    /// `data`, or what another process wrote first. How agents sharing a folder make one secret between them.
+    static func writeDurablyOnce(_ data: Data, to path: String) throws(FileOperationError) -> Data {
+        try createDirectory(parent(of: path))
+        do {
+            try writeThroughTemporary(to: path, replacing: false) { output in
+                data.withUnsafeBytes { writeAll(output, $0, path: path) }
+            }
+            return data
+        } catch {
+            // Made by another agent first: theirs is the one.
+            guard let existing = FileManager.default.contents(atPath: path), !existing.isEmpty else { throw error }
+            return existing
+        }
+    }
+
     /// Whether `name` is one of the hidden files `writeDurably` and its kin write before the rename: a kill
     /// between the two leaves it behind, and nobody but this agent names files so.
     static func isOwnTemporary(_ name: String) -> Bool { name.hasPrefix(".hfa-") && name.hasSuffix(".tmp") }

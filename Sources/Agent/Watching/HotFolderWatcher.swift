@@ -34,7 +34,7 @@ final class HotFolderWatcher: Service {
 
     init(folder: HotFolderConfiguration, inotify: InotifyThread, store: any JobStore, logger: Logger,
          readiness: Readiness = Readiness(), pause: IntakePause = IntakePause(), metrics: AgentMetrics? = nil,
-         onClaimed: @escaping @Sendable (JobID) -> Void) {
+         node: ClusterNode? = nil, onClaimed: @escaping @Sendable (JobID) -> Void) {
         self.folder = folder
         self.metrics = metrics
         self.readiness = readiness
@@ -44,7 +44,7 @@ final class HotFolderWatcher: Service {
         var logger = logger
         logger[metadataKey: "hotfolder"] = "\(folder.name)"
         self.logger = logger
-        self.intake = Intake(folder: folder, store: store, logger: logger)
+        self.intake = Intake(folder: folder, store: store, logger: logger, node: node)
         self.onClaimed = onClaimed
         self.ignoreRules = IgnoreRules(patterns: folder.ignore)
     }

@@ -12,13 +12,16 @@ final class WatcherSupervisor: Service {
     private let readiness: Readiness
     private let pause: IntakePause
     private let metrics: AgentMetrics?
+    private let node: ClusterNode?
     private let logger: Logger
     private let onClaimed: @Sendable (JobID) -> Void
     private let changes: AsyncStream<[HotFolderConfiguration]>
     private let continuation: AsyncStream<[HotFolderConfiguration]>.Continuation
 
     init(folders: [HotFolderConfiguration], inotify: InotifyThread, store: any JobStore, readiness: Readiness,
-         pause: IntakePause, metrics: AgentMetrics? = nil, logger: Logger, onClaimed: @escaping @Sendable (JobID) -> Void) {
+         pause: IntakePause, metrics: AgentMetrics? = nil, node: ClusterNode? = nil, logger: Logger,
+         onClaimed: @escaping @Sendable (JobID) -> Void) {
+        self.node = node
         self.inotify = inotify
         self.store = store
         self.readiness = readiness
@@ -52,7 +55,7 @@ final class WatcherSupervisor: Service {
                     }
                     for folder in folders where running[folder.name] == nil {
                         let watcher = HotFolderWatcher(folder: folder, inotify: inotify, store: store, logger: logger,
-                                                       readiness: readiness, pause: pause, metrics: metrics, onClaimed: onClaimed)
+                                                       readiness: readiness, pause: pause, metrics: metrics, node: node, onClaimed: onClaimed)
                         let (finished, done) = AsyncStream<Void>.makeStream()
                         running[folder.name] = (watcher, finished)
                         group.addTask { [logger] in

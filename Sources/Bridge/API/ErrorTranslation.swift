@@ -62,7 +62,7 @@ enum ErrorTranslation {
         case let error as JobStoreError:
             switch error {
             case .notFound(let id): return .noJob(id.rawValue)
-            case .illegalTransition, .noNewRevision, .partAlreadyReceived, .takesNoPart: return APIError(.conflict, error.description)
+            case .illegalTransition, .noNewRevision, .partAlreadyReceived, .takesNoPart, .notHeld: return APIError(.conflict, error.description)
             case .noSuchPart: return APIError(.notFound, error.description)
             case .duplicate: return APIError(.conflict, error.description)
             }

@@ -10,9 +10,15 @@ public struct CallbackConfiguration: Sendable {
     public var retrySchedule: [Duration]
     /// Deliveries in flight at once, over all endpoints (each endpoint has at most one).
     public var concurrency: Int
+    /// The node sending (`node.name`): the holder of the deliveries it takes, on a store several agents share.
+    public var node: String
+    /// How long a taken delivery is this node's before another may take it: longer than any attempt (the
+    /// transport gives up after 30 s), so only a node that died mid-attempt lets one go early.
+    public var lease: Duration = .seconds(45)
 
-    public init(secret: String, retrySchedule: [Duration] = Self.defaultSchedule, concurrency: Int = 8) {
+    public init(secret: String, retrySchedule: [Duration] = Self.defaultSchedule, concurrency: Int = 8, node: String = "local") {
         self.secret = secret
+        self.node = node
         self.retrySchedule = retrySchedule.isEmpty ? [.zero] : retrySchedule
         self.concurrency = max(1, concurrency)
     }

@@ -14,6 +14,8 @@ public final class CallbackDelivery: Service {
     private let runner: DeliveryAttemptRunner
     private let store: any JobStore & DeliveryStore & WebhookStore
     private let concurrency: Int
+    private let node: String
+    private let lease: Duration
     private let logger: Logger
     private let busyEndpoints = Mutex(Set<String>())
     let circuit = EndpointCircuit()
@@ -26,6 +28,8 @@ public final class CallbackDelivery: Service {
         self.logger = logger
         self.store = store
         concurrency = callbacks.concurrency
+        node = callbacks.node
+        lease = callbacks.lease
         planner = DeliveryPlanner(configuration: configuration, store: store, logger: logger)
         runner = DeliveryAttemptRunner(callbacks: callbacks, signature: try WebhookSignature(secret: callbacks.secret),
                                        transport: transport ?? CurlTransport(policy: configuration.callbackHosts), store: store, logger: logger)
@@ -81,7 +85,7 @@ public final class CallbackDelivery: Service {
     /// Sends what is due for `endpoint`, back to back, until nothing is or its circuit opens, and frees it.
     private func drain(_ endpoint: String) async {
         defer { busyEndpoints.withLock { _ = $0.remove(endpoint) } }
-        while !Task.isCancelled, circuit.admits(endpoint), let delivery = try? await store.dueDelivery(at: Date(), endpoint: endpoint) {
+        while !Task.isCancelled, circuit.admits(endpoint), let delivery = try? await store.takeDueDelivery(at: Date(), endpoint: endpoint, holder: node, lease: lease) {
             switch await runner.attempt(delivery) {
             case .delivered: circuit.recordSuccess(endpoint)
             case .retry, .dead:

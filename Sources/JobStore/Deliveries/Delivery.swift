@@ -80,9 +80,15 @@ public protocol DeliveryStore: Sendable {
     /// Endpoints with a delivery due at `now`, the one with the oldest due event first: what the sender
     /// starts on, one slot per endpoint, so a backlog to one endpoint never hides another's.
     func dueEndpoints(at now: Date, limit: Int) async throws -> [String]
-    /// The next due delivery to `endpoint`, oldest event first; a later event of a job waits while an earlier
-    /// one to the same endpoint is still pending. What an endpoint's sender takes next.
-    func dueDelivery(at now: Date, endpoint: String) async throws -> Delivery?
+    /// Takes the next due delivery to `endpoint`, oldest event first; a later event of a job waits while an
+    /// earlier one to the same endpoint is still pending. What an endpoint's sender takes next.
+    ///
+    /// Taken for `holder` (a node) for `lease`: on a store several agents share, no other node takes it until
+    /// its attempt is recorded or the lease runs out (its node died mid-attempt), and one being taken by
+    /// another node at the same moment is skipped, not waited for. So each delivery is in flight on one node
+    /// at a time, and a job's events still reach an endpoint in order. SQLite's one agent sends each endpoint's
+    /// deliveries one at a time itself.
+    func takeDueDelivery(at now: Date, endpoint: String, holder: String, lease: Duration) async throws -> Delivery?
     /// The earliest time a pending delivery is due, if any.
     func nextDueTime() async throws -> Date?
     /// Records the attempt and its outcome in one transaction. The outcome applies only while the delivery

@@ -15,10 +15,14 @@ public struct JobFilter: Sendable, Hashable {
     public var limit: Int?
     /// Only jobs whose original has not left the claim area (or upload folder) yet.
     public var originalStillClaimed: Bool
+    /// Only jobs the node of this name holds (see `ClusterStore`). SQLite's one agent holds every job, so
+    /// there it does not narrow the listing.
+    public var heldBy: String?
 
     public init(statuses: Set<JobState>? = nil, hotfolder: String? = nil, externalId: String? = nil,
                 createdAfter: Date? = nil, createdBefore: Date? = nil, after: JobID? = nil,
-                order: Order = .oldestFirst, limit: Int? = nil, originalStillClaimed: Bool = false) {
+                order: Order = .oldestFirst, limit: Int? = nil, originalStillClaimed: Bool = false, heldBy: String? = nil) {
+        self.heldBy = heldBy
         self.statuses = statuses
         self.hotfolder = hotfolder
         self.externalId = externalId

@@ -13,9 +13,14 @@ public struct JobUpdate: Sendable, Hashable {
     /// The arrived file is a new version of a job that failed preflight or was rejected: the revision
     /// ends, is kept, and the next one starts (only with `arrivedFile`, only into received).
     public var startsRevision = false
+    /// Made by the node running the job, as its holder: refused (`JobStoreError.notHeld`) unless the node
+    /// still holds the job under this lease, so a node taken for dead cannot move a job rescued from it.
+    /// Checked by a store several agents share; on SQLite one agent holds every job.
+    public var heldUnder: NodeLease?
 
     public init(originalPath: String? = nil, failureReason: String? = nil, clearsFailureReason: Bool = false,
-                arrivedFile: ArrivedFile? = nil, actor: EventActor? = nil, startsRevision: Bool = false) {
+                arrivedFile: ArrivedFile? = nil, actor: EventActor? = nil, startsRevision: Bool = false, heldUnder: NodeLease? = nil) {
+        self.heldUnder = heldUnder
         self.actor = actor
         self.startsRevision = startsRevision
         self.originalPath = originalPath

@@ -23,7 +23,7 @@ extension PostgresJobStore: DeliveryStore {
             }
             try await connection.query("""
                 INSERT INTO delivery_cursor (name, sequence) VALUES ('events', \(sequence))
-                ON CONFLICT (name) DO UPDATE SET sequence = EXCLUDED.sequence
+                ON CONFLICT (name) DO UPDATE SET sequence = GREATEST(delivery_cursor.sequence, EXCLUDED.sequence)
                 """, logger: logger)
         }
     }
@@ -33,20 +33,27 @@ extension PostgresJobStore: DeliveryStore {
             var endpoints: [String] = []
             for try await endpoint in try await connection.query("""
                 SELECT endpoint FROM delivery WHERE status = 'pending' AND next_attempt_at <= \(now)
+                    AND (leased_until IS NULL OR leased_until <= now())
                 GROUP BY endpoint ORDER BY MIN(event_sequence) LIMIT \(limit)
                 """, logger: logger).decode(String.self) { endpoints.append(endpoint) }
             return endpoints
         }
     }
 
-    public func dueDelivery(at now: Date, endpoint: String) async throws -> Delivery? {
+    public func takeDueDelivery(at now: Date, endpoint: String, holder: String, lease: Duration) async throws -> Delivery? {
+        // Leases run by the server's clock, so nodes' clocks need not agree.
         try await client.withConnection { connection in
             try await connection.query("""
-                SELECT * FROM delivery AS d
-                WHERE d.status = 'pending' AND d.next_attempt_at <= \(now) AND d.endpoint = \(endpoint)
-                  AND NOT EXISTS (SELECT 1 FROM delivery AS e WHERE e.endpoint = d.endpoint AND e.subscription = d.subscription
-                                  AND e.job_id = d.job_id AND e.status = 'pending' AND e.event_sequence < d.event_sequence)
-                ORDER BY d.event_sequence LIMIT 1
+                UPDATE delivery SET leased_by = \(holder), leased_until = now() + make_interval(secs => \(lease.seconds))
+                WHERE id = (
+                    SELECT d.id FROM delivery AS d
+                    WHERE d.status = 'pending' AND d.next_attempt_at <= \(now) AND d.endpoint = \(endpoint)
+                      AND (d.leased_until IS NULL OR d.leased_until <= now())
+                      AND NOT EXISTS (SELECT 1 FROM delivery AS e WHERE e.endpoint = d.endpoint AND e.subscription = d.subscription
+                                      AND e.job_id = d.job_id AND e.status = 'pending' AND e.event_sequence < d.event_sequence)
+                    ORDER BY d.event_sequence LIMIT 1
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING *
                 """, logger: logger).collect().first.map(Self.delivery(from:))
         }
     }
@@ -75,7 +82,7 @@ extension PostgresJobStore: DeliveryStore {
             try await connection.query("""
                 UPDATE delivery SET status = \(status.rawValue), attempts = \(attempt.number),
                     next_attempt_at = COALESCE(\(next), next_attempt_at), last_status = \(attempt.httpStatus), last_error = \(error),
-                    finished_at = \(finished)
+                    finished_at = \(finished), leased_by = NULL, leased_until = NULL
                 WHERE id = \(attempt.deliveryId) AND status = 'pending' AND attempts = \(attempt.number - 1)
                 """, logger: logger)
         }
@@ -125,7 +132,8 @@ extension PostgresJobStore: DeliveryStore {
     func makePending(_ id: Int64, subscription: String?) async throws -> Bool {
         try await client.withConnection { connection in
             try await !connection.query("""
-                UPDATE delivery SET status = 'pending', next_attempt_at = \(Date()), finished_at = NULL, schedule_start = attempts
+                UPDATE delivery SET status = 'pending', next_attempt_at = \(Date()), finished_at = NULL, schedule_start = attempts,
+                    leased_by = NULL, leased_until = NULL
                 WHERE id = \(id) AND (\(subscription)::text IS NULL OR subscription = \(subscription)) AND status != 'pending'
                 RETURNING id
                 """, logger: logger).collect().isEmpty

@@ -92,6 +92,9 @@ public final class PostgresJobStore: JobStore {
 
     public func localChangeCount(of id: JobID) -> UInt64 { changes.count(of: id) }
 
+    /// Counts a change this store made to job `id` (heard again by NOTIFY a moment later).
+    func bumpChange(of id: JobID) { changes.bump(id) }
+
     /// Runs `body` in a transaction, rolled back when it throws; the store's own errors (an illegal move, a
     /// missing job) come out as they were thrown, not wrapped in the driver's transaction error.
     func inTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
@@ -177,6 +180,7 @@ public final class PostgresJobStore: JobStore {
         if let externalId = filter.externalId { clauses.append("external_id = " + (try bind(externalId))) }
         if let after = filter.createdAfter { clauses.append("created_at > " + (try bind(after))) }
         if let before = filter.createdBefore { clauses.append("created_at < " + (try bind(before))) }
+        if let node = filter.heldBy { clauses.append("id IN (SELECT job_id FROM job_hold WHERE node = " + (try bind(node)) + ")") }
         if filter.originalStillClaimed {
             clauses.append("(original_path = claimed_path OR id IN (SELECT job_id FROM job_part WHERE original_path = claimed_path))")
         }
@@ -251,6 +255,9 @@ public final class PostgresJobStore: JobStore {
         defer { changes.bump(id) }
         return try await inTransaction { connection in
             guard let job = try await Self.fetchJob(connection, id, locking: true, logger: logger) else { throw JobStoreError.notFound(id) }
+            if let lease = update.heldUnder, try await !Self.isHeld(id, under: lease, connection, logger: logger) {
+                throw JobStoreError.notHeld(id, by: lease)
+            }
             let transition = try JobTransition(job, to: state, update: update, at: Date())
             let after = transition.after
             if let ended = transition.endedRevision { try await Self.insert(ended, connection, logger: logger) }

@@ -92,6 +92,22 @@ enum PostgresSchema {
             """,
             "CREATE INDEX job_status_updated_at ON job (status, updated_at)",
         ],
+        [
+            // Several agents: who is alive (heartbeats by the server's clock), which node runs which job
+            // (under the lease number it joined with), and deliveries in flight on one node at a time.
+            "CREATE SEQUENCE node_lease_number",
+            """
+            CREATE TABLE node (
+                name text PRIMARY KEY, lease bigint NOT NULL, joined_at timestamptz NOT NULL, heartbeat_at timestamptz NOT NULL,
+                rescued_by text, rescued_at timestamptz)
+            """,
+            """
+            CREATE TABLE job_hold (
+                job_id text PRIMARY KEY REFERENCES job (id) ON DELETE CASCADE, node text NOT NULL, lease bigint NOT NULL)
+            """,
+            "CREATE INDEX job_hold_node ON job_hold (node)",
+            "ALTER TABLE delivery ADD COLUMN leased_by text, ADD COLUMN leased_until timestamptz",
+        ],
     ]
 
     /// Brings the database to the newest step; steps already made are skipped.

@@ -79,7 +79,7 @@ extension SQLiteJobStore: DeliveryStore {
         }
     }
 
-    public func dueDelivery(at now: Date, endpoint: String) async throws -> Delivery? {
+    public func takeDueDelivery(at now: Date, endpoint: String, holder: String, lease: Duration) async throws -> Delivery? {
         try await writer.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT * FROM delivery AS d
