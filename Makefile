@@ -5,7 +5,7 @@ SWIFT      ?= swift
 CONFIG     ?= hotfolders.example
 DEMO_ROOTS  = demo/business-cards demo/cards-two-files demo/posters
 
-.PHONY: all deps build run test test-tools torture bench clean release install install-files deb
+.PHONY: all deps build run run-cluster test test-tools torture bench clean release install install-files deb
 
 # Install layout. `make install` as root also creates the system user and reloads systemd; with DESTDIR
 # it only stages files (what `make deb` does).
@@ -28,6 +28,12 @@ run: build
 	@./scripts/demo-banner.sh "$(CONFIG)"
 	exec "$$($(SWIFT) build --show-bin-path)/hotfolder-agent" run --config $(CONFIG)
 
+# Three agents (node-1..node-3) on one demo folder and one private PostgreSQL, as a shop with three servers
+# sharing a NAS would run them; prints each bridge's URL; Ctrl-C stops them all and the database.
+run-cluster: build
+	@./scripts/ensure-packages.sh --cluster
+	./scripts/run-cluster.sh "$$($(SWIFT) build --show-bin-path)/hotfolder-agent"
+
 # Swift suites (unit, loopback HTTP, end-to-end on the real binary, Chromium on the proof page), then
 # schemathesis against a running agent's own /openapi.yaml. A private PostgreSQL server (initdb on a free
 # loopback port, stopped and removed after, whatever the outcome) holds the store contract tests' databases.
@@ -44,7 +50,7 @@ test: deps test-tools
 	  trap './scripts/postgres-test-cluster.sh stop "$$(echo "$$postgres" | tail -1)"' EXIT; \
 	  echo "==> PostgreSQL for the store contract tests: $$(echo "$$postgres" | head -1)"; \
 	  PATH="$(TEST_PATH)" HFA_BINARY="$$($(SWIFT) build --show-bin-path)/hotfolder-agent" HFA_REQUIRE_TEST_TOOLS=1 \
-	  HFA_POSTGRES_URL="$$(echo "$$postgres" | head -1)" ./scripts/run-suites.sh $(SWIFT) test --skip-build --no-parallel
+	  HFA_POSTGRES_URL="$$(echo "$$postgres" | head -1)" HFA_POSTGRES_CA="$$(echo "$$postgres" | sed -n 2p)" ./scripts/run-suites.sh $(SWIFT) test --skip-build --no-parallel
 	PATH="$(TEST_PATH)" ./scripts/api-contract-test.sh "$$($(SWIFT) build --show-bin-path)/hotfolder-agent"
 
 test-tools:

@@ -229,6 +229,14 @@ def wrk(url, token=None, seconds=10, script=None):
     return rps, p99, errors
 
 
+def polling_script(path, ids):
+    """A wrk script asking for GET /api/v1/jobs/{id} of `ids` at random, as an MIS polls its open orders."""
+    with open(path, "w") as f:
+        f.write("ids = {" + ",".join(f'"{job}"' for job in ids) + "}\n"
+                "request = function()\n  return wrk.format(nil, \"/api/v1/jobs/\" .. ids[math.random(#ids)])\nend\n")
+    return path
+
+
 def agent_setup(kind, workers, bridge_extra, folder_extra):
     """A scratch root with one hot folder `cards` and a config for it on a free port: (root, port, config)."""
     root = tempfile.mkdtemp(prefix=f"hfa-bench-{kind}-")
@@ -259,15 +267,9 @@ def bridge_speed(binary, jobs):
             f.write(report)
         for name in ["report.html", "print-ready.pdf", "proofs/page-1.png", "proofs/page-2.png", "proofs/thumbnail.png", "proofs/proof.pdf"]:
             open(os.path.join(workspace, name), "wb").close()
-    def lua(name, chosen):
-        path = os.path.join(root, name)
-        with open(path, "w") as f:
-            f.write("ids = {" + ",".join(f'"{job}"' for job in chosen) + "}\n"
-                    "request = function()\n  return wrk.format(nil, \"/api/v1/jobs/\" .. ids[math.random(#ids)])\nend\n")
-        return path
-    script = lua("polled.lua", polled)
+    script = polling_script(os.path.join(root, "polled.lua"), polled)
     # Every job of the store at random: almost no answer is asked for twice within the cache's second.
-    everything = lua("all.lua", ids)
+    everything = polling_script(os.path.join(root, "all.lua"), ids)
     log = os.path.join(root, "agent.log")
     agent = subprocess.Popen([binary, "run", "--config", config], stdout=open(log, "w"), stderr=subprocess.STDOUT)
     try:
@@ -328,10 +330,7 @@ def purge_speed(binary, jobs, old):
     recent = seed_finished_jobs(database, jobs, old, 100)
     # The jobs an MIS still polls are recent ones, there before and after the purge: the same requests twice.
     polled = recent[::max(1, len(recent) // 1000)][:1000]
-    script = os.path.join(root, "polled.lua")
-    with open(script, "w") as f:
-        f.write("ids = {" + ",".join(f'"{job}"' for job in polled) + "}\n"
-                "request = function()\n  return wrk.format(nil, \"/api/v1/jobs/\" .. ids[math.random(#ids)])\nend\n")
+    script = polling_script(os.path.join(root, "polled.lua"), polled)
     log = os.path.join(root, "agent.log")
 
     def measure():
@@ -586,8 +585,15 @@ def main():
     parser.add_argument("--burst", type=int, default=500)
     parser.add_argument("--total-jobs", type=int, default=2_000)
     parser.add_argument("--purge-jobs", type=int, default=1_000_000)
-    parser.add_argument("--only", choices=["purge"], help="measure one section and replace it in --output")
+    parser.add_argument("--only", choices=["purge", "cluster"], help="measure one section and replace it in --output")
     arguments = parser.parse_args()
+
+    from bench_cluster import cluster_lines, cluster_speed
+    cluster = cluster_speed(arguments.binary)
+    if arguments.only == "cluster":
+        replace_section(arguments.output, cluster_lines(cluster))
+        print("\n".join(cluster_lines(cluster)))
+        return
 
     purge = purge_speed(arguments.binary, arguments.purge_jobs, arguments.purge_jobs * 9 // 10)
     if arguments.only == "purge":
@@ -710,6 +716,7 @@ def main():
         f"| wall time to all print_ready | {load['burst']:.1f} s | {load['limit']:.1f} s | {load['burst'] / load['limit']:.1f}x |",
         "",
         *purge_lines(purge),
+        *cluster_lines(cluster),
         "## Memory",
         "",
         f"Resident memory (VmRSS) of the agent process (workers are separate processes and end with their stage) after",

@@ -2,7 +2,8 @@
 # Installs the Debian packages the agent builds and runs with, when missing. As root it runs apt-get;
 # otherwise it prints the exact command to run and stops. `--test` adds what the test suite drives:
 # curl, headless Chromium with its WebDriver for the customer proof page, systemd-analyze for the unit
-# file checks, and PostgreSQL's server for the store contract tests; `--bench` adds wrk.
+# file checks, and PostgreSQL's server for the store contract tests; `--bench` adds wrk; `--cluster` adds
+# PostgreSQL's server for `make run-cluster`.
 set -euo pipefail
 
 packages=(
@@ -12,8 +13,9 @@ packages=(
   poppler-utils qpdf inotify-tools
 )
 case "${1:-}" in
-  --test) packages+=(curl chromium chromium-driver systemd python3 python3-venv postgresql) ;;
-  --bench) packages+=(wrk ghostscript) ;;
+  --test) packages+=(curl chromium chromium-driver systemd python3 python3-venv postgresql openssl) ;;
+  --bench) packages+=(wrk ghostscript postgresql openssl) ;;
+  --cluster) packages+=(postgresql openssl python3) ;;
 esac
 
 missing=()

@@ -63,6 +63,10 @@ public protocol JobStore: Sendable {
     /// the CLI have (heard by NOTIFY): a view built at an earlier count is stale. SQLite hears no other
     /// process; caches bound their age for what a store does not hear.
     func localChangeCount(of id: JobID) -> UInt64
+    /// Whether `localChangeCount` takes in every change by any process right now (PostgreSQL while its
+    /// listener is connected): a view built at the current count is then current however old it is, and a
+    /// cache need not bound its age for changes it would not hear.
+    var hearsEveryChange: Bool { get }
 }
 
 /// A point in a store's signs of new events (see `JobStore.waitForEvents`).
@@ -72,6 +76,9 @@ public struct EventMark: Sendable, Equatable {
 }
 
 extension JobStore {
+    /// A store hears only its own process's changes unless it says otherwise.
+    public var hearsEveryChange: Bool { false }
+
     /// For a store that has no signs of new events: each wait is a short sleep, so a long poll reads the
     /// store every 200 ms.
     public func pollingForEvents(upTo limit: Duration) async {

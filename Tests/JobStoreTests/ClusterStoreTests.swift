@@ -157,3 +157,36 @@ struct ClusterStoreTests {
         #expect(retaken?.id == lost.id)
     }
 }
+
+/// Tokens are looked up on every request and kept for a moment; on PostgreSQL a token created or revoked on
+/// one agent is seen by every other as soon as the commit's NOTIFY arrives (which rings the store's bell),
+/// not when what it kept ages out.
+@Suite(.enabled(if: StoreKind.available.contains(.postgres)))
+struct SharedTokenTests {
+    @Test func aTokenRevokedOnOneAgentStopsOnAnother() async throws {
+        let stores = try await StoreKind.postgres.makeStoresSharingOneDatabase(2)
+        let (issuing, checking) = (stores[0], stores[1])
+        let deadline = ContinuousClock.now + .seconds(30)
+        func heard(since mark: EventMark) async throws {
+            while checking.eventMark() == mark, ContinuousClock.now < deadline { await checking.waitForEvents(upTo: .seconds(1), since: mark) }
+            #expect(checking.eventMark() != mark, "the NOTIFY arrived")
+        }
+        // Listening (the listener rings once when it starts) before anything is kept.
+        while checking.eventMark().value == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        // Listening, the store counts every agent's changes: cached job views need no age bound for them.
+        #expect(checking.hearsEveryChange)
+        let hash = AccessToken.hash(of: "hfa_secret")
+        // Looked up before it exists: "no such token" is kept; the creation elsewhere drops it.
+        #expect(try await checking.token(withHash: hash) == nil)
+        var mark = checking.eventMark()
+        try await issuing.createToken(AccessToken(name: "mis", sha256: hash, scopes: [.jobsRead], createdAt: Date()))
+        try await heard(since: mark)
+        #expect(try await checking.token(withHash: hash)?.name == "mis")
+        // Kept now; the revocation elsewhere drops it.
+        #expect(try await checking.token(withHash: hash)?.name == "mis")
+        mark = checking.eventMark()
+        try await issuing.revokeToken(named: "mis")
+        try await heard(since: mark)
+        #expect(try await checking.token(withHash: hash) == nil)
+    }
+}

@@ -13,13 +13,14 @@ struct CheckConfigCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         // A PostgreSQL store must answer: a config naming one that does not is not ready to run.
+        let store: String
         do {
-            try await StoreConnection.check(configuration, logger: Logger(label: "hotfolder-agent") { _ in SwiftLogNoOpLogHandler() })
+            store = try await StoreConnection.check(configuration, logger: Logger(label: "hotfolder-agent") { _ in SwiftLogNoOpLogHandler() })
         } catch {
             StandardError.print("\(options.config): store: \(error)")
             throw ExitCode(1)
         }
         print("\(options.config): ok, \(configuration.hotfolders.count) hot folder(s): "
-              + configuration.hotfolders.map(\.name).joined(separator: ", "))
+              + configuration.hotfolders.map(\.name).joined(separator: ", ") + "; store: " + store)
     }
 }

@@ -26,11 +26,13 @@ struct StoreConnection: Sendable {
         }
     }
 
-    /// Whether the configured store can be reached, without changing it: what `check-config` asks.
-    static func check(_ configuration: AgentConfiguration, logger: Logger) async throws {
-        guard case .postgres(let url) = configuration.store else { return }
+    /// Whether the configured store can be reached, without changing it: what `check-config` asks. Says
+    /// what was reached, in a few words.
+    static func check(_ configuration: AgentConfiguration, logger: Logger) async throws -> String {
+        guard case .postgres(let url) = configuration.store else { return "SQLite in the state directory" }
         do {
-            try await PostgresJobStore.check(url, logger: logger)
+            let encrypted = try await PostgresJobStore.check(url, logger: logger)
+            return "PostgreSQL \(url.redacted), " + (encrypted ? "TLS (sslmode=\(url.sslMode.rawValue))" : "not encrypted")
         } catch {
             logger.debug("the PostgreSQL store cannot be reached", metadata: ["store": "\(url.redacted)", "error": "\(String(reflecting: error))"])
             throw PostgresStoreFailure(url: url, cause: error)

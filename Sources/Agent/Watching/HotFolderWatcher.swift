@@ -50,7 +50,7 @@ final class HotFolderWatcher: Service {
     }
 
     func run() async throws {
-        for directory in folder.layout.all { try FileOperations.createDirectory(directory) }
+        for directory in folder.layout.all + [folder.layout.claims] { try FileOperations.createDirectory(directory) }
         let filesystem = FilesystemKind.of(path: folder.layout.inbox)
         var events: AsyncStream<InotifyEvent>?
         if folder.watch == .poll {

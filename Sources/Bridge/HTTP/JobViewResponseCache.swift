@@ -7,7 +7,9 @@ import Synchronization
 /// GET /api/v1/jobs/{id} answers, kept as the generated server wrote them, because MIS systems poll their
 /// open orders: an answer is reused while the store has committed no change to that job
 /// (`JobStore.localChangeCount`) and for at most `maximumAge`, which bounds how late a change made by
-/// another process (the CLI) or the hourly renewal of the proof link shows.
+/// another process (the CLI) or the hourly renewal of the proof link shows. A store that hears every
+/// process's changes (`JobStore.hearsEveryChange`: PostgreSQL, listening) leaves only the proof link's
+/// renewal to bound, so answers are kept for `maximumAgeHearingEverything`.
 ///
 /// Every stage writes its files before the transition after it commits, so a kept answer is never older
 /// than the job's last commit. Runs after authentication; the scope is checked here as the API would.
@@ -17,9 +19,10 @@ struct JobViewResponseCache<Context: RequestContext>: RouterMiddleware {
     let store: any JobStore
     let answers: Answers
 
-    init(store: any JobStore, maximumAge: Duration = .seconds(1), capacity: Int = 10_000) {
+    init(store: any JobStore, maximumAge: Duration = .seconds(1), maximumAgeHearingEverything: Duration = .seconds(60),
+         capacity: Int = 10_000) {
         self.store = store
-        answers = Answers(maximumAge: maximumAge, capacity: capacity)
+        answers = Answers(maximumAge: maximumAge, maximumAgeHearingEverything: maximumAgeHearingEverything, capacity: capacity)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -29,7 +32,7 @@ struct JobViewResponseCache<Context: RequestContext>: RouterMiddleware {
         }
         let version = store.localChangeCount(of: id)
         let key = Key(id: id, decides: RequestScope.caller?.scopes.contains(.jobsApprove) == true)
-        if let kept = answers.answer(for: key, version: version) {
+        if let kept = answers.answer(for: key, version: version, hearingEverything: store.hearsEveryChange) {
             return Response(status: .ok, headers: kept.headers, body: .init(byteBuffer: kept.body))
         }
         let response = try await next(request, context)
@@ -67,16 +70,19 @@ struct JobViewResponseCache<Context: RequestContext>: RouterMiddleware {
         private struct Entry { var version: UInt64; var kept: ContinuousClock.Instant; var answer: Answer }
         private let entries = Mutex([Key: Entry]())
         let maximumAge: Duration
+        let maximumAgeHearingEverything: Duration
         let capacity: Int
 
-        init(maximumAge: Duration, capacity: Int) {
+        init(maximumAge: Duration, maximumAgeHearingEverything: Duration, capacity: Int) {
             self.maximumAge = maximumAge
+            self.maximumAgeHearingEverything = maximumAgeHearingEverything
             self.capacity = capacity
         }
 
-        func answer(for id: Key, version: UInt64) -> Answer? {
-            entries.withLock { entries in
-                guard let entry = entries[id], entry.version == version, entry.kept.duration(to: .now) < maximumAge else { return nil }
+        func answer(for id: Key, version: UInt64, hearingEverything: Bool) -> Answer? {
+            let age = hearingEverything ? maximumAgeHearingEverything : maximumAge
+            return entries.withLock { entries in
+                guard let entry = entries[id], entry.version == version, entry.kept.duration(to: .now) < age else { return nil }
                 return entry.answer
             }
         }

@@ -18,6 +18,12 @@ public final class PostgresJobStore: JobStore {
     private let listening: Task<Void, Never>
     let bell = EventBell()
     private let changes = JobChangeCounter()
+    /// Tokens looked up, kept only while the listener hears every change: a token created or revoked on any
+    /// agent notifies `tokensChanged` at commit and every agent drops what it kept. Not listening (the
+    /// connection lost, not yet back), nothing is kept.
+    let tokenCache = TokenLookupCache(keeping: false)
+    /// The payload that says the access tokens changed (a job id never looks like it).
+    static let tokensChanged = "tokens"
     /// The channel every change to a job notifies at commit, the job's id as the payload.
     static let changeChannel = "hfa_job_changes"
     private static let decodedColumns = DecodedJSONColumns()
@@ -35,7 +41,9 @@ public final class PostgresJobStore: JobStore {
         self.client = client
         self.logger = logger
         running = Task { await client.run() }
-        listening = Task { [bell, changes] in await Self.listen(client, ringing: bell, counting: changes, logger: logger) }
+        listening = Task { [bell, changes, tokenCache] in
+            await Self.listen(client, ringing: bell, counting: changes, tokens: tokenCache, logger: logger)
+        }
         do {
             try await PostgresSchema.migrate(client, logger: logger)
         } catch {
@@ -49,14 +57,20 @@ public final class PostgresJobStore: JobStore {
     /// Listens for changes until cancelled; after a lost connection it listens again a second later and
     /// rings once, since what was notified meanwhile is lost (caches then age out, see JobViewResponseCache).
     private static func listen(_ client: PostgresClient, ringing bell: EventBell, counting changes: JobChangeCounter,
-                               logger: Logger) async {
+                               tokens: TokenLookupCache, logger: Logger) async {
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
                     try await connection.listen(on: changeChannel) { notifications in
+                        tokens.resume()
+                        changes.beginHearingEveryChange()
                         bell.ring()
                         for try await notification in notifications {
-                            if let id = JobID(notification.payload) { changes.bump(id) }
+                            if let id = JobID(notification.payload) {
+                                changes.bump(id)
+                            } else if notification.payload == tokensChanged {
+                                tokens.clear()
+                            }
                             bell.ring()
                         }
                     }
@@ -65,22 +79,29 @@ public final class PostgresJobStore: JobStore {
                 if Task.isCancelled { return }
                 logger.warning("the store's event listener lost its connection; it listens again", metadata: ["error": "\(error)"])
             }
+            // What was notified meanwhile is lost: keep no token until listening again.
+            tokens.suspend()
+            changes.stopHearingEveryChange()
             bell.ring()
             try? await Task.sleep(for: .seconds(1))
         }
     }
 
     /// Connects once (no pool, which would retry for a minute) and asks the server one question, changing
-    /// nothing: whether the store can be used, answered at once.
-    public static func check(_ url: PostgresURL, logger: Logger) async throws {
-        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration, id: 1, logger: logger)
+    /// nothing: whether the store can be used, answered at once. Returns whether the connection is
+    /// encrypted (TLS).
+    @discardableResult
+    public static func check(_ url: PostgresURL, logger: Logger) async throws -> Bool {
+        let connection = try await PostgresConnection.connect(configuration: try url.connectionConfiguration(), id: 1, logger: logger)
         do {
-            try await connection.query("SELECT 1", logger: logger)
+            let encrypted = try await connection.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: logger)
+                .collect().first.map { try $0.decode(Bool.self) } ?? false
+            try await connection.close()
+            return encrypted
         } catch {
             try? await connection.close()
             throw error
         }
-        try await connection.close()
     }
 
     /// Closes the connections; the store is not used after.
@@ -91,6 +112,8 @@ public final class PostgresJobStore: JobStore {
     }
 
     public func localChangeCount(of id: JobID) -> UInt64 { changes.count(of: id) }
+
+    public var hearsEveryChange: Bool { changes.isComplete }
 
     /// Counts a change this store made to job `id` (heard again by NOTIFY a moment later).
     func bumpChange(of id: JobID) { changes.bump(id) }

@@ -2,14 +2,31 @@ import Foundation
 import PostgresNIO
 
 /// A `postgres://` or `postgresql://` URL as the config's `store:` gives it: user, password, host, port,
-/// database, and `sslmode`.
+/// database, and `sslmode` (with `sslrootcert`), meaning what they mean to libpq and psql.
 public struct PostgresURL: Sendable, Hashable {
     public var host: String
     public var port: Int
     public var username: String
     public var password: String?
     public var database: String?
-    public var sslMode: String
+    public var sslMode: SSLMode
+    /// `sslrootcert`: the CA certificates (PEM) a server's certificate is checked against; the system's
+    /// when not given.
+    public var rootCertificates: String?
+
+    /// libpq's modes: whether TLS is used, and how much of the server's certificate is checked.
+    public enum SSLMode: String, Sendable, Hashable, CaseIterable {
+        /// Never TLS.
+        case disable
+        /// TLS when the server offers it, the certificate not checked (libpq's `allow` and `prefer`, the default).
+        case allow, prefer
+        /// TLS or no connection; the certificate not checked (encrypted, not authenticated).
+        case require
+        /// TLS, the certificate signed by a trusted CA (`sslrootcert`), whatever name it bears.
+        case verifyCA = "verify-ca"
+        /// TLS, the certificate signed by a trusted CA and naming the host: what to use across a network.
+        case verifyFull = "verify-full"
+    }
 
     public init(_ text: String) throws(PostgresURLError) {
         guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? ""),
@@ -23,10 +40,28 @@ public struct PostgresURL: Sendable, Hashable {
         password = components.password.map { $0.removingPercentEncoding ?? $0 }
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         database = path.isEmpty ? nil : path
-        sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
-        guard sslMode == "disable" else {
-            throw .invalid("sslmode=\(sslMode) is not supported yet; use sslmode=disable on a trusted network")
+        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? SSLMode.prefer.rawValue
+        guard let sslMode = SSLMode(rawValue: mode) else {
+            throw .invalid("sslmode=\(mode) is not a mode; use one of " + SSLMode.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        self.sslMode = sslMode
+        rootCertificates = components.queryItems?.first { $0.name == "sslrootcert" }?.value
+        let known: Set = ["sslmode", "sslrootcert"]
+        if let unknown = components.queryItems?.first(where: { !known.contains($0.name) }) {
+            throw .invalid("the store's URL has '\(unknown.name)', which the agent does not use; it knows sslmode and sslrootcert")
+        }
+    }
+
+    /// How TLS is set up for this URL's `sslmode`.
+    var tlsConfiguration: TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch sslMode {
+        case .verifyFull: tls.certificateVerification = .fullVerification
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .disable, .allow, .prefer, .require: tls.certificateVerification = .none
+        }
+        if let rootCertificates { tls.trustRoots = .file(rootCertificates) }
+        return tls
     }
 
     /// The URL without its password, for logs and messages.
@@ -34,14 +69,24 @@ public struct PostgresURL: Sendable, Hashable {
         "postgres://\(username)@\(host):\(port)/\(database ?? "")"
     }
 
-    /// The settings of one connection to this URL.
-    public var connectionConfiguration: PostgresConnection.Configuration {
-        PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: .disable)
+    /// The settings of one connection to this URL; throws when the CA file cannot be read.
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS = switch sslMode {
+        case .disable: .disable
+        case .allow, .prefer: .prefer(try NIOSSLContext(configuration: tlsConfiguration))
+        case .require, .verifyCA, .verifyFull: .require(try NIOSSLContext(configuration: tlsConfiguration))
+        }
+        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
     }
 
     /// The client settings for this URL.
     public var configuration: PostgresClient.Configuration {
-        PostgresClient.Configuration(host: host, port: port, username: username, password: password, database: database, tls: .disable)
+        let tls: PostgresClient.Configuration.TLS = switch sslMode {
+        case .disable: .disable
+        case .allow, .prefer: .prefer(tlsConfiguration)
+        case .require, .verifyCA, .verifyFull: .require(tlsConfiguration)
+        }
+        return PostgresClient.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
     }
 }
 
