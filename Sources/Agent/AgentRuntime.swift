@@ -78,8 +78,14 @@ struct AgentRuntime {
         let sweep = RetentionSweep(purger: JobPurger(store: store, jobsDirectory: configuration.jobsDirectory),
                                    policy: { live.current.retention }, logger: logger)
         let reloader = ConfigReloader(live: live, slots: slots, catalog: bridgeSettings.catalog, watchers: watchers,
-                                      store: store, systemd: systemd, logger: logger)
-        let membership = node.map { ClusterMembership(node: $0, store: store, live: live, logger: logger) { id in dispatcher.enqueue(id) } }
+                                      store: store, systemd: systemd, node: node, logger: logger)
+        let membership = node.map {
+            ClusterMembership(node: $0, store: store, live: live, logger: logger,
+                              onRescued: { id in dispatcher.enqueue(id) }, onTakenForDead: {
+                                  dispatcher.abandonAll()
+                                  StopDeadline.arm(logger: logger)
+                              })
+        }
         logger.info("agent started", metadata: [
             "config": "\(configuration.file)", "state_dir": "\(configuration.stateDirectory)",
             "workers": "\(configuration.workers)", "hotfolders": "\(configuration.hotfolders.map(\.name).joined(separator: ","))",
@@ -89,8 +95,9 @@ struct AgentRuntime {
         // A stop runs the services' shutdowns in reverse: systemd hears STOPPING=1, intake stops, running
         // stages drain, then callbacks and finally the bridge, which answers (/readyz) until the end.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: ([bridge, callbacks, dispatcher, diskGuard, watchers, reloader, MemoryTrimmer(), sweep, systemd]
-                       + (membership.map { [$0] } ?? [])).map { .init(service: $0) },
+            // A node taken for dead stops as on SIGTERM (its stages are already stopped), then exits failed.
+            services: [bridge, callbacks, dispatcher, diskGuard, watchers, reloader, MemoryTrimmer(), sweep, systemd].map { .init(service: $0) }
+                + (membership.map { [.init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup)] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

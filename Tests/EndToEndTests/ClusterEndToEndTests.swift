@@ -70,9 +70,7 @@ struct ClusterEndToEndTests {
         #expect(agents[0].files(in: "originals").filter { $0.hasSuffix(".pdf") }.count == names.count)
         #expect(agents[0].files(in: "out/print-ready").count == names.count)
         // Nothing left in any claim area.
-        let work = agents[0].folder().appendingPathComponent(".work")
-        let left = FileManager.default.enumerator(atPath: work.path)?.compactMap { $0 as? String }
-            .filter { !FileManager.default.isDirectory(work.appendingPathComponent($0).path) } ?? []
+        let left = agents[0].claimedFiles()
         #expect(left.isEmpty, "\(left.prefix(5))")
         // Every bridge lists every job, and serves any job's proof.
         let ids = Set(jobs.compactMap { $0["id"] as? String })
@@ -102,6 +100,40 @@ struct ClusterEndToEndTests {
         }
     }
 
+    /// An agent that only stalled (SIGSTOP: a hung NFS mount, a VM paused) past node.timeout is taken for dead
+    /// and its jobs rescued; when it wakes it changes none of them, learns from its refused heartbeat that it
+    /// was taken for dead, and stops (systemd would start it again as a new member). Nothing is lost or doubled.
+    @Test func aStalledAgentThatWakesUpTouchesNothingRescuedFromIt() async throws {
+        let url = try PostgresStoreEndToEndTests.freshDatabase()
+        let shop = try makeTemporaryDirectory("shop")
+        let agents = try (1...2).map { number in
+            try RunningAgent(product: "{trim: 85x55mm, bleed: 3mm, pages: 2}",
+                             topLevel: "store: \(url)\nshared_dir: \(shop.appendingPathComponent("shared").path)\nnode: {name: node-\(number), timeout: 2s}\n",
+                             sharing: shop)
+        }
+        for agent in agents { try await agent.start() }
+        defer { for agent in agents { agent.stop() } }
+        let card = try PDFFixture.businessCard(pages: 2)
+        let names = (0..<20).map { String(format: "stall-%02d.pdf", $0) }
+        for name in names { try agents[0].drop(card, as: name) }
+        _ = try await agents[1].waitUntil("node-2 to claim files") { agents[1].log.contains("claimed file") ? true : nil }
+        try agents[1].signal(SIGSTOP)
+        _ = try await agents[0].waitUntil("node-1 to rescue node-2's jobs") {
+            agents[0].log.contains("rescued the jobs of a silent server") ? true : nil
+        }
+        try agents[1].signal(SIGCONT)
+        let status = try await agents[1].waitForExit()
+        #expect(status != 0, "a node taken for dead stops")
+        #expect(agents[1].log.contains("taken for dead"), "\(agents[1].log.suffix(2000))")
+        let jobs = try await agents[0].waitUntil("every file to be print_ready") { () -> [[String: Any]]? in
+            let jobs = try agents[0].jobs()
+            return jobs.count >= names.count && jobs.allSatisfy({ RunningAgent.terminal.contains($0["status"] as? String ?? "") }) ? jobs : nil
+        }
+        #expect(jobs.count == names.count && Set(jobs.compactMap { $0["fileName"] as? String }) == Set(names))
+        #expect(jobs.allSatisfy { $0["status"] as? String == "print_ready" }, "\(jobs.filter { $0["status"] as? String != "print_ready" })")
+        #expect(agents[0].files(in: "originals").filter { $0.hasSuffix(".pdf") }.count == names.count)
+    }
+
     struct FeedEvent { var id: String; var sequence: Int64; var job: String }
 
     static func feed(port: Int, token: String) async throws -> [FeedEvent] {
@@ -126,12 +158,5 @@ struct ClusterEndToEndTests {
             cursor = page["nextCursor"] as? String
         } while cursor != nil
         return ids
-    }
-}
-
-extension FileManager {
-    func isDirectory(_ path: String) -> Bool {
-        var directory: ObjCBool = false
-        return fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 }

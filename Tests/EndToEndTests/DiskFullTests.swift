@@ -83,7 +83,7 @@ extension TortureTests {
         }
         #expect(jobs.count == 5)
         #expect(agent.isRunning)
-        #expect(agent.files(in: "in").isEmpty && agent.files(in: ".work").isEmpty)
+        #expect(agent.files(in: "in").isEmpty && agent.claimedFiles().isEmpty)
         let outputs = Self.filesBelow(disk)
         #expect(outputs.filter { $0.contains(".hfa-") }.isEmpty, "half-written files: \(outputs)")
         let printReady = outputs.filter { $0.hasPrefix("print-ready/") }

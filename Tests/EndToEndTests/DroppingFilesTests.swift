@@ -26,7 +26,7 @@ import Testing
         #expect(agent.files(in: "out/reports") == ["card.report.html", "card.report.json"])
         #expect(agent.files(in: "originals") == ["card.pdf"])
         #expect(agent.files(in: "in").isEmpty)
-        #expect(agent.files(in: ".work").isEmpty)
+        #expect(agent.claimedFiles().isEmpty)
         let show = try agent.cli(["jobs", "show", job["id"] as! String, "--json"])
         let detail = try JSONSerialization.jsonObject(with: Data(show.utf8)) as? [String: Any]
         let statuses = (detail?["events"] as? [[String: Any]])?.compactMap { $0["to"] as? String }
@@ -186,7 +186,7 @@ import Testing
         #expect(agent.files(in: "error") == ["reject-me.pdf", "reject-me.pdf.reason.txt"])
         let reason = try String(contentsOf: agent.folder().appendingPathComponent("error/reject-me.pdf.reason.txt"), encoding: .utf8)
         #expect(reason.contains("colours too dark"))
-        #expect(agent.files(in: ".work").isEmpty)
+        #expect(agent.claimedFiles().isEmpty)
         // A finished job cannot be approved again.
         #expect(try agent.cli(["jobs", "approve", id("approve-me.pdf")]).isEmpty)
     }

@@ -14,7 +14,7 @@ import Testing
         let statuses = Set(jobs.compactMap { $0["status"] as? String })
         #expect(statuses == ["print_ready"], "all jobs ended print_ready: \(statuses)")
         #expect(agent.files(in: "in").isEmpty)
-        #expect(agent.files(in: ".work").isEmpty)
+        #expect(agent.claimedFiles().isEmpty)
         #expect(agent.files(in: "originals").sorted() == names.sorted())
         #expect(agent.files(in: "out/print-ready").count == names.count)
     }
@@ -73,7 +73,7 @@ import Testing
         let jobs = try await agent.waitForTerminalJobs(1)
         #expect(jobs.map { $0["id"] as? String } == [id])
         #expect(jobs.first?["status"] as? String == "print_ready")
-        #expect(agent.files(in: ".work").isEmpty)
+        #expect(agent.claimedFiles().isEmpty)
         #expect(agent.files(in: "originals") == ["orphan.pdf"])
         #expect(agent.files(in: "unsupported").isEmpty, "the half-written file is gone")
         let show = try agent.cli(["jobs", "show", id])

@@ -179,7 +179,7 @@ import Testing
         agent.killHard()
         // What intake had done when it was killed: the back renamed into the job's claim, and a new order's front
         // into a claim whose job was never recorded.
-        let claim = agent.folder().appendingPathComponent(".work/\(id)")
+        let claim = try #require(agent.claimFolder(of: id), "the front's claim")
         try PDFFixture.businessCard(pages: 1).write(to: claim.appendingPathComponent("ORD-9_back.pdf"))
         let unrecorded = agent.folder().appendingPathComponent(".work/job_01JDQ8Z3V4K6M8N0P2R4T6W8Y0")
         try FileManager.default.createDirectory(at: unrecorded, withIntermediateDirectories: true)

@@ -82,7 +82,7 @@ import Testing
         // Each file ends where its revision ended: the first in error/ with its reason, the second in originals/.
         #expect(agent.files(in: "error") == ["ORD-77_first.pdf", "ORD-77_first.pdf.reason.txt"])
         #expect(agent.files(in: "originals") == ["ORD-77_fixed.pdf"])
-        #expect(agent.files(in: ".work").isEmpty && agent.files(in: "in").isEmpty)
+        #expect(agent.claimedFiles().isEmpty && agent.files(in: "in").isEmpty)
         // A file for an order whose job is done is a job of its own.
         try agent.drop(PDFFixture.businessCard(pages: 2, marker: "reprint"), as: "ORD-77_reprint.pdf")
         let both = try await agent.waitForTerminalJobs(2)
@@ -111,6 +111,6 @@ import Testing
         }
         #expect(done["revision"] as? Int == 2 && done["fileName"] as? String == "ORD-88_second.pdf")
         #expect(try agent.jobs().count == 1)
-        #expect(agent.files(in: "originals") == ["ORD-88_second.pdf"] && agent.files(in: ".work").isEmpty)
+        #expect(agent.files(in: "originals") == ["ORD-88_second.pdf"] && agent.claimedFiles().isEmpty)
     }
 }

@@ -203,6 +203,24 @@ final class RunningAgent: @unchecked Sendable {
         return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
     }
 
+    /// Every file in the folder's claim areas (`.work/<node>/<job id>/`, and claims of the old layout,
+    /// `.work/<job id>/`), by path below `.work`: what is still claimed. The areas themselves stay.
+    func claimedFiles(folder name: String = "cards") -> [String] {
+        let work = folder(name).appendingPathComponent(".work")
+        return (FileManager.default.enumerator(atPath: work.path)?.compactMap { $0 as? String } ?? []).filter { path in
+            var directory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: work.appendingPathComponent(path).path, isDirectory: &directory) && !directory.boolValue
+        }.sorted()
+    }
+
+    /// The claim folder of job `id`, in whichever node's claim area it is.
+    func claimFolder(of id: String, folder name: String = "cards") -> URL? {
+        let work = folder(name).appendingPathComponent(".work")
+        let areas = (try? FileManager.default.contentsOfDirectory(atPath: work.path)) ?? []
+        return areas.map { work.appendingPathComponent($0).appendingPathComponent(id) }
+            .first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
     /// Writes `data` in the staging folder and renames it into the inbox, as `mv` on one filesystem does.
     func drop(_ data: Data, as name: String, into folderName: String = "cards") throws {
         let staged = staging.appendingPathComponent(UUID().uuidString)

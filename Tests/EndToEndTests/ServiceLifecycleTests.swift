@@ -87,7 +87,7 @@ import Testing
         defer { agent.stop() }
         let jobs = try await agent.waitForTerminalJobs(1)
         #expect(jobs.first?["status"] as? String == "print_ready")
-        #expect(agent.files(in: ".work").isEmpty)
+        #expect(agent.claimedFiles().isEmpty)
     }
 
     @Test func aStageStillRunningAfterTheGracePeriodIsStoppedAndResumesLater() async throws {

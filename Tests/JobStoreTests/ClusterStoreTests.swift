@@ -29,10 +29,13 @@ struct ClusterStoreTests {
         #expect(try await stores[0].hold(job.id, for: a))
         #expect(try await !stores[1].hold(job.id, for: b), "a holds it")
         #expect(try await stores[1].holder(of: job.id) == "a")
+        #expect(try await stores[1].holds(job.id, under: a))
+        #expect(try await !stores[1].holds(job.id, under: b))
         #expect(try await stores[1].jobs(matching: JobFilter(heldBy: "a")).map(\.id) == [job.id])
         #expect(try await stores[1].jobs(matching: JobFilter(heldBy: "b")).isEmpty)
         // a restarts: its old lease no longer moves the job; once taken again, its new one does.
         let again = try await stores[0].join(as: "a")
+        #expect(try await !stores[0].holds(job.id, under: a), "an old lease holds nothing")
         await #expect(throws: JobStoreError.notHeld(job.id, by: a)) {
             try await stores[0].transition(job.id, to: .preflighting, detail: nil, update: JobUpdate(heldUnder: a))
         }
@@ -74,7 +77,11 @@ struct ClusterStoreTests {
         #expect(Set(taken) == Set(jobs.map(\.id)) && taken.count == jobs.count)
         #expect((fromB == nil) != (fromC == nil), "exactly one rescuer")
         let rescuer = fromB != nil ? b : c
-        for job in jobs { #expect(try await stores[0].holder(of: job.id) == rescuer.node) }
+        for job in jobs {
+            #expect(try await stores[0].holder(of: job.id) == rescuer.node)
+            #expect(try await stores[0].holds(job.id, under: rescuer))
+            #expect(try await !stores[0].holds(job.id, under: a))
+        }
         #expect(try await !stores[0].heartbeat(a), "a learns it was taken for dead")
         await #expect(throws: JobStoreError.notHeld(jobs[0].id, by: a)) {
             try await stores[0].transition(jobs[0].id, to: .preflighting, detail: nil, update: JobUpdate(heldUnder: a))
@@ -82,6 +89,11 @@ struct ClusterStoreTests {
         try await (rescuer == b ? stores[1] : stores[2]).transition(jobs[0].id, to: .preflighting, detail: nil,
                                                                     update: JobUpdate(heldUnder: rescuer))
         #expect(try await stores[1].silentNodes(for: .seconds(1)).contains("a") == false, "rescued once")
+        // Taken for dead, a holds nothing new until it joins again.
+        let unheld = receivedJob()
+        try await stores[0].create(unheld, detail: nil)
+        #expect(try await !stores[0].hold(unheld.id, for: a))
+        #expect(try await stores[0].holdUnheldJobs(in: [.received], for: a, limit: 10).isEmpty)
         // a joins again: a member once more, its old jobs stay where they went.
         let back = try await stores[0].join(as: "a")
         #expect(try await stores[0].heartbeat(back))

@@ -7,7 +7,7 @@ import Logging
 /// `.work/<this node>/<folder>/`, same filesystem, atomic), then the job's paths rewritten in the store.
 ///
 /// Safe to repeat and to resume: a folder already moved only has its paths rewritten. Only the job's holder
-/// calls it, so two nodes never move one folder.
+/// moves a folder (asked of the store right before), so two nodes never move one.
 struct ClaimHome: Sendable {
     let node: ClusterNode
     let logger: Logger
@@ -20,6 +20,7 @@ struct ClaimHome: Sendable {
         for path in paths {
             guard let (from, to) = Self.claimFolder(of: path, work: folder.layout.work, home: folder.layout.claims),
                   moved.insert(from).inserted else { continue }
+            try await node.ensureHolds(job.id)
             try await Blocking.run {
                 if FileOperations.exists(from) { try Self.move(from, to: to) }
             }

@@ -21,8 +21,13 @@ final class ClusterMembership: Service {
     private let live: LiveConfiguration
     private let logger: Logger
     private let onRescued: @Sendable (JobID) -> Void
+    private let onTakenForDead: @Sendable () -> Void
 
-    init(node: ClusterNode, store: any JobStore, live: LiveConfiguration, logger: Logger, onRescued: @escaping @Sendable (JobID) -> Void) {
+    /// `onRescued` hears each job taken over from a silent node; `onTakenForDead`, that this node's own jobs
+    /// were taken (its running stages should stop at once). The service then throws `TakenForDead`, which
+    /// should stop the agent gracefully (`failureTerminationBehavior: .gracefullyShutdownGroup`).
+    init(node: ClusterNode, store: any JobStore, live: LiveConfiguration, logger: Logger,
+         onRescued: @escaping @Sendable (JobID) -> Void, onTakenForDead: @escaping @Sendable () -> Void) {
         self.node = node
         self.store = store
         self.live = live
@@ -30,6 +35,7 @@ final class ClusterMembership: Service {
         logger[metadataKey: "node"] = "\(node.name)"
         self.logger = logger
         self.onRescued = onRescued
+        self.onTakenForDead = onTakenForDead
     }
 
     /// Why the agent stops: another node took this one for dead.
@@ -61,6 +67,7 @@ final class ClusterMembership: Service {
                     guard try await self.node.cluster.heartbeat(self.node.lease) else { throw TakenForDead(node: self.node.name) }
                 } catch let error as TakenForDead {
                     self.logger.critical("taken for dead by the other servers: stopping", metadata: ["reason": "\(error.description)"])
+                    self.onTakenForDead()
                     throw error
                 } catch {
                     // Other nodes may take this one for dead if it lasts: then the next heartbeat says so.

@@ -16,4 +16,12 @@ struct ClusterNode: Sendable {
     func hold(_ id: JobID) async throws -> Bool {
         try await cluster.hold(id, for: lease)
     }
+
+    /// Throws `JobStoreError.notHeld` unless this node still holds job `id` under its lease. Asked right
+    /// before moving a job's files: the store fences a node taken for dead off the job's rows, but a rename
+    /// on the share cannot be fenced, and a node that stalled and woke would otherwise move the files its
+    /// rescuer works on.
+    func ensureHolds(_ id: JobID) async throws {
+        guard try await cluster.holds(id, under: lease) else { throw JobStoreError.notHeld(id, by: lease) }
+    }
 }

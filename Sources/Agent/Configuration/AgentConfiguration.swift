@@ -62,6 +62,10 @@ struct NodeSettings: Sendable, Equatable {
     var name = NodeSettings.hostName
     var timeout: Duration = .seconds(30)
 
+    /// How long the database lets one of this agent's sessions sit in an open transaction: half the
+    /// timeout, between 1 and 15 s. A stalled agent's locks are freed well before the others rescue it.
+    var idleTransactionLimit: Duration { min(max(timeout / 2, .seconds(1)), .seconds(15)) }
+
     /// The host's name, made a valid node name (the default `node.name`).
     static var hostName: String {
         var buffer = [CChar](repeating: 0, count: 256)

@@ -14,6 +14,8 @@ final class ConfigReloader: Service {
     private let watchers: WatcherSupervisor
     private let store: any JobStore
     private let systemd: SystemdLink
+    /// This server among several sharing the store (nil when alone): a new folder's claims are recovered as its.
+    private let node: ClusterNode?
     private let logger: Logger
     private let hangups: AsyncStream<Void>
     private let hangupContinuation: AsyncStream<Void>.Continuation
@@ -22,13 +24,14 @@ final class ConfigReloader: Service {
 
     /// Takes over SIGHUP at once, before any service runs: its default action would end the agent.
     init(live: LiveConfiguration, slots: WorkerSlots, catalog: OrderCatalog, watchers: WatcherSupervisor,
-         store: any JobStore, systemd: SystemdLink, logger: Logger) {
+         store: any JobStore, systemd: SystemdLink, node: ClusterNode?, logger: Logger) {
         self.live = live
         self.slots = slots
         self.catalog = catalog
         self.watchers = watchers
         self.store = store
         self.systemd = systemd
+        self.node = node
         self.logger = logger
         signal(SIGHUP, SIG_IGN)
         (hangups, hangupContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -70,7 +73,7 @@ final class ConfigReloader: Service {
             var recovering = new
             recovering.hotfolders = added
             do {
-                try await Recovery(configuration: recovering, store: store, logger: logger).run()
+                try await Recovery(configuration: recovering, store: store, logger: logger, node: node).run()
             } catch {
                 logger.error("cannot prepare a new hot folder's claim area", metadata: ["error": "\(error)"])
             }

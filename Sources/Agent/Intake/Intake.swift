@@ -93,12 +93,22 @@ struct Intake: Sendable {
                 try await JobFinisher(store: store, lease: node?.lease).finish(job, as: .failed, reason: reason, folder: folder, logger: logger)
             }
             return .claimed(id)
+        } catch JobStoreError.duplicate {
+            return claimTakenOver(id, file: name)
         } catch {
             // The file is safe in .work/; Recovery adopts it at the next start or sweep.
             logger.error("claimed file but could not record the job; it will be adopted on recovery",
                          metadata: ["job": "\(id)", "hotfolder": "\(folderName)", "file": "\(name)", "error": "\(error)"])
             return .claimed(id)
         }
+    }
+
+    /// The job of this claim was recorded by another agent first: this one stalled between claiming and
+    /// recording, was taken for dead, and its claim was adopted by the agent that rescued it. Not an error.
+    private func claimTakenOver(_ id: JobID, file name: String) -> IntakeOutcome {
+        logger.notice("another server recorded this claim first (this one was taken for dead); it is that server's job",
+                      metadata: ["job": "\(id)", "hotfolder": "\(folder.name)", "file": "\(name)"])
+        return .vanished
     }
 
     /// Hashes the claimed file, applies a ticket claimed with it, and commits the job row. Shared by intake
@@ -200,6 +210,8 @@ struct Intake: Sendable {
             logger.info("claimed the file of a part", metadata: ["job": "\(recorded)", "hotfolder": "\(folder.name)", "file": "\(name)",
                                                                  "part": "\(part)", "evidence": "\(evidence.rawValue)"])
             return .claimed(recorded)
+        } catch JobStoreError.duplicate {
+            return claimTakenOver(id, file: name)
         } catch {
             logger.error("claimed file but could not record the job; it will be adopted on recovery",
                          metadata: ["job": "\(id)", "hotfolder": "\(folder.name)", "file": "\(name)", "error": "\(error)"])

@@ -52,6 +52,18 @@ final class JobDispatcher: Service {
         enqueue(id)
     }
 
+    /// This server was taken for dead and its jobs given to others: nothing new starts, and every running
+    /// stage is stopped now rather than drained, since its results would be refused and its workers only
+    /// delay the stages the rescuer runs for the same jobs.
+    func abandonAll() {
+        runner.drain.begin()
+        let drives = inFlight.withLock { $0.values.compactMap { $0 } }
+        if !drives.isEmpty {
+            logger.notice("stopping the running stages of jobs taken over by another server", metadata: ["running": "\(drives.count)"])
+        }
+        for drive in drives { drive.cancel() }
+    }
+
     private func stopRunning(_ id: JobID) {
         let drive = inFlight.withLock { $0[id] ?? nil }
         if let drive {
@@ -64,8 +76,10 @@ final class JobDispatcher: Service {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.sweepPeriodically() }
+                // Ends when a graceful stop finishes the stream; while draining, requests are dropped (the
+                // stream must not end on its own: the service group takes that for a crash).
                 for await id in requests {
-                    guard !runner.drain.isDraining else { break }
+                    guard !runner.drain.isDraining else { continue }
                     let isNew = inFlight.withLock { inFlight in
                         guard inFlight[id] == nil else { return false }
                         inFlight[id] = .some(nil)
@@ -104,10 +118,10 @@ final class JobDispatcher: Service {
         while runningCount > 0, ContinuousClock.now < deadline, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))
         }
-        let left = runningCount
-        if left > 0 {
+        let left = inFlight.withLock { $0.keys.map(\.rawValue).sorted() }
+        if !left.isEmpty {
             logger.warning("stopping: stages still running after the grace period are stopped; their jobs resume at the next start",
-                           metadata: ["running": "\(left)"])
+                           metadata: ["running": "\(left.count)", "jobs": "\(left.joined(separator: ","))"])
         }
     }
 

@@ -16,6 +16,7 @@ struct JobFinisher: Sendable {
 
     func finish(_ job: Job, as state: JobState, reason: String?, folder: HotFolderConfiguration,
                 logger: Logger) async throws {
+        try await ensureStillHeld(job)
         let finalPath = try await moveOut(job, into: state == .printReady ? folder.layout.originals : folder.layout.error,
                                           reason: reason)
         // A job of parts keeps where each part's original went with the part.
@@ -35,11 +36,20 @@ struct JobFinisher: Sendable {
     /// For a job someone else ended (rejected or cancelled through the API, the proof page or the CLI): its
     /// original leaves the claim area for error/ with the reason beside it. The state is already terminal.
     func settle(_ job: Job, folder: HotFolderConfiguration, logger: Logger) async throws {
+        try await ensureStillHeld(job)
         let reason = job.failureReason ?? "job \(job.status.rawValue)"
         let finalPath = try await moveOut(job, into: folder.layout.error, reason: "\(job.status.rawValue): \(reason)")
         removeClaimDirectory(of: job)
         logger.info("original of an ended job moved aside", metadata: ["job": "\(job.id)", "hotfolder": "\(folder.name)",
                                                                      "status": "\(job.status.rawValue)", "original": "\(finalPath)"])
+    }
+
+    /// Among several agents: throws `notHeld` unless this node still holds the job. The terminal state is
+    /// fenced by the lease in its transaction, but moving the original out comes first and no fence undoes
+    /// it: a node that stalled and was taken for dead would otherwise move the file its rescuer now works on.
+    private func ensureStillHeld(_ job: Job) async throws {
+        guard let lease, let cluster = store as? any ClusterStore else { return }
+        guard try await cluster.holds(job.id, under: lease) else { throw JobStoreError.notHeld(job.id, by: lease) }
     }
 
     /// Original, companions and reason file into `directory`; returns where the original is now.
@@ -89,10 +99,15 @@ struct JobFinisher: Sendable {
         guard let claimed = job.claimedPath, FileOperations.exists(claimed) else {
             return job.originalPath ?? job.claimedPath ?? ""
         }
+        // Where it goes is recorded before it goes: a stop between the move and a record after it would leave
+        // the store pointing at an empty claim, and the job unable to find its original when it resumes.
+        let intended = directory + "/" + FileOperations.freeName(in: directory, preferredName: job.fileName)
+        try await store.recordOriginalPath(job.id, path: intended)
         let finalPath = try await Blocking.run {
             try FileOperations.move(claimed, into: directory, preferredName: job.fileName)
         }
-        try await store.recordOriginalPath(job.id, path: finalPath)
+        // Another name after all (a file of that name arrived meanwhile, or an earlier move was half done).
+        if finalPath != intended { try await store.recordOriginalPath(job.id, path: finalPath) }
         return finalPath
     }
 

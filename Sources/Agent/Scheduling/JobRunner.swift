@@ -53,6 +53,9 @@ struct JobRunner: Sendable {
                 if let job = try await store.job(id), let name = job.hotfolder, let folder = configuration.hotfolder(named: name) {
                     try await ClaimHome(node: node, logger: logger).bring(job, folder: folder)
                 }
+            } catch JobStoreError.notHeld(_, let lease) {
+                logger.warning("the job was taken over by another server; this one leaves it as it is", metadata: ["lease": "\(lease)"])
+                return .settled
             } catch {
                 logger.error("cannot take the job to run it; it tries again later", metadata: ["error": "\(error)"])
                 return .retryLater
@@ -150,6 +153,9 @@ struct JobRunner: Sendable {
             try await PartStages(runner: self, job: job, folder: folder, workspace: workspace, publisher: publisher, logger: logger).step()
             return
         }
+        // A finish cut short (the original moved out, the terminal state not committed) leaves the stage to
+        // run again: its original comes back to the claim first.
+        if job.status != .received { try await restoreOriginal(job, requiringIt: false) }
         switch job.status {
         case .received:
             try await restoreOriginal(job)
@@ -282,17 +288,23 @@ struct JobRunner: Sendable {
                 return
             }
             try await finisher.finish(job, as: .failed, reason: reason, folder: folder, logger: logger)
+        } catch JobStoreError.notHeld(_, let lease) {
+            logger.warning("the job was taken over by another server; this one leaves it as it is", metadata: ["lease": "\(lease)"])
         } catch {
             logger.error("cannot mark job failed; it resumes at the next start", metadata: ["error": "\(error)", "reason": "\(reason)"])
         }
     }
 
-    /// A retried job's original sits in error/; bring it back to the claim area first.
-    private func restoreOriginal(_ job: Job) async throws {
+    /// A retried job's original sits in error/, and a job whose finish was cut short has it in originals/ or
+    /// error/: bring it back to the claim area first. When it is nowhere, that is an error only if
+    /// `requiringIt` (otherwise the stage that needs it says so).
+    private func restoreOriginal(_ job: Job, requiringIt: Bool = true) async throws {
         guard let claimed = job.claimedPath, !FileOperations.exists(claimed) else { return }
         guard let current = job.originalPath, current != claimed, FileOperations.exists(current) else {
-            throw Self.missingOriginal(job)
+            if requiringIt { throw Self.missingOriginal(job) }
+            return
         }
+        if let node { try await node.ensureHolds(job.id) }
         try await Blocking.run {
             try FileOperations.createDirectory(FileOperations.parent(of: claimed))
             guard rename(current, claimed) == 0 else { throw FileOperationError.failed("move back", path: current, errno: errno) }

@@ -26,6 +26,11 @@ enum FileOperations {
         }
     }
 
+    /// The name `move(_:into:preferredName:)` would give a file now: the first candidate not taken in `directory`.
+    static func freeName(in directory: String, preferredName: String) -> String {
+        candidateNames(for: preferredName).first { !FileManager.default.fileExists(atPath: directory + "/" + $0) } ?? preferredName
+    }
+
     /// Moves `source` into `directory` under `preferredName` or the first free `_0001`-style variant, never
     /// replacing an existing file; returns the final path. Syncs both folders before returning.
     ///

@@ -17,7 +17,7 @@ struct StoreConnection: Sendable {
             return StoreConnection(store: try SQLiteJobStore(path: configuration.databasePath), closing: {})
         case .postgres(let url):
             do {
-                let store = try await PostgresJobStore(url: url, logger: logger)
+                let store = try await PostgresJobStore(url: url, logger: logger, idleTransactionLimit: configuration.node.idleTransactionLimit)
                 return StoreConnection(store: store, closing: { await store.shutdown() })
             } catch {
                 logger.error("cannot open the PostgreSQL store", metadata: ["store": "\(url.redacted)", "error": "\(String(reflecting: error))"])

@@ -43,6 +43,9 @@ public protocol ClusterStore: Sendable {
     func holdUnheldJobs(in states: Set<JobState>, for lease: NodeLease, limit: Int) async throws -> [JobID]
     /// The node holding job `id`, if any.
     func holder(of id: JobID) async throws -> String?
+    /// Whether `lease` still holds job `id`: its node holds it under that number, and the lease was not ended
+    /// by a rescue or by the node joining again. Asked before moving a job's files, which no fence can undo.
+    func holds(_ id: JobID, under lease: NodeLease) async throws -> Bool
     /// Rewrites every path of the job (claimed file, original, parts' files) that starts with `old` to start
     /// with `new`: its claim folder moved to another node's claim area.
     func moveClaimPaths(of id: JobID, from old: String, to new: String) async throws

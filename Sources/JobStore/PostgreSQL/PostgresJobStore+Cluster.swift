@@ -53,9 +53,12 @@ extension PostgresJobStore: ClusterStore {
     }
 
     public func hold(_ id: JobID, for lease: NodeLease) async throws -> Bool {
+        // Only under a lease that is still the node's own: a node taken for dead holds nothing new.
         try await client.withConnection { connection in
             try await !connection.query("""
-                INSERT INTO job_hold (job_id, node, lease) VALUES (\(id.rawValue), \(lease.node), \(lease.number))
+                INSERT INTO job_hold (job_id, node, lease)
+                SELECT \(id.rawValue), \(lease.node), \(lease.number)
+                WHERE EXISTS (SELECT 1 FROM node WHERE name = \(lease.node) AND lease = \(lease.number) AND rescued_by IS NULL)
                 ON CONFLICT (job_id) DO UPDATE SET lease = EXCLUDED.lease WHERE job_hold.node = EXCLUDED.node
                 RETURNING job_id
                 """, logger: logger).collect().isEmpty
@@ -66,6 +69,10 @@ extension PostgresJobStore: ClusterStore {
         guard limit > 0, !states.isEmpty else { return [] }
         let names = states.map(\.rawValue).sorted()
         return try await inTransaction { connection in
+            let current = try await connection.query("""
+                SELECT 1 FROM node WHERE name = \(lease.node) AND lease = \(lease.number) AND rescued_by IS NULL
+                """, logger: logger).collect()
+            guard !current.isEmpty else { return [] }
             let ids = try await connection.query("""
                 SELECT id FROM job WHERE status = ANY(\(names)) AND NOT EXISTS (SELECT 1 FROM job_hold WHERE job_hold.job_id = job.id)
                 ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
@@ -88,6 +95,10 @@ extension PostgresJobStore: ClusterStore {
             try await connection.query("SELECT node FROM job_hold WHERE job_id = \(id.rawValue)", logger: logger)
                 .collect().first.map { try $0.decode(String.self) }
         }
+    }
+
+    public func holds(_ id: JobID, under lease: NodeLease) async throws -> Bool {
+        try await client.withConnection { connection in try await Self.isHeld(id, under: lease, connection, logger: logger) }
     }
 
     public func moveClaimPaths(of id: JobID, from old: String, to new: String) async throws {

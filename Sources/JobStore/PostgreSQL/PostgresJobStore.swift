@@ -30,9 +30,19 @@ public final class PostgresJobStore: JobStore {
 
     /// Connects (the client runs until `shutdown()`) and brings the schema up to date; a server that cannot
     /// be reached is an error at once (see `check`), not after the pool's retries.
-    public convenience init(url: PostgresURL, logger: Logger) async throws {
+    ///
+    /// `idleTransactionLimit`: the server ends this store's sessions that sit in an open transaction for
+    /// longer (`idle_in_transaction_session_timeout`). Every transaction here lasts milliseconds; one left
+    /// open is an agent stalled mid-transaction (a paused VM, a SIGSTOP), whose row locks (the event counter's
+    /// among them) would otherwise hold up every other agent until it woke.
+    public convenience init(url: PostgresURL, logger: Logger, idleTransactionLimit: Duration? = nil) async throws {
         try await Self.check(url, logger: logger)
-        try await self.init(configuration: url.configuration, logger: logger)
+        var configuration = url.configuration
+        if let idleTransactionLimit {
+            let milliseconds = max(1, Int(idleTransactionLimit.seconds * 1000))
+            configuration.options.additionalStartupParameters.append(("idle_in_transaction_session_timeout", "\(milliseconds)"))
+        }
+        try await self.init(configuration: configuration, logger: logger)
     }
 
     /// Connects (the client runs until `shutdown()`) and brings the schema up to date.
@@ -105,10 +115,25 @@ public final class PostgresJobStore: JobStore {
     }
 
     /// Closes the connections; the store is not used after.
-    public func shutdown() async {
+    ///
+    /// Waits at most `limit` for the client to close: a connection the server ended under a lease (an agent
+    /// that stalled mid-transaction and was cut off) can keep the pool from finishing, and a stopping agent
+    /// must not wait for it for ever.
+    public func shutdown(waitingAtMost limit: Duration = .seconds(10)) async {
         listening.cancel()
         running.cancel()
-        await running.value
+        let (ended, ending) = AsyncStream<Void>.makeStream()
+        let closing = Task { [running] in
+            await running.value
+            ending.finish()
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            ending.finish()
+        }
+        for await _ in ended {}
+        timer.cancel()
+        if !closing.isCancelled, limit > .zero { closing.cancel() }
     }
 
     public func localChangeCount(of id: JobID) -> UInt64 { changes.count(of: id) }
