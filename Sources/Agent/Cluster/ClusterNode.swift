@@ -17,11 +17,8 @@ struct ClusterNode: Sendable {
         try await cluster.hold(id, for: lease)
     }
 
-    /// Throws `JobStoreError.notHeld` unless this node still holds job `id` under its lease. Asked right
-    /// before moving a job's files: the store fences a node taken for dead off the job's rows, but a rename
-    /// on the share cannot be fenced, and a node that stalled and woke would otherwise move the files its
-    /// rescuer works on.
+    /// Throws `JobStoreError.notHeld` unless this node still holds job `id`: asked before moving its files.
     func ensureHolds(_ id: JobID) async throws {
-        guard try await cluster.holds(id, under: lease) else { throw JobStoreError.notHeld(id, by: lease) }
+        try await cluster.ensureHolds(id, under: lease)
     }
 }

@@ -44,12 +44,11 @@ struct JobFinisher: Sendable {
                                                                      "status": "\(job.status.rawValue)", "original": "\(finalPath)"])
     }
 
-    /// Among several agents: throws `notHeld` unless this node still holds the job. The terminal state is
-    /// fenced by the lease in its transaction, but moving the original out comes first and no fence undoes
-    /// it: a node that stalled and was taken for dead would otherwise move the file its rescuer now works on.
+    /// Among several agents, the terminal state is fenced by the lease in its transaction, but moving the
+    /// original out comes first and no fence undoes it: the node asks whether it still holds the job.
     private func ensureStillHeld(_ job: Job) async throws {
         guard let lease, let cluster = store as? any ClusterStore else { return }
-        guard try await cluster.holds(job.id, under: lease) else { throw JobStoreError.notHeld(job.id, by: lease) }
+        try await cluster.ensureHolds(job.id, under: lease)
     }
 
     /// Original, companions and reason file into `directory`; returns where the original is now.

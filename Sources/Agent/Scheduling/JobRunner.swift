@@ -153,12 +153,11 @@ struct JobRunner: Sendable {
             try await PartStages(runner: self, job: job, folder: folder, workspace: workspace, publisher: publisher, logger: logger).step()
             return
         }
-        // A finish cut short (the original moved out, the terminal state not committed) leaves the stage to
-        // run again: its original comes back to the claim first.
-        if job.status != .received { try await restoreOriginal(job, requiringIt: false) }
+        // A retried job, or one whose finish was cut short (the original moved out, the terminal state not
+        // committed): its original comes back to the claim first.
+        try await restoreOriginal(job, requiringIt: job.status == .received)
         switch job.status {
         case .received:
-            try await restoreOriginal(job)
             try FileOperations.createDirectory(workspace.directory)
             // A new revision's stages write where the one before wrote: keep that one's outputs first.
             let revision = job.revision
@@ -298,7 +297,7 @@ struct JobRunner: Sendable {
     /// A retried job's original sits in error/, and a job whose finish was cut short has it in originals/ or
     /// error/: bring it back to the claim area first. When it is nowhere, that is an error only if
     /// `requiringIt` (otherwise the stage that needs it says so).
-    private func restoreOriginal(_ job: Job, requiringIt: Bool = true) async throws {
+    private func restoreOriginal(_ job: Job, requiringIt: Bool) async throws {
         guard let claimed = job.claimedPath, !FileOperations.exists(claimed) else { return }
         guard let current = job.originalPath, current != claimed, FileOperations.exists(current) else {
             if requiringIt { throw Self.missingOriginal(job) }

@@ -53,3 +53,12 @@ public protocol ClusterStore: Sendable {
     /// and another node's rescue of it take turns, never touching the same claimed files at once.
     func whileClaimAreaLocked<Result: Sendable>(of node: String, _ body: () async throws -> Result) async throws -> Result
 }
+
+extension ClusterStore {
+    /// Throws `JobStoreError.notHeld` unless `lease` still holds job `id`. Asked right before moving a job's
+    /// files: the store fences a node taken for dead off the job's rows, but a rename on the share cannot be
+    /// fenced, and a node that stalled and woke would otherwise move the files its rescuer works on.
+    public func ensureHolds(_ id: JobID, under lease: NodeLease) async throws {
+        guard try await holds(id, under: lease) else { throw JobStoreError.notHeld(id, by: lease) }
+    }
+}
