@@ -106,6 +106,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestFixtures"]),
         .testTarget(name: "JobStoreTests", dependencies: [
             "JobStore", "Pipeline", "TestFixtures", .product(name: "Logging", package: "swift-log"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "BridgeTests", dependencies: [
             "Bridge", "JobStore", "Pipeline", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"),

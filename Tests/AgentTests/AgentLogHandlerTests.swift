@@ -37,7 +37,7 @@ import Testing
         let handler = AgentLogHandler(label: "l", level: .info, format: .text) { _ in }
         let line = handler.line(level: .info, message: "watching hot folder", metadata: ["hotfolder": "cards"], date: date)
         #expect(line.hasPrefix("2026-11-23T"))
-        #expect(line.hasSuffix("info    watching hot folder hotfolder=cards"))
+        #expect(line.hasSuffix("info     watching hot folder hotfolder=cards"))
     }
 
     @Test func autoIsTextUnlessStandardErrorIsTheJournalStream() {

@@ -72,6 +72,10 @@ struct ClusterEndToEndTests {
         // Nothing left in any claim area.
         let left = agents[0].claimedFiles()
         #expect(left.isEmpty, "\(left.prefix(5))")
+        // No live agent was taken for dead on the way (a busy node's heartbeats keep coming).
+        for (number, agent) in agents.enumerated() {
+            try #require(agent.isRunning == true, "node-\(number + 1) stopped; its log:\n\(agent.log.suffix(3000))")
+        }
         // Every bridge lists every job, and serves any job's proof.
         let ids = Set(jobs.compactMap { $0["id"] as? String })
         for agent in agents {

@@ -74,6 +74,8 @@ final class RunningAgent: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["run", "--config", configPath]
+        // HFA_E2E_LOG_LEVEL=debug: agents under test log more, for chasing a failure.
+        if let level = ProcessInfo.processInfo.environment["HFA_E2E_LOG_LEVEL"] { process.arguments! += ["--log-level", level] }
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
         let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))

@@ -94,6 +94,7 @@ struct ClusterStoreTests {
         try await stores[0].create(unheld, detail: nil)
         #expect(try await !stores[0].hold(unheld.id, for: a))
         #expect(try await stores[0].holdUnheldJobs(in: [.received], for: a, limit: 10).isEmpty)
+        #expect(try await stores[0].rescue("b", by: a, silentFor: .zero) == nil, "nor rescues anyone")
         // a joins again: a member once more, its old jobs stay where they went.
         let back = try await stores[0].join(as: "a")
         #expect(try await stores[0].heartbeat(back))

@@ -59,23 +59,52 @@ final class ClusterMembership: Service {
         }
     }
 
+    /// Heartbeats and rescues run side by side: a rescue of many jobs takes seconds, and a heartbeat waiting
+    /// behind it would make this node look silent to the others, who would then take it for dead.
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: self.node.timeout / 3)
-                do {
-                    guard try await self.node.cluster.heartbeat(self.node.lease) else { throw TakenForDead(node: self.node.name) }
-                } catch let error as TakenForDead {
-                    self.logger.critical("taken for dead by the other servers: stopping", metadata: ["reason": "\(error.description)"])
-                    self.onTakenForDead()
-                    throw error
-                } catch {
-                    // Other nodes may take this one for dead if it lasts: then the next heartbeat says so.
-                    self.logger.error("cannot renew this server's heartbeat", metadata: ["error": "\(error)"])
-                    continue
-                }
-                await self.rescueSilentNodes()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.keepHeartbeat() }
+                group.addTask { try await self.keepRescuing() }
+                defer { group.cancelAll() }
+                try await group.next()
             }
+        }
+    }
+
+    /// Renews the heartbeat every third of the timeout until this node learns it was taken for dead.
+    private func keepHeartbeat() async throws {
+        var lastRenewed = ContinuousClock.now
+        while !Task.isCancelled {
+            try await Task.sleep(for: node.timeout / 3)
+            do {
+                guard try await node.cluster.heartbeat(node.lease) else { throw TakenForDead(node: node.name) }
+                let gap = lastRenewed.duration(to: .now)
+                lastRenewed = .now
+                if gap > node.timeout * 2 / 3 {
+                    // Two thirds of the way to being taken for dead: the machine or the database is overloaded.
+                    logger.warning("this server's heartbeat came late; the others take it for dead after node.timeout", metadata: [
+                        "since_last_ms": "\(Int(gap.seconds * 1000))", "timeout_ms": "\(Int(node.timeout.seconds * 1000))",
+                    ])
+                }
+            } catch let error as TakenForDead {
+                logger.critical("taken for dead by the other servers: stopping", metadata: ["reason": "\(error.description)"])
+                onTakenForDead()
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // Other nodes may take this one for dead if it lasts: then the next heartbeat says so.
+                logger.error("cannot renew this server's heartbeat", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Looks for silent nodes every third of the timeout.
+    private func keepRescuing() async throws {
+        while !Task.isCancelled {
+            try await Task.sleep(for: node.timeout / 3)
+            await rescueSilentNodes()
         }
     }
 
@@ -131,7 +160,7 @@ final class ClusterMembership: Service {
         }
         guard let taken else { return }
         logger.warning("rescued the jobs of a silent server", metadata: [
-            "silent_node": "\(silent)", "jobs": "\(taken.count)", "took_ms": "\(started.duration(to: .now).seconds * 1000)",
+            "silent_node": "\(silent)", "jobs": "\(taken.count)", "took_ms": "\(Int(started.duration(to: .now).seconds * 1000))",
         ])
         for id in taken { onRescued(id) }
     }

@@ -42,7 +42,7 @@ struct AgentLogHandler: LogHandler {
         case .journal:
             return "<\(Self.priority(level))>" + Self.escaped(message) + Self.pairs(metadata)
         case .text, .auto:
-            let name = level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+            let name = level.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
             let shown = colours ? Self.colour(level) + name + "\u{1B}[0m" : name
             return Self.timestamp(date) + " " + shown + Self.escaped(message) + Self.pairs(metadata)
         }

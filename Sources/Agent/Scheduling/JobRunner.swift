@@ -300,8 +300,10 @@ struct JobRunner: Sendable {
     private func restoreOriginal(_ job: Job, requiringIt: Bool) async throws {
         guard let claimed = job.claimedPath, !FileOperations.exists(claimed) else { return }
         guard let current = job.originalPath, current != claimed, FileOperations.exists(current) else {
-            if requiringIt { throw Self.missingOriginal(job) }
-            return
+            guard requiringIt else { return }
+            // Moved by the node that took this job over while this one was taken for dead: not missing.
+            if let node { try await node.ensureHolds(job.id) }
+            throw Self.missingOriginal(job)
         }
         if let node { try await node.ensureHolds(job.id) }
         try await Blocking.run {

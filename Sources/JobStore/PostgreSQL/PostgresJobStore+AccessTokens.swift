@@ -7,7 +7,7 @@ import PostgresNIO
 extension PostgresJobStore: AccessTokenStore {
     public func createToken(_ token: AccessToken) async throws {
         let scopes = token.scopes.map(\.rawValue).sorted().joined(separator: ",")
-        let created = try await inTransaction { connection in
+        let created = try await inTransaction { [self] connection in
             let rows = try await connection.query("""
                 INSERT INTO access_token (name, sha256, scopes, created_at) VALUES (\(token.name), \(token.sha256), \(scopes), \(token.createdAt))
                 ON CONFLICT (name) DO NOTHING RETURNING name
@@ -31,7 +31,7 @@ extension PostgresJobStore: AccessTokenStore {
     }
 
     public func revokeToken(named name: String) async throws {
-        let deleted = try await inTransaction { connection in
+        let deleted = try await inTransaction { [self] connection in
             let rows = try await connection.query("DELETE FROM access_token WHERE name = \(name) RETURNING name", logger: logger).collect()
             try await Self.notifyTokensChanged(connection, logger: logger)
             return rows
@@ -41,7 +41,7 @@ extension PostgresJobStore: AccessTokenStore {
     }
 
     public func markUsed(_ name: String, at date: Date) async throws {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.query("UPDATE access_token SET last_used_at = \(date) WHERE name = \(name)", logger: logger)
         }
     }
@@ -52,7 +52,7 @@ extension PostgresJobStore: AccessTokenStore {
     }
 
     private func tokens(_ query: PostgresQuery) async throws -> [AccessToken] {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             var tokens: [AccessToken] = []
             for try await (name, sha256, scopes, createdAt, lastUsedAt) in try await connection.query(query, logger: logger)
                 .decode((String, String, String, Date, Date?).self) {

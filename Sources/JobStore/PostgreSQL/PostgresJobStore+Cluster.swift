@@ -3,7 +3,7 @@ import PostgresNIO
 
 extension PostgresJobStore: ClusterStore {
     public func join(as node: String) async throws -> NodeLease {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             let rows = try await connection.query("""
                 INSERT INTO node (name, lease, joined_at, heartbeat_at) VALUES (\(node), nextval('node_lease_number'), now(), now())
                 ON CONFLICT (name) DO UPDATE SET lease = EXCLUDED.lease, joined_at = now(), heartbeat_at = now(),
@@ -16,7 +16,7 @@ extension PostgresJobStore: ClusterStore {
     }
 
     public func heartbeat(_ lease: NodeLease) async throws -> Bool {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await !connection.query("""
                 UPDATE node SET heartbeat_at = now() WHERE name = \(lease.node) AND lease = \(lease.number) AND rescued_by IS NULL
                 RETURNING name
@@ -25,7 +25,7 @@ extension PostgresJobStore: ClusterStore {
     }
 
     public func silentNodes(for timeout: Duration) async throws -> [String] {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.query("""
                 SELECT name FROM node WHERE rescued_by IS NULL AND heartbeat_at < now() - make_interval(secs => \(timeout.seconds))
                 ORDER BY name
@@ -34,7 +34,9 @@ extension PostgresJobStore: ClusterStore {
     }
 
     public func rescue(_ node: String, by rescuer: NodeLease, silentFor timeout: Duration) async throws -> [JobID]? {
-        let taken: [JobID]? = try await inTransaction { connection in
+        let taken: [JobID]? = try await inTransaction { [self] connection in
+            // A rescuer taken for dead itself (its heartbeats late, say) rescues nobody.
+            guard try await Self.isCurrent(rescuer, connection, logger: logger) else { return [JobID]?.none }
             let silent = try await connection.query("""
                 SELECT name FROM node WHERE name = \(node) AND rescued_by IS NULL
                     AND heartbeat_at < now() - make_interval(secs => \(timeout.seconds))
@@ -54,11 +56,11 @@ extension PostgresJobStore: ClusterStore {
 
     public func hold(_ id: JobID, for lease: NodeLease) async throws -> Bool {
         // Only under a lease that is still the node's own: a node taken for dead holds nothing new.
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await !connection.query("""
                 INSERT INTO job_hold (job_id, node, lease)
                 SELECT \(id.rawValue), \(lease.node), \(lease.number)
-                WHERE EXISTS (SELECT 1 FROM node WHERE name = \(lease.node) AND lease = \(lease.number) AND rescued_by IS NULL)
+                WHERE node_lease_is_current(\(lease.node), \(lease.number))
                 ON CONFLICT (job_id) DO UPDATE SET lease = EXCLUDED.lease WHERE job_hold.node = EXCLUDED.node
                 RETURNING job_id
                 """, logger: logger).collect().isEmpty
@@ -68,11 +70,8 @@ extension PostgresJobStore: ClusterStore {
     public func holdUnheldJobs(in states: Set<JobState>, for lease: NodeLease, limit: Int) async throws -> [JobID] {
         guard limit > 0, !states.isEmpty else { return [] }
         let names = states.map(\.rawValue).sorted()
-        return try await inTransaction { connection in
-            let current = try await connection.query("""
-                SELECT 1 FROM node WHERE name = \(lease.node) AND lease = \(lease.number) AND rescued_by IS NULL
-                """, logger: logger).collect()
-            guard !current.isEmpty else { return [] }
+        return try await inTransaction { [self] connection in
+            guard try await Self.isCurrent(lease, connection, logger: logger) else { return [] }
             let ids = try await connection.query("""
                 SELECT id FROM job WHERE status = ANY(\(names)) AND NOT EXISTS (SELECT 1 FROM job_hold WHERE job_hold.job_id = job.id)
                 ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
@@ -91,19 +90,19 @@ extension PostgresJobStore: ClusterStore {
     }
 
     public func holder(of id: JobID) async throws -> String? {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.query("SELECT node FROM job_hold WHERE job_id = \(id.rawValue)", logger: logger)
                 .collect().first.map { try $0.decode(String.self) }
         }
     }
 
     public func holds(_ id: JobID, under lease: NodeLease) async throws -> Bool {
-        try await client.withConnection { connection in try await Self.isHeld(id, under: lease, connection, logger: logger) }
+        try await withConnection { [self] connection in try await Self.isHeld(id, under: lease, connection, logger: logger) }
     }
 
     public func moveClaimPaths(of id: JobID, from old: String, to new: String) async throws {
         defer { bumpChange(of: id) }
-        try await inTransaction { connection in
+        try await inTransaction { [self] connection in
             let length = old.count
             for table in ["job", "job_part"] {
                 let key = table == "job" ? "id" : "job_id"
@@ -120,7 +119,8 @@ extension PostgresJobStore: ClusterStore {
 
     public func whileClaimAreaLocked<Result: Sendable>(of node: String, _ body: () async throws -> Result) async throws -> Result {
         let key = Self.claimAreaLock(of: node)
-        return try await client.withConnection { connection in
+        // Not watched for a lost connection: `body` runs other operations (which are) while the lock is held.
+        return try await client.withConnection { [self] connection in
             try await connection.query("SELECT pg_advisory_lock(\(key))", logger: logger)
             do {
                 let result = try await body()
@@ -133,13 +133,20 @@ extension PostgresJobStore: ClusterStore {
         }
     }
 
+    /// Whether `lease` is still its node's own (not ended by a rescue or a new join). Inside a transaction,
+    /// a rescue of the node waits for it to commit.
+    static func isCurrent(_ lease: NodeLease, _ connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        try await connection.query("SELECT node_lease_is_current(\(lease.node), \(lease.number))", logger: logger)
+            .collect().first.map { try $0.decode(Bool.self) } ?? false
+    }
+
     /// Whether `lease`'s node holds job `id` under that number, and the lease is still the node's own (not
     /// ended by a rescue or by the node joining again): in the caller's transaction.
     static func isHeld(_ id: JobID, under lease: NodeLease, _ connection: PostgresConnection, logger: Logger) async throws -> Bool {
         try await !connection.query("""
-            SELECT 1 FROM job_hold JOIN node ON node.name = job_hold.node
-            WHERE job_hold.job_id = \(id.rawValue) AND job_hold.node = \(lease.node) AND job_hold.lease = \(lease.number)
-              AND node.lease = \(lease.number) AND node.rescued_by IS NULL
+            SELECT 1 FROM job_hold
+            WHERE job_id = \(id.rawValue) AND node = \(lease.node) AND lease = \(lease.number)
+              AND node_lease_is_current(\(lease.node), \(lease.number))
             """, logger: logger).collect().isEmpty
     }
 
@@ -156,11 +163,11 @@ extension PostgresJobStore: ClusterStore {
 
     private static func bindings(_ new: String, _ from: Int, _ id: String, _ length: Int, _ old: String) throws -> PostgresBindings {
         var binds = PostgresBindings()
-        try binds.append(new)
-        try binds.append(from)
-        try binds.append(id)
-        try binds.append(length)
-        try binds.append(old)
+        binds.append(new)
+        binds.append(from)
+        binds.append(id)
+        binds.append(length)
+        binds.append(old)
         return binds
     }
 }

@@ -3,7 +3,7 @@ import PostgresNIO
 
 extension PostgresJobStore: DeliveryStore {
     public func plannedThrough() async throws -> Int64 {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             for try await value in try await connection.query("SELECT sequence FROM delivery_cursor WHERE name = 'events'", logger: logger)
                 .decode(Int64.self) { return value }
             return 0
@@ -12,7 +12,7 @@ extension PostgresJobStore: DeliveryStore {
 
     public func plan(_ deliveries: [PlannedDelivery], through sequence: Int64) async throws {
         let now = Date()
-        try await inTransaction { connection in
+        try await inTransaction { [self] connection in
             for delivery in deliveries {
                 try await connection.query("""
                     INSERT INTO delivery (endpoint, subscription, event_sequence, event_id, job_id, body, status, next_attempt_at, created_at)
@@ -29,7 +29,7 @@ extension PostgresJobStore: DeliveryStore {
     }
 
     public func dueEndpoints(at now: Date, limit: Int) async throws -> [String] {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             var endpoints: [String] = []
             for try await endpoint in try await connection.query("""
                 SELECT endpoint FROM delivery WHERE status = 'pending' AND next_attempt_at <= \(now)
@@ -42,7 +42,7 @@ extension PostgresJobStore: DeliveryStore {
 
     public func takeDueDelivery(at now: Date, endpoint: String, holder: String, lease: Duration) async throws -> Delivery? {
         // Leases run by the server's clock, so nodes' clocks need not agree.
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.query("""
                 UPDATE delivery SET leased_by = \(holder), leased_until = now() + make_interval(secs => \(lease.seconds))
                 WHERE id = (
@@ -59,7 +59,7 @@ extension PostgresJobStore: DeliveryStore {
     }
 
     public func nextDueTime() async throws -> Date? {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             for try await date in try await connection.query("SELECT MIN(next_attempt_at) FROM delivery WHERE status = 'pending'",
                                                              logger: logger).decode(Date?.self) { return date }
             return nil
@@ -73,7 +73,7 @@ extension PostgresJobStore: DeliveryStore {
         case .dead: (.dead, nil, attempt.at)
         case .refused: (.refused, nil, attempt.at)
         }
-        try await inTransaction { connection in
+        try await inTransaction { [self] connection in
             try await connection.query("""
                 INSERT INTO delivery_attempt (delivery_id, number, at, http_status, duration_ms, error)
                 VALUES (\(attempt.deliveryId), \(attempt.number), \(attempt.at), \(attempt.httpStatus), \(attempt.durationMs), \(attempt.error))
@@ -93,7 +93,7 @@ extension PostgresJobStore: DeliveryStore {
     }
 
     public func attempts(of id: Int64) async throws -> [DeliveryAttempt] {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             var attempts: [DeliveryAttempt] = []
             for try await (number, at, status, duration, error) in try await connection.query("""
                 SELECT number, at, http_status, duration_ms, error FROM delivery_attempt WHERE delivery_id = \(id) ORDER BY number
@@ -114,7 +114,7 @@ extension PostgresJobStore: DeliveryStore {
     }
 
     public func deliveryCounts() async throws -> [Delivery.Status: Int] {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             var counts: [Delivery.Status: Int] = [:]
             for try await (status, count) in try await connection.query("SELECT status, COUNT(*) FROM delivery GROUP BY status", logger: logger)
                 .decode((String, Int).self) {
@@ -130,7 +130,7 @@ extension PostgresJobStore: DeliveryStore {
 
     /// Pending again and due now, unless pending already; only a delivery of `subscription` when one is given.
     func makePending(_ id: Int64, subscription: String?) async throws -> Bool {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await !connection.query("""
                 UPDATE delivery SET status = 'pending', next_attempt_at = \(Date()), finished_at = NULL, schedule_start = attempts,
                     leased_by = NULL, leased_until = NULL
@@ -141,7 +141,7 @@ extension PostgresJobStore: DeliveryStore {
     }
 
     func deliveries(_ query: PostgresQuery) async throws -> [Delivery] {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.query(query, logger: logger).collect().map(Self.delivery(from:))
         }
     }

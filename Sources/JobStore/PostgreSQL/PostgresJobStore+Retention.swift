@@ -11,7 +11,7 @@ extension PostgresJobStore: RetentionStore {
         while true {
             let cursor = after
             // A job whose events are still on their way to an endpoint stays until they have arrived or ended.
-            let batch: (rows: [(String, Date)], events: Int, deliveries: Int, attempts: Int) = try await inTransaction { connection in
+            let batch: (rows: [(String, Date)], events: Int, deliveries: Int, attempts: Int) = try await inTransaction { [self] connection in
                 var rows: [(String, Date)] = []
                 for try await row in try await connection.query("""
                     SELECT id, updated_at FROM job
@@ -38,7 +38,7 @@ extension PostgresJobStore: RetentionStore {
             report.add(jobs: batch.rows.compactMap { JobID($0.0) }, events: batch.events, deliveries: batch.deliveries, attempts: batch.attempts)
             after = (last.1, last.0)
         }
-        let (attempts, keys): (Int, Int) = try await inTransaction { connection in
+        let (attempts, keys): (Int, Int) = try await inTransaction { [self] connection in
             // Attempts of the jobs counted above once only: a dry run has left them in place.
             let attempts = try await Self.count(connection, """
                 SELECT COUNT(*) FROM delivery_attempt WHERE at < \(cutoffs.attemptsBefore) AND delivery_id NOT IN

@@ -3,7 +3,7 @@ import PostgresNIO
 
 extension PostgresJobStore: WebhookStore {
     public func createWebhook(_ webhook: WebhookSubscription) async throws {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.query("""
                 INSERT INTO webhook (id, url, events, description, secret, created_at, disabled_at, disabled_reason, previous_secret,
                                      previous_secret_until)
@@ -15,26 +15,26 @@ extension PostgresJobStore: WebhookStore {
     }
 
     public func webhooks() async throws -> [WebhookSubscription] {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.query("SELECT * FROM webhook ORDER BY id", logger: logger).collect().map(Self.webhook(from:))
         }
     }
 
     public func webhook(_ id: String) async throws -> WebhookSubscription? {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.query("SELECT * FROM webhook WHERE id = \(id)", logger: logger).collect().first.map(Self.webhook(from:))
         }
     }
 
     public func deleteWebhook(_ id: String) async throws -> Bool {
-        try await inTransaction { connection in
+        try await inTransaction { [self] connection in
             try await Self.endPending(connection, webhook: id, reason: "the subscription was deleted", logger: logger)
             return try await !connection.query("DELETE FROM webhook WHERE id = \(id) RETURNING id", logger: logger).collect().isEmpty
         }
     }
 
     public func updateWebhook(_ webhook: WebhookSubscription) async throws {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.query("""
                 UPDATE webhook SET url = \(webhook.url), events = \(webhook.events.joined(separator: ",")), description = \(webhook.description),
                     secret = \(webhook.secret), previous_secret = \(webhook.previousSecret), previous_secret_until = \(webhook.previousSecretUntil),
@@ -45,7 +45,7 @@ extension PostgresJobStore: WebhookStore {
     }
 
     public func disableWebhook(_ id: String, reason: String) async throws {
-        try await inTransaction { connection in
+        try await inTransaction { [self] connection in
             try await connection.query("""
                 UPDATE webhook SET disabled_at = \(Date()), disabled_reason = \(reason) WHERE id = \(id) AND disabled_at IS NULL
                 """, logger: logger)

@@ -16,6 +16,9 @@ public final class PostgresJobStore: JobStore {
     /// Holds one connection that LISTENs for every agent's changes: it rings `bell` and counts the job's
     /// change, so caches keyed by `localChangeCount` see other agents' commits too.
     private let listening: Task<Void, Never>
+    /// Gives up operations stuck on a connection the server closed (see `LostConnectionWatch`).
+    let lostConnections = LostConnectionWatch()
+    private let sweepingLostConnections: Task<Void, Never>
     let bell = EventBell()
     private let changes = JobChangeCounter()
     /// Tokens looked up, kept only while the listener hears every change: a token created or revoked on any
@@ -54,9 +57,11 @@ public final class PostgresJobStore: JobStore {
         listening = Task { [bell, changes, tokenCache] in
             await Self.listen(client, ringing: bell, counting: changes, tokens: tokenCache, logger: logger)
         }
+        sweepingLostConnections = Task { [lostConnections] in await lostConnections.sweepUntilCancelled(logger: logger) }
         do {
             try await PostgresSchema.migrate(client, logger: logger)
         } catch {
+            sweepingLostConnections.cancel()
             listening.cancel()
             running.cancel()
             await running.value
@@ -120,6 +125,7 @@ public final class PostgresJobStore: JobStore {
     /// that stalled mid-transaction and was cut off) can keep the pool from finishing, and a stopping agent
     /// must not wait for it for ever.
     public func shutdown(waitingAtMost limit: Duration = .seconds(10)) async {
+        sweepingLostConnections.cancel()
         listening.cancel()
         running.cancel()
         let (ended, ending) = AsyncStream<Void>.makeStream()
@@ -145,12 +151,32 @@ public final class PostgresJobStore: JobStore {
 
     /// Runs `body` in a transaction, rolled back when it throws; the store's own errors (an illegal move, a
     /// missing job) come out as they were thrown, not wrapped in the driver's transaction error.
-    func inTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    @discardableResult
+    func inTransaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        let (client, logger) = (self.client, self.logger)
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await lostConnections.run { using in
+                try await client.withTransaction(logger: logger) { connection in
+                    using(connection)
+                    return try await body(connection)
+                }
+            }
         } catch let error as PostgresTransactionError {
             if error.commitError == nil, error.beginError == nil, let cause = error.closureError { throw cause }
             throw error
+        }
+    }
+
+    /// One leased connection for `body`, given up if the server closes it under a query (see
+    /// `LostConnectionWatch`).
+    @discardableResult
+    func withConnection<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        let client = self.client
+        return try await lostConnections.run { using in
+            try await client.withConnection { connection in
+                using(connection)
+                return try await body(connection)
+            }
         }
     }
 
@@ -161,7 +187,7 @@ public final class PostgresJobStore: JobStore {
         let product = try Self.encode(job.product)
         let order = try Self.encode(job.order)
         defer { changes.bump(job.id) }
-        return try await inTransaction { connection in
+        return try await inTransaction { [self] connection in
             if let record = idempotency {
                 let notBefore = record.createdAt.addingTimeInterval(-IdempotencyRecord.lifetime)
                 // Taken by this request, or (a stale one) taken over; a live one under the key is the answer.
@@ -192,7 +218,7 @@ public final class PostgresJobStore: JobStore {
     }
 
     public func idempotencyRecord(key: String, owner: String, notBefore: Date) async throws -> IdempotencyRecord? {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await Self.idempotencyRecord(connection, key: key, owner: owner, notBefore: notBefore, logger: logger)
         }
     }
@@ -210,7 +236,7 @@ public final class PostgresJobStore: JobStore {
     }
 
     public func job(_ id: JobID) async throws -> Job? {
-        try await client.withConnection { connection in try await Self.fetchJob(connection, id, logger: logger) }
+        try await withConnection { [self] connection in try await Self.fetchJob(connection, id, logger: logger) }
     }
 
     public func jobs(matching filter: JobFilter) async throws -> [Job] {
@@ -239,7 +265,7 @@ public final class PostgresJobStore: JobStore {
         sql += filter.order == .oldestFirst ? " ORDER BY id" : " ORDER BY id DESC"
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
         let query = PostgresQuery(unsafeSQL: sql, binds: binds)
-        return try await client.withConnection { connection in
+        return try await withConnection { [self] connection in
             var jobs: [Job] = []
             for row in try await connection.query(query, logger: logger).collect() { jobs.append(try Self.job(from: row)) }
             for index in jobs.indices where jobs[index].product.hasParts {
@@ -250,7 +276,7 @@ public final class PostgresJobStore: JobStore {
     }
 
     public func jobCounts() async throws -> [JobState: Int] {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             var counts: [JobState: Int] = [:]
             for try await (status, count) in try await connection.query("SELECT status, COUNT(*) FROM job GROUP BY status", logger: logger)
                 .decode((String, Int).self) {
@@ -261,12 +287,12 @@ public final class PostgresJobStore: JobStore {
     }
 
     public func events(of id: JobID) async throws -> [JobEvent] {
-        try await client.withConnection { connection in try await Self.fetchEvents(connection, id, logger: logger) }
+        try await withConnection { [self] connection in try await Self.fetchEvents(connection, id, logger: logger) }
     }
 
     public func jobWithEvents(_ id: JobID) async throws -> (Job, [JobEvent])? {
         // One snapshot: the job and its history as one transaction saw them.
-        try await inTransaction { connection in
+        try await inTransaction { [self] connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             guard let job = try await Self.fetchJob(connection, id, logger: logger) else { return nil }
             return (job, try await Self.fetchEvents(connection, id, logger: logger))
@@ -274,7 +300,7 @@ public final class PostgresJobStore: JobStore {
     }
 
     public func events(after sequence: Int64, limit: Int) async throws -> [JobEvent] {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.query("""
                 SELECT * FROM job_event WHERE global_sequence > \(sequence) ORDER BY global_sequence LIMIT \(max(0, limit))
                 """, logger: logger).collect().map(Self.event(from:))
@@ -290,7 +316,7 @@ public final class PostgresJobStore: JobStore {
     public func eventMark() -> EventMark { EventMark(bell.mark) }
 
     public func lastEventSequence() async throws -> Int64 {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             for try await value in try await connection.query("SELECT value FROM event_counter WHERE id = 1", logger: logger).decode(Int64.self) {
                 return value
             }
@@ -301,7 +327,7 @@ public final class PostgresJobStore: JobStore {
     @discardableResult
     public func transition(_ id: JobID, to state: JobState, detail: String?, update: JobUpdate) async throws -> Job {
         defer { changes.bump(id) }
-        return try await inTransaction { connection in
+        return try await inTransaction { [self] connection in
             guard let job = try await Self.fetchJob(connection, id, locking: true, logger: logger) else { throw JobStoreError.notFound(id) }
             if let lease = update.heldUnder, try await !Self.isHeld(id, under: lease, connection, logger: logger) {
                 throw JobStoreError.notHeld(id, by: lease)
@@ -318,7 +344,7 @@ public final class PostgresJobStore: JobStore {
 
     public func receivePart(_ id: JobID, part: String, file: ArrivedFile, detail: String?, actor: EventActor?) async throws -> Job {
         defer { changes.bump(id) }
-        return try await inTransaction { connection in
+        return try await inTransaction { [self] connection in
             guard let job = try await Self.fetchJob(connection, id, locking: true, logger: logger) else { throw JobStoreError.notFound(id) }
             let arrival = try PartArrival(job, part: part, file: file, detail: detail, at: Date())
             let stored = arrival.file
@@ -345,7 +371,7 @@ public final class PostgresJobStore: JobStore {
 
     public func recordPartOriginalPath(_ id: JobID, part: String, path: String) async throws {
         defer { changes.bump(id) }
-        let rows = try await client.withConnection { connection in
+        let rows = try await withConnection { [self] connection in
             let rows = try await connection.query("UPDATE job_part SET original_path = \(path) WHERE job_id = \(id.rawValue) AND part = \(part) RETURNING part",
                                                   logger: logger).collect()
             try await Self.notifyChange(of: id, connection, logger: logger)
@@ -355,7 +381,7 @@ public final class PostgresJobStore: JobStore {
     }
 
     public func revisions(of id: JobID) async throws -> [JobRevision] {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             let rows = try await connection.query("SELECT * FROM job_revision WHERE job_id = \(id.rawValue) ORDER BY revision", logger: logger)
             var revisions: [JobRevision] = []
             for try await row in rows {
@@ -374,7 +400,7 @@ public final class PostgresJobStore: JobStore {
     public func revokeProofLinks(_ id: JobID) async throws -> Int {
         defer { changes.bump(id) }
         let epoch = try await updatingOne(id, "UPDATE job SET proof_link_epoch = proof_link_epoch + 1 WHERE id = \(id.rawValue) RETURNING proof_link_epoch")
-        try await client.withConnection { connection in try await Self.notifyChange(of: id, connection, logger: logger) }
+        try await withConnection { [self] connection in try await Self.notifyChange(of: id, connection, logger: logger) }
         return epoch
     }
 
@@ -384,7 +410,7 @@ public final class PostgresJobStore: JobStore {
 
     /// Runs an UPDATE of one job that returns one number; the job must exist.
     private func updatingOne(_ id: JobID, _ query: PostgresQuery) async throws -> Int {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             for try await value in try await connection.query(query, logger: logger).decode(Int.self) { return value }
             throw JobStoreError.notFound(id)
         }
@@ -392,7 +418,7 @@ public final class PostgresJobStore: JobStore {
 
     public func recordOutput(_ id: JobID, name: String, path: String) async throws {
         defer { changes.bump(id) }
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.query("""
                 INSERT INTO job_output (job_id, name, path) VALUES (\(id.rawValue), \(name), \(path))
                 ON CONFLICT (job_id, name) DO UPDATE SET path = EXCLUDED.path
@@ -402,7 +428,7 @@ public final class PostgresJobStore: JobStore {
     }
 
     public func outputs(of id: JobID) async throws -> [String: String] {
-        try await client.withConnection { connection in
+        try await withConnection { [self] connection in
             var outputs: [String: String] = [:]
             for try await (name, path) in try await connection.query("SELECT name, path FROM job_output WHERE job_id = \(id.rawValue)",
                                                                      logger: logger).decode((String, String).self) {
@@ -414,7 +440,7 @@ public final class PostgresJobStore: JobStore {
 
     public func recordOriginalPath(_ id: JobID, path: String) async throws {
         defer { changes.bump(id) }
-        let rows = try await client.withConnection { connection in
+        let rows = try await withConnection { [self] connection in
             let rows = try await connection.query("UPDATE job SET original_path = \(path) WHERE id = \(id.rawValue) RETURNING id", logger: logger).collect()
             try await Self.notifyChange(of: id, connection, logger: logger)
             return rows
@@ -542,12 +568,14 @@ public final class PostgresJobStore: JobStore {
 }
 
 /// What the PostgreSQL store cannot make sense of, for the log.
-enum PostgresStoreError: Error, CustomStringConvertible {
+enum PostgresStoreError: Error, Equatable, CustomStringConvertible {
     case unreadableRow(String)
+    case connectionLost
 
     var description: String {
         switch self {
         case .unreadableRow(let what): "the job store holds a row it cannot read: \(what)"
+        case .connectionLost: "the database server closed the connection during the operation"
         }
     }
 }

@@ -108,6 +108,18 @@ enum PostgresSchema {
             "CREATE INDEX job_hold_node ON job_hold (node)",
             "ALTER TABLE delivery ADD COLUMN leased_by text, ADD COLUMN leased_until timestamptz",
         ],
+        [
+            // One decider for "is this lease still the node's own". It locks the node's row KEY SHARE: a rescue
+            // of the node (which locks the row FOR UPDATE) waits until the transaction that asked commits, and
+            // then moves what it did too; heartbeats (no key change) are not held up.
+            """
+            CREATE FUNCTION node_lease_is_current(node_name text, node_lease bigint) RETURNS boolean
+            LANGUAGE sql VOLATILE AS $$
+                SELECT EXISTS (SELECT 1 FROM node WHERE name = node_name AND lease = node_lease AND rescued_by IS NULL
+                               FOR KEY SHARE)
+            $$
+            """,
+        ],
     ]
 
     /// Brings the database to the newest step; steps already made are skipped.
