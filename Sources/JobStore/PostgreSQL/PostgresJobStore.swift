@@ -53,7 +53,13 @@ public final class PostgresJobStore: JobStore {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
-        running = Task { await client.run() }
+        // The pool warns about every lease asked before run() starts: nothing leases until it has.
+        let (started, starting) = AsyncStream<Void>.makeStream()
+        running = Task {
+            starting.finish()
+            await client.run()
+        }
+        for await _ in started {}
         listening = Task { [bell, changes, tokenCache] in
             await Self.listen(client, ringing: bell, counting: changes, tokens: tokenCache, logger: logger)
         }
@@ -156,9 +162,10 @@ public final class PostgresJobStore: JobStore {
         let (client, logger) = (self.client, self.logger)
         do {
             return try await lostConnections.run { using in
-                try await client.withTransaction(logger: logger) { connection in
+                try await client.withConnection { connection in
+                    // Watched from before BEGIN, which can be dropped as any other query.
                     using(connection)
-                    return try await body(connection)
+                    return try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
                 }
             }
         } catch let error as PostgresTransactionError {
