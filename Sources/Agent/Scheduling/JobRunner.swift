@@ -299,13 +299,13 @@ struct JobRunner: Sendable {
     /// `requiringIt` (otherwise the stage that needs it says so).
     private func restoreOriginal(_ job: Job, requiringIt: Bool) async throws {
         guard let claimed = job.claimedPath, !FileOperations.exists(claimed) else { return }
-        guard let current = job.originalPath, current != claimed, FileOperations.exists(current) else {
-            guard requiringIt else { return }
-            // Moved by the node that took this job over while this one was taken for dead: not missing.
-            if let node { try await node.ensureHolds(job.id) }
-            throw Self.missingOriginal(job)
-        }
+        // Only the holder moves it back; and one that no longer holds the job was taken for dead, and its
+        // original moved by the node that took the job over: not missing.
         if let node { try await node.ensureHolds(job.id) }
+        guard let current = job.originalPath, current != claimed, FileOperations.exists(current) else {
+            if requiringIt { throw Self.missingOriginal(job) }
+            return
+        }
         try await Blocking.run {
             try FileOperations.createDirectory(FileOperations.parent(of: claimed))
             guard rename(current, claimed) == 0 else { throw FileOperationError.failed("move back", path: current, errno: errno) }

@@ -18,19 +18,20 @@ final class LostConnectionWatch: Sendable {
     private struct Operation {
         var connection: PostgresConnection?
         var closedSweeps = 0
-        let answer: Answer
+        /// Answers the waiting caller with the loss.
+        let giveUp: @Sendable () -> Void
         var task: Task<Void, Never>?
     }
 
     /// Resumes the waiting caller exactly once: with the operation's result, or with the loss.
-    final class Answer: Sendable {
-        private let continuation: Mutex<CheckedContinuation<any Sendable, any Error>?>
+    private final class Answer<T: Sendable>: Sendable {
+        private let continuation: Mutex<CheckedContinuation<T, any Error>?>
 
-        init(_ continuation: CheckedContinuation<any Sendable, any Error>) {
+        init(_ continuation: CheckedContinuation<T, any Error>) {
             self.continuation = Mutex(continuation)
         }
 
-        func resume(with result: Result<any Sendable, any Error>) {
+        func resume(with result: Result<T, any Error>) {
             continuation.withLock { waiting in
                 waiting?.resume(with: result)
                 waiting = nil
@@ -47,12 +48,12 @@ final class LostConnectionWatch: Sendable {
     /// Runs `operation`, which calls `using` with the connection it leased before it queries it.
     func run<T: Sendable>(_ operation: @escaping @Sendable (_ using: @escaping @Sendable (PostgresConnection) -> Void) async throws -> T) async throws -> T {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).newValue
-        let value = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 let answer = Answer(continuation)
-                operations.withLock { $0[id] = Operation(answer: answer) }
+                operations.withLock { $0[id] = Operation(giveUp: { answer.resume(with: .failure(PostgresStoreError.connectionLost)) }) }
                 let task = Task {
-                    let result: Result<any Sendable, any Error>
+                    let result: Result<T, any Error>
                     do {
                         result = .success(try await operation { connection in
                             self.operations.withLock { $0[id]?.connection = connection }
@@ -68,8 +69,6 @@ final class LostConnectionWatch: Sendable {
         } onCancel: {
             operations.withLock { $0[id]?.task }?.cancel()
         }
-        guard let typed = value as? T else { throw PostgresStoreError.unreadableRow("an answer of an unexpected type") }
-        return typed
     }
 
     /// How many operations are in flight (for tests).
@@ -78,13 +77,13 @@ final class LostConnectionWatch: Sendable {
     /// Gives up operations whose connection has been closed for long enough; returns how many.
     @discardableResult
     func sweep() -> Int {
-        let lost = operations.withLock { operations -> [Answer] in
-            var lost: [Answer] = []
+        let lost = operations.withLock { operations -> [@Sendable () -> Void] in
+            var lost: [@Sendable () -> Void] = []
             for (id, var operation) in operations {
                 guard let connection = operation.connection, connection.isClosed else { continue }
                 operation.closedSweeps += 1
                 if operation.closedSweeps >= Self.closedSweepsBeforeGivingUp {
-                    lost.append(operation.answer)
+                    lost.append(operation.giveUp)
                     operations[id] = nil
                 } else {
                     operations[id] = operation
@@ -92,7 +91,7 @@ final class LostConnectionWatch: Sendable {
             }
             return lost
         }
-        for answer in lost { answer.resume(with: .failure(PostgresStoreError.connectionLost)) }
+        for giveUp in lost { giveUp() }
         return lost.count
     }
 

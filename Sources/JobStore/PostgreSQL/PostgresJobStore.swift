@@ -145,7 +145,7 @@ public final class PostgresJobStore: JobStore {
         }
         for await _ in ended {}
         timer.cancel()
-        if !closing.isCancelled, limit > .zero { closing.cancel() }
+        closing.cancel()
     }
 
     public func localChangeCount(of id: JobID) -> UInt64 { changes.count(of: id) }
@@ -159,14 +159,10 @@ public final class PostgresJobStore: JobStore {
     /// missing job) come out as they were thrown, not wrapped in the driver's transaction error.
     @discardableResult
     func inTransaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
-        let (client, logger) = (self.client, self.logger)
         do {
-            return try await lostConnections.run { using in
-                try await client.withConnection { connection in
-                    // Watched from before BEGIN, which can be dropped as any other query.
-                    using(connection)
-                    return try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
-                }
+            // The connection is watched from before BEGIN, which can be dropped as any other query.
+            return try await withConnection { [logger] connection in
+                try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
             }
         } catch let error as PostgresTransactionError {
             if error.commitError == nil, error.beginError == nil, let cause = error.closureError { throw cause }
